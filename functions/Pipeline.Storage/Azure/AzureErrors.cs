@@ -1,0 +1,47 @@
+using SdkStorageException = Microsoft.WindowsAzure.Storage.StorageException;
+
+namespace Pipeline.Storage.Azure;
+
+/// <summary>Runs SDK calls and translates their exceptions to ours, so that none leaks.</summary>
+internal static class AzureErrors
+{
+    public static async Task<T> Run<T>(string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (SdkStorageException e)
+        {
+            throw Translate(what, e);
+        }
+    }
+
+    public static async Task Run(string what, Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (SdkStorageException e)
+        {
+            throw Translate(what, e);
+        }
+    }
+
+    public static StoreException Translate(string what, SdkStorageException e)
+    {
+        var status = e.RequestInformation?.HttpStatusCode ?? 0;
+        var code = e.RequestInformation?.ErrorCode;
+        var reason = code is null ? $"HTTP {status}" : $"{code} (HTTP {status})";
+        return status switch
+        {
+            // A stale pop receipt names a receive that no longer exists: the same answer as the twin's.
+            404 or 400 when status == 404 || code == "PopReceiptMismatch" => new NotFoundException($"{what}: not found, {reason}.", e) { StatusCode = status },
+            409 => new ConflictException($"{what}: already exists, {reason}.", e) { StatusCode = status },
+            412 => new PreconditionFailedException($"{what}: the version has changed, {reason}.", e) { StatusCode = status },
+            0 => new StoreException($"{what}: storage unreachable ({e.InnerException?.Message ?? e.Message}).", e),
+            _ => new StoreException($"{what}: storage answered {reason}.", e) { StatusCode = status },
+        };
+    }
+}
