@@ -12,6 +12,7 @@ public static class StorageServiceCollectionExtensions
     /// <summary>Blob, table and queue stores on Azure Storage, configured by <see cref="StorageOptions"/>.</summary>
     public static IServiceCollection AddAzureStorage(this IServiceCollection services)
     {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton(sp => new AzureStorageAccount(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<IBlobStore, AzureBlobStore>();
         services.TryAddSingleton<ITableStore, AzureTableStore>();

@@ -100,6 +100,7 @@ public abstract class QueueStoreContract<TFactory> : IAsyncLifetime
         Assert.Equal(8, second.Count);
         Assert.Equal(40, first.Concat(second).Select(m => m.Content).Distinct().Count());
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _store.ReceiveAsync(_queue, 33, TimeSpan.FromSeconds(1)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _store.ReceiveAsync(_queue, 1, TimeSpan.Zero));
     }
 
     [Fact]

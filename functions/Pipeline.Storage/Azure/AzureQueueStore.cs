@@ -31,8 +31,7 @@ internal sealed class AzureQueueStore : IQueueStore
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
         QueueRules.ValidateName(queue);
-        QueueRules.ValidateBatch(maxMessages);
-        QueueRules.ValidateVisibility(visibilityTimeout, nameof(visibilityTimeout));
+        QueueRules.ValidateReceive(maxMessages, visibilityTimeout);
         await _queues.EnsureAsync(queue);
         var reference = _client.GetQueueReference(queue);
         var messages = await AzureErrors.Run($"Receive from queue '{queue}'", () => reference.GetMessagesAsync(maxMessages, visibilityTimeout, null, null, cancellationToken));

@@ -19,13 +19,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private AzuriteProcess(Process process, AzuriteOptions options)
     {
         _process = process;
+        ProcessId = process.Id;
         _inMemory = options.Location is null;
         Options = options;
     }
 
     public AzuriteOptions Options { get; }
 
-    public int ProcessId => _process.Id;
+    public int ProcessId { get; }
 
     /// <summary>A connection string for this instance's three endpoints.</summary>
     public string ConnectionString => ConnectionStringFor(Options.BlobPort, Options.QueuePort, Options.TablePort);
@@ -131,7 +132,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         if (!_inMemory && !OperatingSystem.IsWindows())
         {
             // SIGTERM lets Azurite flush its disk store; Process.Kill only sends SIGKILL.
-            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            using (var term = Process.Start("kill", ["-TERM", ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await term.WaitForExitAsync();
             }

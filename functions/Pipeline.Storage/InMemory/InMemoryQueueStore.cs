@@ -23,8 +23,7 @@ internal sealed class InMemoryQueueStore(TimeProvider time) : IQueueStore
     public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
         QueueRules.ValidateName(queue);
-        QueueRules.ValidateBatch(maxMessages);
-        QueueRules.ValidateVisibility(visibilityTimeout, nameof(visibilityTimeout));
+        QueueRules.ValidateReceive(maxMessages, visibilityTimeout);
         var now = time.GetUtcNow();
         lock (_gate)
         {

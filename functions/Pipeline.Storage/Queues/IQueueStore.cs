@@ -17,7 +17,7 @@ public interface IQueueStore
 
     /// <summary>
     /// Receives up to <paramref name="maxMessages"/> (1-32) visible messages and hides them for
-    /// <paramref name="visibilityTimeout"/>. Each receive increments a message's dequeue count.
+    /// <paramref name="visibilityTimeout"/> (1 second to 7 days). Each receive increments a message's dequeue count.
     /// </summary>
     Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default);
 

@@ -32,8 +32,13 @@ internal static partial class QueueRules
         }
     }
 
-    public static void ValidateBatch(int maxMessages)
+    public static void ValidateReceive(int maxMessages, TimeSpan visibilityTimeout)
     {
+        if (visibilityTimeout < TimeSpan.FromSeconds(1) || visibilityTimeout > IQueueStore.MaxVisibility)
+        {
+            throw new ArgumentOutOfRangeException(nameof(visibilityTimeout), visibilityTimeout, "A receive hides messages for 1 second to 7 days.");
+        }
+
         if (maxMessages is < 1 or > 32)
         {
             throw new ArgumentOutOfRangeException(nameof(maxMessages), maxMessages, "A receive takes 1 to 32 messages.");

@@ -1,0 +1,23 @@
+using Pipeline.Functions.Configuration;
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Http;
+using Pipeline.Storage.Emulator;
+
+var builder = WebApplication.CreateBuilder(args);
+var root = RepositoryRoot.Find(builder.Environment.ContentRootPath) ?? builder.Environment.ContentRootPath;
+
+builder.AddFunctionsSettings(root);
+builder.AddPipelineStorage(root);
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapHealthApi();
+
+app.Run();
+
+/// <summary>The host's entry point, visible to <c>WebApplicationFactory</c>.</summary>
+public partial class Program;
