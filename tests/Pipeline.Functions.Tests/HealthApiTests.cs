@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Http.Json;
+using Pipeline.Functions.Http;
+using Pipeline.Storage.Emulator;
+using Pipeline.Testing;
+
+namespace Pipeline.Functions.Tests;
+
+public sealed class HealthApiTests
+{
+    [Fact]
+    public async Task Get_InMemoryStorage_IsOkWithVersion()
+    {
+        await using var app = new PipelineApplication();
+
+        var response = await app.CreateClient().GetAsync(new Uri("/api/health", UriKind.Relative));
+        var body = await response.Content.ReadFromJsonAsync<HealthResponse>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", body!.Status);
+        Assert.Equal(HealthApi.Version, body.Version);
+        Assert.Equal(new Dictionary<string, string> { ["blob"] = "ok", ["table"] = "ok", ["queue"] = "ok" }, body.Storage);
+    }
+
+    [Fact]
+    public async Task Get_OnAzurite_ReportsAllThreeStoragesOk()
+    {
+        await using var app = new PipelineApplication { InMemoryStorage = false };
+        app.Settings["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync();
+
+        var response = await app.CreateClient().GetAsync(new Uri("/api/health", UriKind.Relative));
+        var body = await response.Content.ReadFromJsonAsync<HealthResponse>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.All(["blob", "table", "queue"], s => Assert.Equal("ok", body!.Storage[s]));
+    }
+
+    [Fact]
+    public async Task Get_StorageUnreachable_Is503NamingEachService()
+    {
+        var closed = AzuriteProcess.FreePort();
+        await using var app = new PipelineApplication { InMemoryStorage = false };
+        app.Settings["AzureWebJobsStorage"] = AzuriteProcess.ConnectionStringFor(closed, closed, closed);
+        app.Settings["Storage:RetryAttempts"] = "1";
+
+        var response = await app.CreateClient().GetAsync(new Uri("/api/health", UriKind.Relative));
+        var body = await response.Content.ReadFromJsonAsync<HealthResponse>();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("unhealthy", body!.Status);
+        Assert.All(["blob", "table", "queue"], s => Assert.NotEqual("ok", body.Storage[s]));
+        Assert.Contains("unreachable", body.Storage["blob"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownRoute_IsProblemDetails404()
+    {
+        await using var app = new PipelineApplication();
+
+        var response = await app.CreateClient().GetAsync(new Uri("/api/nothing-here", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}
