@@ -57,6 +57,21 @@ public abstract class TableStoreContract<TFactory> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Merge_SetsGivenPropertiesAndKeepsOthers_OrInserts()
+    {
+        var first = await _store.UpsertAsync(_table, Row("p", "m", ("Lease", "worker-1"), ("Signal", "a")));
+
+        var merged = await _store.MergeAsync(_table, Row("p", "m", ("Signal", "b")));
+        await _store.MergeAsync(_table, Row("p", "fresh", ("Signal", "c")));
+
+        var read = await _store.GetAsync(_table, "p", "m");
+        Assert.NotEqual(first, merged);
+        Assert.Equal("worker-1", read.Properties["Lease"]);
+        Assert.Equal("b", read.Properties["Signal"]);
+        Assert.Equal("c", (await _store.GetAsync(_table, "p", "fresh")).Properties["Signal"]);
+    }
+
+    [Fact]
     public async Task Replace_CurrentETag_Succeeds_StaleETag_IsPreconditionFailed()
     {
         var first = await _store.InsertAsync(_table, Row("p", "e", ("V", 1)));

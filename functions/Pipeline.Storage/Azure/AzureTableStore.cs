@@ -22,6 +22,9 @@ internal sealed class AzureTableStore : ITableStore
     public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) =>
         Single(table, new TableBatch().Upsert(row), cancellationToken);
 
+    public Task<string> MergeAsync(string table, TableRow row, CancellationToken cancellationToken = default) =>
+        Single(table, new TableBatch().Merge(row), cancellationToken);
+
     public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(ifMatch);
@@ -112,6 +115,7 @@ internal sealed class AzureTableStore : ITableStore
         {
             TableOperationKind.Insert => SdkOperation.Insert(entity),
             TableOperationKind.Upsert => SdkOperation.InsertOrReplace(entity),
+            TableOperationKind.Merge => SdkOperation.InsertOrMerge(entity),
             TableOperationKind.Replace => SdkOperation.Replace(entity),
             TableOperationKind.Delete => SdkOperation.Delete(entity),
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, null),

@@ -13,6 +13,9 @@ internal sealed class InMemoryTableStore(TimeProvider time) : ITableStore
     public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) =>
         Single(table, new TableBatch().Upsert(row));
 
+    public Task<string> MergeAsync(string table, TableRow row, CancellationToken cancellationToken = default) =>
+        Single(table, new TableBatch().Merge(row));
+
     public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(ifMatch);
@@ -78,7 +81,19 @@ internal sealed class InMemoryTableStore(TimeProvider time) : ITableStore
                 }
 
                 var etag = $"W/\"{++_version}\"";
-                rows[(row.PartitionKey, row.RowKey)] = Normalize(row) with { ETag = etag, Timestamp = now };
+                var written = Normalize(row);
+                if (kind == TableOperationKind.Merge && rows.TryGetValue((row.PartitionKey, row.RowKey), out var existing))
+                {
+                    var merged = new Dictionary<string, object>(existing.Properties, StringComparer.Ordinal);
+                    foreach (var (name, value) in written.Properties)
+                    {
+                        merged[name] = value;
+                    }
+
+                    written = written with { Properties = merged };
+                }
+
+                rows[(row.PartitionKey, row.RowKey)] = written with { ETag = etag, Timestamp = now };
                 etags.Add(etag);
             }
 

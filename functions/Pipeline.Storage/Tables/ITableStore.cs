@@ -14,6 +14,11 @@ public interface ITableStore
     Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Inserts the entity, or sets only the given properties on the one there, leaving its others. Returns the ETag.
+    /// </summary>
+    Task<string> MergeAsync(string table, TableRow row, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Replaces the entity only if its ETag is <paramref name="ifMatch"/>: otherwise <see cref="PreconditionFailedException"/>,
     /// or <see cref="NotFoundException"/> when it is gone. Returns the new ETag.
     /// </summary>

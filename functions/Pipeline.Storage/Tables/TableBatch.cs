@@ -14,6 +14,8 @@ public sealed class TableBatch
 
     public TableBatch Upsert(TableRow row) => Add(new TableOperation(TableOperationKind.Upsert, row, null));
 
+    public TableBatch Merge(TableRow row) => Add(new TableOperation(TableOperationKind.Merge, row, null));
+
     public TableBatch Replace(TableRow row, string ifMatch) => Add(new TableOperation(TableOperationKind.Replace, row, ifMatch));
 
     public TableBatch Delete(string partitionKey, string rowKey, string? ifMatch = null) =>
@@ -66,6 +68,7 @@ public enum TableOperationKind
 {
     Insert,
     Upsert,
+    Merge,
     Replace,
     Delete,
 }
