@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Pipeline.Storage;
+
+namespace Pipeline.Durable.Stores;
+
+/// <summary>Work items: activities, timers, and the inbox rows a step writes for itself.</summary>
+internal sealed partial class TaskHubStore
+{
+    public async Task<TableRow> MessageRowAsync(string instanceId, InboxMessage message, CancellationToken cancellationToken)
+    {
+        var properties = new Dictionary<string, object> { ["Seq"] = message.Seq };
+        if (message.ExecutionId is not null)
+        {
+            properties["ExecutionId"] = message.ExecutionId;
+        }
+
+        await SetPayloadAsync(properties, "Event", JsonSerializer.Serialize(message.Event, DurableJson.Options), instanceId, "m-" + message.Id, cancellationToken);
+        return new TableRow(instanceId, MessageRow(message.Id), properties);
+    }
+
+    /// <summary>Adds an activity work item; a repeated step rewrites the same row.</summary>
+    public async Task AddTaskAsync(string instanceId, string executionId, TaskScheduled task, CancellationToken cancellationToken)
+    {
+        var key = TaskRow(instanceId, executionId, task.EventId);
+        var properties = new Dictionary<string, object>
+        {
+            ["InstanceId"] = instanceId,
+            ["ExecutionId"] = executionId,
+            ["TaskId"] = task.EventId,
+            ["Name"] = task.Name,
+            ["LeaseOwner"] = string.Empty,
+            ["LeaseUntil"] = NoLease,
+            ["DequeueCount"] = 0,
+        };
+        await SetPayloadAsync(properties, "Input", task.Input, instanceId, $"{executionId}/task-{task.EventId}", cancellationToken);
+        try
+        {
+            await tables.InsertAsync(Tasks, new TableRow(WorkPartition, key, properties), cancellationToken);
+        }
+        catch (ConflictException)
+        {
+            // Written by an earlier run of this step, and perhaps already leased: leave it be.
+        }
+    }
+
+    /// <summary>Adds a durable timer; a repeated step rewrites the same row.</summary>
+    public Task AddTimerAsync(string instanceId, string executionId, TimerCreated timer, CancellationToken cancellationToken) =>
+        tables.UpsertAsync(Timers, new TableRow(WorkPartition, TimerRow(timer.FireAt, instanceId, executionId, timer.EventId), new Dictionary<string, object>
+        {
+            ["InstanceId"] = instanceId,
+            ["ExecutionId"] = executionId,
+            ["TimerId"] = timer.EventId,
+            ["FireAt"] = new DateTimeOffset(timer.FireAt, TimeSpan.Zero),
+        }), cancellationToken);
+
+    /// <summary>Removes the timers and activity work items an execution left unfinished.</summary>
+    public async Task DeletePendingWorkAsync(string instanceId, string executionId, IReadOnlyList<HistoryEvent> history, CancellationToken cancellationToken)
+    {
+        var fired = history.OfType<TimerFired>().Select(t => t.TimerId).ToHashSet();
+        foreach (var timer in history.OfType<TimerCreated>().Where(t => !fired.Contains(t.EventId)))
+        {
+            await TryDeleteAsync(Timers, WorkPartition, TimerRow(timer.FireAt, instanceId, executionId, timer.EventId), cancellationToken);
+        }
+
+        var answered = history.Select(e => e switch
+        {
+            TaskCompleted c => c.TaskScheduledId,
+            TaskFailed f => f.TaskScheduledId,
+            _ => -1,
+        }).ToHashSet();
+        foreach (var task in history.OfType<TaskScheduled>().Where(t => !answered.Contains(t.EventId)))
+        {
+            await TryDeleteAsync(Tasks, WorkPartition, TaskRow(instanceId, executionId, task.EventId), cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Pipeline.Storage;
+
+namespace Pipeline.Durable.Stores;
+
+/// <summary>
+/// The task hub's layout on table and blob storage. It runs on Azure Storage in production and on the
+/// in-memory storage twin in fast tests: one engine, two stores.
+/// <list type="bullet">
+/// <item><c>{hub}Instances</c>, one partition per instance: the <c>status</c> row, history chunks
+/// <c>h-{execution}-{seq}</c> (one per step) and inbox messages <c>m-{id}</c>. A step commits its chunk,
+/// the status and the removal of the messages it consumed in one ETag-guarded batch.</item>
+/// <item><c>{hub}Ready</c>: one row per instance with messages to process, leased by ETag.</item>
+/// <item><c>{hub}Tasks</c>: activity work items, leased by ETag.</item>
+/// <item><c>{hub}Timers</c>: durable timers, keyed by fire time, so that due ones are one range read.</item>
+/// <item><c>{hub}Poison</c>: work items set aside after too many claims.</item>
+/// <item>blob container <c>{hub}-payloads</c>: payloads over the inline threshold, under <c>{instance}/</c>.</item>
+/// </list>
+/// No timer or work item is a queue message: Azurite's queues slow down with every stored message.
+/// </summary>
+internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs, DurableTaskOptions options, TimeProvider time)
+{
+    public const string StatusRow = "status";
+    public const string WorkPartition = "w";
+
+    /// <summary>The "never leased" time; Azure's tables start at 1601.</summary>
+    public static readonly DateTimeOffset NoLease = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public string Instances { get; } = options.HubName + "Instances";
+
+    public string Ready { get; } = options.HubName + "Ready";
+
+    public string Tasks { get; } = options.HubName + "Tasks";
+
+    public string Timers { get; } = options.HubName + "Timers";
+
+    public string Poison { get; } = options.HubName + "Poison";
+
+    public string Payloads { get; } = options.HubName + "-payloads";
+
+    public ITableStore Tables => tables;
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public static string HistoryPrefix(string executionId) => $"h-{executionId}-";
+
+    public static string MessageRow(string messageId) => "m-" + messageId;
+
+    public static string TaskRow(string instanceId, string executionId, int taskId) => $"{instanceId}|{executionId}|{taskId}";
+
+    public static string TimerRow(DateTime fireAt, string instanceId, string executionId, int timerId) =>
+        $"{fireAt.Ticks.ToString("D19", CultureInfo.InvariantCulture)}|{instanceId}|{executionId}|{timerId}";
+
+    /// <summary>Puts <paramref name="json"/> on the row inline, or in a blob when it is large.</summary>
+    public async Task SetPayloadAsync(Dictionary<string, object> properties, string name, string? json, string instanceId, string blobName, CancellationToken cancellationToken)
+    {
+        if (json is null)
+        {
+            return;
+        }
+
+        if (json.Length <= options.LargePayloadThreshold)
+        {
+            properties[name] = json;
+            return;
+        }
+
+        var path = $"{instanceId}/{blobName}";
+        await blobs.PutAsync(Payloads, path, Encoding.UTF8.GetBytes(json), BlobCondition.None, cancellationToken);
+        properties[name + "Blob"] = path;
+    }
+
+    /// <summary>Reads a payload set by <see cref="SetPayloadAsync"/>.</summary>
+    public async Task<string?> GetPayloadAsync(TableRow row, string name, CancellationToken cancellationToken)
+    {
+        if (row.Properties.TryGetValue(name, out var inline))
+        {
+            return (string)inline;
+        }
+
+        if (row.Properties.TryGetValue(name + "Blob", out var path))
+        {
+            var blob = await blobs.GetAsync(Payloads, (string)path, cancellationToken);
+            return Encoding.UTF8.GetString(blob.Content.Span);
+        }
+
+        return null;
+    }
+
+    public async Task DeletePayloadsAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        await foreach (var blob in blobs.ListAllAsync(Payloads, instanceId + "/", cancellationToken))
+        {
+            await blobs.DeleteAsync(Payloads, blob.Name, null, cancellationToken);
+        }
+    }
+
+    /// <summary>Wakes an instance: its ready row is created or marked, leaving any lease on it alone.</summary>
+    public Task SignalAsync(string instanceId, CancellationToken cancellationToken) =>
+        tables.MergeAsync(Ready, new TableRow(WorkPartition, instanceId, new Dictionary<string, object>
+        {
+            ["Signal"] = Guid.NewGuid().ToString("N"),
+            ["SignaledAt"] = Now,
+        }), cancellationToken);
+
+    /// <summary>Delivers a message to an instance's inbox (idempotent by id), then wakes it.</summary>
+    public async Task SendAsync(string instanceId, string messageId, string? executionId, HistoryEvent message, CancellationToken cancellationToken)
+    {
+        var properties = new Dictionary<string, object> { ["Seq"] = Now.UtcTicks };
+        if (executionId is not null)
+        {
+            properties["ExecutionId"] = executionId;
+        }
+
+        await SetPayloadAsync(properties, "Event", JsonSerializer.Serialize(message, DurableJson.Options), instanceId, "m-" + messageId, cancellationToken);
+        await tables.UpsertAsync(Instances, new TableRow(instanceId, MessageRow(messageId), properties), cancellationToken);
+        await SignalAsync(instanceId, cancellationToken);
+    }
+
+    /// <summary>Sets a work item aside for good, with why.</summary>
+    public Task PoisonAsync(string kind, string key, string instanceId, string reason, CancellationToken cancellationToken) =>
+        tables.UpsertAsync(Poison, new TableRow(kind, key.Replace('|', '_'), new Dictionary<string, object>
+        {
+            ["InstanceId"] = instanceId,
+            ["Reason"] = reason,
+            ["At"] = Now,
+        }), cancellationToken);
+}

@@ -1,0 +1,11 @@
+namespace Pipeline.Durable.Worker;
+
+/// <summary>
+/// What one step of an orchestration produced: the events to append to history (the scheduling events among
+/// them are the work to send), the custom status, and, when the execution ended, how.
+/// </summary>
+internal sealed record ExecutionResult(
+    IReadOnlyList<HistoryEvent> NewEvents,
+    string? CustomStatus,
+    ExecutionCompleted? Completion,
+    IReadOnlyList<EventRaised> CarryOver);
