@@ -1,5 +1,3 @@
-using Pipeline.Storage.Azure;
-using Pipeline.Storage.InMemory;
 using Pipeline.Testing;
 
 namespace Pipeline.Storage.Tests;
@@ -14,6 +12,8 @@ public abstract class StoreFactory
     /// <summary>Lets time pass: the twin's clock jumps, Azurite's is waited on.</summary>
     public abstract Task AdvanceAsync(TimeSpan by);
 
+    protected static (IBlobStore Blobs, ITableStore Tables, IQueueStore Queues) Split(StorageSet set) => (set.Blobs, set.Tables, set.Queues);
+
     public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..16];
 }
 
@@ -24,7 +24,7 @@ public sealed class InMemoryFactory : StoreFactory
     public override bool IsAzurite => false;
 
     public override Task<(IBlobStore Blobs, ITableStore Tables, IQueueStore Queues)> CreateAsync() =>
-        Task.FromResult<(IBlobStore, ITableStore, IQueueStore)>((new InMemoryBlobStore(_time), new InMemoryTableStore(_time), new InMemoryQueueStore(_time)));
+        Task.FromResult(Split(StorageSet.InMemory(_time)));
 
     public override Task AdvanceAsync(TimeSpan by)
     {
@@ -39,8 +39,8 @@ public sealed class AzuriteFactory : StoreFactory
 
     public override async Task<(IBlobStore Blobs, ITableStore Tables, IQueueStore Queues)> CreateAsync()
     {
-        var account = new AzureStorageAccount(new StorageOptions { ConnectionString = await TestAzurite.ConnectionStringAsync() });
-        return (new AzureBlobStore(account), new AzureTableStore(account), new AzureQueueStore(account));
+        var set = StorageSet.Azure(new StorageOptions { ConnectionString = await TestAzurite.ConnectionStringAsync() });
+        return Split(set);
     }
 
     public override Task AdvanceAsync(TimeSpan by) => Task.Delay(by);

@@ -30,9 +30,10 @@ public sealed record TaskFailureDetails(string ErrorType, string ErrorMessage, s
     public static TaskFailureDetails From(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return exception is TaskFailedException failed && failed.TaskId >= 0
-            ? failed.FailureDetails with { InnerFailure = failed.FailureDetails.InnerFailure }
-            : new(exception.GetType().FullName ?? exception.GetType().Name, exception.Message, exception.StackTrace, exception.InnerException is { } inner ? From(inner) : null);
+        var inner = exception is TaskFailedException { TaskId: >= 0 } failed
+            ? failed.FailureDetails
+            : exception.InnerException is { } cause ? From(cause) : null;
+        return new(exception.GetType().FullName ?? exception.GetType().Name, exception.Message, exception.StackTrace, inner);
     }
 
     public override string ToString() => $"{ErrorType}: {ErrorMessage}";

@@ -4,7 +4,8 @@ namespace Pipeline.Durable;
 /// An orchestrator, run by name. Its code is replayed from history each time it wakes, so it must be
 /// deterministic: it takes time from <see cref="TaskOrchestrationContext.CurrentUtcDateTime"/>, GUIDs from
 /// <see cref="TaskOrchestrationContext.NewGuid"/>, and does all I/O in activities. It awaits only tasks
-/// the context gives it, never with <c>ConfigureAwait(false)</c>.
+/// the context gives it, never with <c>ConfigureAwait(false)</c>, and cancels with
+/// <c>CancellationTokenSource.Cancel()</c>, not <c>CancelAsync()</c> (whose callbacks run on another thread).
 /// </summary>
 public interface ITaskOrchestrator
 {

@@ -131,7 +131,7 @@ internal sealed partial class TaskHubStore
     public async Task CreateAsync(InstanceStatus status, string? input, TableRow? previous, CancellationToken cancellationToken)
     {
         var start = new ExecutionStarted(status.Name, status.ExecutionId, input, status.Parent) { Timestamp = status.CreatedAt.UtcDateTime };
-        var startProperties = new Dictionary<string, object> { ["Seq"] = status.CreatedAt.UtcTicks, ["ExecutionId"] = status.ExecutionId };
+        var startProperties = new Dictionary<string, object> { ["Seq"] = NextSeq(), ["ExecutionId"] = status.ExecutionId };
         await SetPayloadAsync(startProperties, "Event", JsonSerializer.Serialize<HistoryEvent>(start, DurableJson.Options), status.InstanceId, $"{status.ExecutionId}/start", cancellationToken);
         var statusRow = await StatusRowAsync(status with { Input = input }, null, cancellationToken);
         var batch = new TableBatch();

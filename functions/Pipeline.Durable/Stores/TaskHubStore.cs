@@ -108,7 +108,7 @@ internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs,
     /// <summary>Delivers a message to an instance's inbox (idempotent by id), then wakes it.</summary>
     public async Task SendAsync(string instanceId, string messageId, string? executionId, HistoryEvent message, CancellationToken cancellationToken)
     {
-        var properties = new Dictionary<string, object> { ["Seq"] = Now.UtcTicks };
+        var properties = new Dictionary<string, object> { ["Seq"] = NextSeq() };
         if (executionId is not null)
         {
             properties["ExecutionId"] = executionId;
@@ -117,6 +117,25 @@ internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs,
         await SetPayloadAsync(properties, "Event", JsonSerializer.Serialize(message, DurableJson.Options), instanceId, "m-" + messageId, cancellationToken);
         await tables.UpsertAsync(Instances, new TableRow(instanceId, MessageRow(messageId), properties), cancellationToken);
         await SignalAsync(instanceId, cancellationToken);
+    }
+
+    private long _lastSeq;
+
+    /// <summary>
+    /// The arrival order of inbox messages: the clock's ticks, made strictly increasing within this process,
+    /// so that events one caller raises in a row are delivered in that order even within one tick.
+    /// </summary>
+    public long NextSeq()
+    {
+        while (true)
+        {
+            var last = Interlocked.Read(ref _lastSeq);
+            var next = Math.Max(Now.UtcTicks, last + 1);
+            if (Interlocked.CompareExchange(ref _lastSeq, next, last) == last)
+            {
+                return next;
+            }
+        }
     }
 
     /// <summary>Sets a work item aside for good, with why.</summary>

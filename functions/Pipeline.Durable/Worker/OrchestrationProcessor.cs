@@ -84,8 +84,9 @@ internal sealed class OrchestrationProcessor(
             var execution = DeterministicId(status.ExecutionId, status.NextChunk);
             next = next with { ExecutionId = execution, NextChunk = 0, Input = completion.Result, Output = null, CompletedAt = null };
             var start = new ExecutionStarted(status.Name, execution, completion.Result, status.Parent) { Timestamp = now.UtcDateTime };
-            var carried = result.CarryOver.Select((e, i) => new InboxMessage($"carry-{execution}-{i}", execution, now.UtcTicks + i + 1, e));
-            foreach (var message in carried.Prepend(new InboxMessage(TaskHubStore.StartMessageId(execution), execution, now.UtcTicks, start)))
+            var startMessage = new InboxMessage(TaskHubStore.StartMessageId(execution), execution, hub.NextSeq(), start);
+            var carried = result.CarryOver.Select((e, i) => new InboxMessage($"carry-{execution}-{i}", execution, hub.NextSeq(), e)).ToList();
+            foreach (var message in carried.Prepend(startMessage))
             {
                 batch.Insert(await hub.MessageRowAsync(instanceId, message, cancellationToken));
             }
