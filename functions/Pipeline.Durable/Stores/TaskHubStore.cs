@@ -105,7 +105,7 @@ internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs,
             ["SignaledAt"] = Now,
         }), cancellationToken);
 
-    /// <summary>Delivers a message to an instance's inbox (idempotent by id), then wakes it.</summary>
+    /// <summary>Delivers a message to an instance's inbox (idempotent by id: the first copy wins), then wakes it.</summary>
     public async Task SendAsync(string instanceId, string messageId, string? executionId, HistoryEvent message, CancellationToken cancellationToken)
     {
         var properties = new Dictionary<string, object> { ["Seq"] = NextSeq() };
@@ -115,7 +115,15 @@ internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs,
         }
 
         await SetPayloadAsync(properties, "Event", JsonSerializer.Serialize(message, DurableJson.Options), instanceId, "m-" + messageId, cancellationToken);
-        await tables.UpsertAsync(Instances, new TableRow(instanceId, MessageRow(messageId), properties), cancellationToken);
+        try
+        {
+            await tables.InsertAsync(Instances, new TableRow(instanceId, MessageRow(messageId), properties), cancellationToken);
+        }
+        catch (ConflictException)
+        {
+            // The same message is already waiting: the first copy wins.
+        }
+
         await SignalAsync(instanceId, cancellationToken);
     }
 

@@ -161,9 +161,17 @@ internal sealed class DurableTaskWorker(
         var now = hub.Now;
         var failure = new TaskFailureDetails("PoisonMessage", reason, null);
         var done = new ExecutionCompleted(OrchestrationRuntimeStatus.Failed, null, failure) { Timestamp = now.UtcDateTime };
+        List<HistoryEvent> events = [new OrchestratorStarted { Timestamp = now.UtcDateTime }];
+        if (snapshot.History.Count == 0 && snapshot.Inbox.FirstOrDefault(m => m.Event is ExecutionStarted) is { } start)
+        {
+            // The start never committed; the history still says what was started.
+            events.Add(start.Event with { MessageId = start.Id });
+        }
+
+        events.Add(done);
         var next = status with { Status = OrchestrationRuntimeStatus.Failed, Failure = failure, LastUpdatedAt = now, CompletedAt = now, NextChunk = status.NextChunk + 1 };
         var batch = new TableBatch()
-            .Insert(await hub.ChunkRowAsync(instanceId, status.ExecutionId, status.NextChunk, [new OrchestratorStarted { Timestamp = now.UtcDateTime }, done], cancellationToken))
+            .Insert(await hub.ChunkRowAsync(instanceId, status.ExecutionId, status.NextChunk, events, cancellationToken))
             .Replace(await hub.StatusRowAsync(next, snapshot.StatusRow, cancellationToken), status.ETag!);
         await hub.Tables.ExecuteBatchAsync(hub.Instances, batch, cancellationToken);
         await hub.DeletePendingWorkAsync(instanceId, status.ExecutionId, snapshot.History, cancellationToken);

@@ -60,7 +60,8 @@ internal sealed class OrchestrationProcessor(
         var result = Execute(status, snapshot.History, take, now.UtcDateTime);
 
         faults.At(FaultPoint.BeforeSend, instanceId);
-        await SendAsync(status, result, cancellationToken);
+        var answered = snapshot.Inbox.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        await SendAsync(status, result, answered, cancellationToken);
         faults.At(FaultPoint.AfterSend, instanceId);
 
         var completion = result.Completion;
@@ -130,7 +131,11 @@ internal sealed class OrchestrationProcessor(
     }
 
     /// <summary>Writes the step's outbound work: activities, timers, children, and the parent's answer.</summary>
-    private async Task SendAsync(InstanceStatus status, ExecutionResult result, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Work whose answer already waits in the inbox was sent by an earlier run of this step that crashed
+    /// before its commit; it is not sent again, so the activity does not run twice.
+    /// </remarks>
+    private async Task SendAsync(InstanceStatus status, ExecutionResult result, HashSet<string> answered, CancellationToken cancellationToken)
     {
         var id = status.InstanceId;
         var execution = status.ExecutionId;
@@ -138,10 +143,10 @@ internal sealed class OrchestrationProcessor(
         {
             switch (e)
             {
-                case TaskScheduled task:
+                case TaskScheduled task when !answered.Contains($"a-{execution}-{task.EventId}"):
                     await hub.AddTaskAsync(id, execution, task, cancellationToken);
                     break;
-                case TimerCreated timer:
+                case TimerCreated timer when !answered.Contains($"t-{execution}-{timer.EventId}"):
                     await hub.AddTimerAsync(id, execution, timer, cancellationToken);
                     break;
                 case SubOrchestrationCreated child:

@@ -1,0 +1,122 @@
+using Pipeline.Durable.Worker;
+using Pipeline.Storage;
+
+namespace Pipeline.Durable.Tests;
+
+/// <summary>
+/// A crash injected at each point of a step, of an activity and of a timer's delivery loses nothing and
+/// applies nothing twice. The crashed work keeps its lease; the test moves the clock past it.
+/// </summary>
+public sealed class FaultInjectionTests
+{
+    private static readonly TimeSpan PastLease = TimeSpan.FromSeconds(31);
+
+    [Theory]
+    [InlineData("BeforeSend")]
+    [InlineData("AfterSend")]
+    [InlineData("BeforeCommit")]
+    [InlineData("AfterCommit")]
+    [InlineData("BeforeRelease")]
+    [InlineData("ActivityAfterRun")]
+    [InlineData("ActivityBeforeDelete")]
+    public async Task Crash_AtEveryPointOfAStep_LosesNothingAndDuplicatesNothing(string at)
+    {
+        var point = Enum.Parse<FaultPoint>(at);
+        var stores = TestStores.InMemory();
+        var faults = new Faults().CrashAt(point, times: 2);
+        await using var host = await DurableTestHost.StartAsync(stores, faults);
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloSequence), new[] { "a", "b", "c" });
+        await Eventually.TrueAsync(async () => (await host.Client.GetInstanceAsync(id))!.IsCompleted, $"completion after crashes at {point}", between: () => stores.Advance(PastLease));
+
+        var done = await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+        Assert.Equal(2, faults.Fired.Count);
+        Assert.Equal("Hello a! Hello b! Hello c!", done!.ReadOutputAs<string>());
+        await HistoryInvariants.AssertCleanAsync(stores, id);
+
+        // At least once: every activity ran; only a crash between an activity's work and its answer runs it again.
+        Assert.Equal(3, stores.Probe.Runs.Count);
+        var reruns = stores.Probe.Runs.Values.Sum() - 3;
+        Assert.Equal(point == FaultPoint.ActivityAfterRun ? 2 : 0, reruns);
+    }
+
+    [Fact]
+    public async Task Crash_BeforeTimerRowDeleted_FiresTheTimerOnce()
+    {
+        var stores = TestStores.InMemory();
+        var faults = new Faults().CrashAt(FaultPoint.TimerBeforeDelete, times: 2);
+        await using var host = await DurableTestHost.StartAsync(stores, faults);
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(LongTimer), 2);
+        await WaitForTimerRowAsync(stores);
+        stores.Advance(TimeSpan.FromDays(2));
+        await Eventually.TrueAsync(async () => (await host.Client.GetInstanceAsync(id))!.IsCompleted, "timer completion");
+
+        Assert.NotEmpty(faults.Fired);
+        await HistoryInvariants.AssertCleanAsync(stores, id);
+        Assert.Single((await host.Client.GetInstanceHistoryAsync(id)).OfType<TimerFired>());
+        await Eventually.TrueAsync(async () => (await stores.Tables.QueryAllAsync(stores.HubName + "Timers", TableQuery.All).ToListAsync()).Count == 0, "the timer row's removal");
+    }
+
+    [Fact]
+    public async Task DuplicateMessage_AfterItWasConsumed_IsDropped()
+    {
+        var stores = TestStores.InMemory();
+        await using var host = await DurableTestHost.StartAsync(stores);
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Approvals), 2);
+        await Eventually.TrueAsync(async () => (await host.Client.GetInstanceHistoryAsync(id)).OfType<TaskCompleted>().Any(), "warm-up activity");
+        var history = await host.Client.GetInstanceHistoryAsync(id);
+        var completed = history.OfType<TaskCompleted>().Single();
+        var hub = (Stores.TaskHubStore)host.Services.GetService(typeof(Stores.TaskHubStore))!;
+        var execution = history.OfType<ExecutionStarted>().Single().ExecutionId;
+
+        // The same activity answer and the same event, delivered again.
+        await hub.SendAsync(id, completed.MessageId!, execution, completed with { MessageId = null }, default);
+        await host.Client.RaiseEventAsync(id, "approve", "once", eventId: "fixed-id");
+        await host.Client.RaiseEventAsync(id, "approve", "twice?", eventId: "fixed-id");
+        await host.Client.RaiseEventAsync(id, "approve", "second");
+
+        var done = await host.Client.WaitForInstanceCompletionAsync(id);
+        Assert.Equal(["once", "second"], done.ReadOutputAs<string[]>()!);
+        await HistoryInvariants.AssertCleanAsync(stores, id);
+    }
+
+    [Fact]
+    public async Task Activity_ClaimedTooOften_IsPoisonedAndFailsItsInstance()
+    {
+        var stores = TestStores.InMemory();
+        var faults = new Faults().CrashAt(FaultPoint.ActivityAfterRun, times: 100);
+        await using var host = await DurableTestHost.StartAsync(stores, faults, s => s["DurableTask:MaxDequeueCount"] = "3");
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloSequence), new[] { "a" });
+        await Eventually.TrueAsync(async () => (await host.Client.GetInstanceAsync(id))!.IsCompleted, "poisoned instance", between: () => stores.Advance(PastLease));
+
+        var done = await host.Client.GetInstanceAsync(id);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done!.RuntimeStatus);
+        Assert.Equal("PoisonMessage", done.FailureDetails!.ErrorType);
+        Assert.Contains("SayHello", done.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(3, faults.Fired.Count);
+        var poison = await stores.Tables.QueryAllAsync(stores.HubName + "Poison", TableQuery.All).ToListAsync();
+        Assert.Equal(id, Assert.Single(poison).GetString("InstanceId"));
+    }
+
+    [Fact]
+    public async Task Step_FailingEveryTime_IsPoisonedAndFailsItsInstance()
+    {
+        var stores = TestStores.InMemory();
+        var faults = new Faults().CrashAt(FaultPoint.BeforeCommit, times: 100);
+        await using var host = await DurableTestHost.StartAsync(stores, faults, s => s["DurableTask:MaxDequeueCount"] = "2");
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloSequence), new[] { "a" });
+        await Eventually.TrueAsync(async () => (await host.Client.GetInstanceAsync(id))!.IsCompleted, "poisoned instance", between: () => stores.Advance(PastLease));
+
+        var done = await host.Client.GetInstanceAsync(id);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done!.RuntimeStatus);
+        Assert.Contains("poison", done.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(2, faults.Fired.Count);
+        await HistoryInvariants.AssertCleanAsync(stores, id);
+    }
+
+    internal static Task WaitForTimerRowAsync(TestStores stores) =>
+        Eventually.TrueAsync(async () => (await stores.Tables.QueryAllAsync(stores.HubName + "Timers", TableQuery.All).ToListAsync()).Count > 0, "a timer row");
+}
