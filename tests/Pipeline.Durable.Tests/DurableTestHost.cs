@@ -21,7 +21,7 @@ internal sealed class DurableTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<DurableTestHost> StartAsync(TestStores stores, Faults? faults = null, Action<Dictionary<string, string?>>? settings = null)
+    public static async Task<DurableTestHost> StartAsync(TestStores stores, IFaultInjector? faults = null, Action<Dictionary<string, string?>>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
         var values = new Dictionary<string, string?>
@@ -44,8 +44,16 @@ internal sealed class DurableTestHost : IAsyncDisposable
         return new DurableTestHost(host);
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _host.StopAsync(stop.Token);
         _host.Dispose();
