@@ -1,0 +1,75 @@
+using Pipeline.Durable;
+
+namespace Pipeline.Benchmarks;
+
+internal static class BenchTasks
+{
+    public static void Register(DurableTaskRegistry r) => r
+        .AddOrchestrator<HelloSequenceN>()
+        .AddOrchestrator<FanOut>()
+        .AddOrchestrator<KillableSequence>()
+        .AddActivity<Hello>()
+        .AddActivity<Stamp>();
+}
+
+/// <summary>Durable Functions' "HelloSequence" shape: N activities one after another.</summary>
+internal sealed class HelloSequenceN : TaskOrchestrator<int, int>
+{
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await context.CallActivityAsync<string>(nameof(Hello), "city " + i);
+        }
+
+        return count;
+    }
+}
+
+internal sealed class FanOut : TaskOrchestrator<int, int>
+{
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, int count)
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, count).Select(i => context.CallActivityAsync<string>(nameof(Hello), "city " + i)));
+        return results.Length;
+    }
+}
+
+/// <summary>Used by the two-process test: a sequence whose activity takes a while, so that a kill lands mid-run.</summary>
+internal sealed class KillableSequence : TaskOrchestrator<int, string>
+{
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, int count)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            parts.Add(await context.CallActivityAsync<string>(nameof(Stamp), i));
+        }
+
+        return string.Join(",", parts);
+    }
+}
+
+internal sealed class Hello(FirstActivityClock clock) : TaskActivity<string, string>
+{
+    public override Task<string> RunAsync(TaskActivityContext context, string input)
+    {
+        clock.FirstRun.TryAdd(context.InstanceId, System.Diagnostics.Stopwatch.GetTimestamp());
+        return Task.FromResult("Hello " + input);
+    }
+}
+
+internal sealed class Stamp : TaskActivity<int, string>
+{
+    public override async Task<string> RunAsync(TaskActivityContext context, int input)
+    {
+        await Task.Delay(50, context.CancellationToken);
+        return input.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>The time the first activity of an instance ran, for the start-latency benchmark.</summary>
+internal sealed class FirstActivityClock
+{
+    public System.Collections.Concurrent.ConcurrentDictionary<string, long> FirstRun { get; } = new();
+}

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pipeline.Durable;
+using Pipeline.Durable.Client;
+using Pipeline.Storage;
+using Pipeline.Storage.Emulator;
+
+namespace Pipeline.Benchmarks;
+
+/// <summary>
+/// Benchmark programs; each prints its figures. Usage:
+/// <code>
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- hello   [--orchestrations 1000] [--activities 5] [--timers 0]
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- fanout  [--activities 1000]
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- latency [--samples 200]
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- worker  --storage CONN --hub NAME   (a worker process for the kill test)
+/// </code>
+/// Storage is a fresh in-memory Azurite on free ports unless <c>--storage</c> gives a connection string.
+/// </summary>
+internal static class BenchmarkCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine("usage: Pipeline.Benchmarks hello|fanout|latency|worker [--option value ...]");
+            return 2;
+        }
+
+        var options = Options(args.Skip(1).ToArray());
+        AzuriteProcess? azurite = null;
+        var connection = options.GetValueOrDefault("storage");
+        if (connection is null)
+        {
+            azurite = await AzuriteProcess.StartAsync(new AzuriteOptions
+            {
+                Root = RepositoryRoot.Find() ?? throw new InvalidOperationException("Run inside the checkout."),
+                BlobPort = AzuriteProcess.FreePort(),
+                QueuePort = AzuriteProcess.FreePort(),
+                TablePort = AzuriteProcess.FreePort(),
+            });
+            connection = azurite.ConnectionString;
+        }
+
+        try
+        {
+            var hub = options.GetValueOrDefault("hub") ?? "bench" + Guid.NewGuid().ToString("N")[..8];
+            var set = StorageSet.Azure(new StorageOptions { ConnectionString = connection });
+            var tables = new CountingTableStore(set.Tables);
+            using var host = BuildHost(tables, set.Blobs, hub, options);
+            await host.StartAsync();
+            var client = host.Services.GetRequiredService<DurableTaskClient>();
+            var result = args[0] switch
+            {
+                "hello" => await HelloAsync(client, tables, hub, Int(options, "orchestrations", 1000), Int(options, "activities", 5), Int(options, "timers", 0)),
+                "fanout" => await FanOutAsync(client, tables, Int(options, "activities", 1000)),
+                "latency" => await LatencyAsync(client, host.Services.GetRequiredService<FirstActivityClock>(), Int(options, "samples", 200)),
+                "worker" => await WorkerAsync(),
+                _ => throw new ArgumentException($"Unknown scenario '{args[0]}'."),
+            };
+            Console.WriteLine(result);
+            await host.StopAsync();
+            return 0;
+        }
+        finally
+        {
+            if (azurite is not null)
+            {
+                await azurite.DisposeAsync();
+            }
+        }
+    }
+
+    private static IHost BuildHost(ITableStore tables, IBlobStore blobs, string hub, Dictionary<string, string> options)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(options.ContainsKey("verbose") ? LogLevel.Information : LogLevel.Error);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DurableTask:HubName"] = hub,
+            ["DurableTask:LeaseDuration"] = options.GetValueOrDefault("lease", "00:00:30"),
+            ["DurableTask:MaxConcurrentOrchestrations"] = options.GetValueOrDefault("orchestration-slots", "16"),
+            ["DurableTask:MaxConcurrentActivities"] = options.GetValueOrDefault("activity-slots", "32"),
+            ["DurableTask:PollInterval"] = options.GetValueOrDefault("poll", "00:00:00.100"),
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ITableStore>(tables);
+        builder.Services.AddSingleton(blobs);
+        builder.Services.AddSingleton<FirstActivityClock>();
+        builder.Services.AddDurableTask(BenchTasks.Register);
+        return builder.Build();
+    }
+
+    private static async Task<string> HelloAsync(DurableTaskClient client, CountingTableStore tables, string hub, int orchestrations, int activities, int timers)
+    {
+        if (timers > 0)
+        {
+            await AddPendingTimersAsync(tables, hub, timers);
+        }
+
+        var before = (tables.Requests, tables.Entities);
+        var clock = Stopwatch.StartNew();
+        var ids = new string[orchestrations];
+        await Parallel.ForAsync(0, orchestrations, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            ids[i] = await client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloSequenceN), activities, $"hello-{i:D6}", ct));
+        await WaitAllAsync(client, orchestrations);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var events = 2L * orchestrations * activities;
+        return Figures($"hello: {orchestrations} orchestrations x {activities} activities ({events} history events), {timers} pending timers", seconds, events, "events", tables, before);
+    }
+
+    private static async Task<string> FanOutAsync(DurableTaskClient client, CountingTableStore tables, int activities)
+    {
+        var before = (tables.Requests, tables.Entities);
+        var clock = Stopwatch.StartNew();
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(FanOut), activities);
+        var done = await client.WaitForInstanceCompletionAsync(id);
+        if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed || done.ReadOutputAs<int>() != activities)
+        {
+            throw new InvalidOperationException($"Fan-out ended {done.RuntimeStatus}: {done.FailureDetails}");
+        }
+
+        return Figures($"fanout: 1 orchestration x {activities} parallel activities", clock.Elapsed.TotalSeconds, activities, "activities", tables, before);
+    }
+
+    private static async Task<string> LatencyAsync(DurableTaskClient client, FirstActivityClock clock, int samples)
+    {
+        var latencies = new List<double>();
+        for (var i = 0; i < samples; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloSequenceN), 1);
+            while (!clock.FirstRun.TryGetValue(id, out _))
+            {
+                await Task.Delay(1);
+            }
+
+            latencies.Add(Stopwatch.GetElapsedTime(start, clock.FirstRun[id]).TotalMilliseconds);
+            await client.WaitForInstanceCompletionAsync(id);
+        }
+
+        latencies.Sort();
+        return string.Create(CultureInfo.InvariantCulture, $"latency: start to first activity over {samples} sequential starts: p50 {Percentile(latencies, 0.50):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms");
+    }
+
+    private static async Task<string> WorkerAsync()
+    {
+        // A worker for the two-process test: it runs until it is killed.
+        Console.WriteLine("worker ready");
+        await Task.Delay(Timeout.Infinite);
+        return string.Empty;
+    }
+
+    /// <summary>Realistic backlog: far-future timers of other waves sitting in the timers table.</summary>
+    private static async Task AddPendingTimersAsync(CountingTableStore tables, string hub, int count)
+    {
+        var fireAt = DateTime.UtcNow.AddDays(21);
+        for (var start = 0; start < count; start += TableBatch.MaxOperations)
+        {
+            var batch = new TableBatch();
+            for (var i = start; i < Math.Min(count, start + TableBatch.MaxOperations); i++)
+            {
+                var at = fireAt.AddSeconds(i);
+                batch.Upsert(new TableRow("w", $"{at.Ticks:D19}|other-wave-{i}|x|0", new Dictionary<string, object>
+                {
+                    ["InstanceId"] = $"other-wave-{i}",
+                    ["ExecutionId"] = "x",
+                    ["TimerId"] = 0,
+                    ["FireAt"] = new DateTimeOffset(at, TimeSpan.Zero),
+                }));
+            }
+
+            await tables.ExecuteBatchAsync(hub + "Timers", batch);
+        }
+    }
+
+    private static async Task WaitAllAsync(DurableTaskClient client, int expected)
+    {
+        while (true)
+        {
+            var completed = 0;
+            string? continuation = null;
+            do
+            {
+                var page = await client.QueryInstancesAsync(new OrchestrationQuery([OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed], PageSize: 1000, ContinuationToken: continuation));
+                completed += page.Instances.Count;
+                if (page.Instances.Any(i => i.RuntimeStatus == OrchestrationRuntimeStatus.Failed))
+                {
+                    throw new InvalidOperationException("An orchestration failed.");
+                }
+
+                continuation = page.ContinuationToken;
+            }
+            while (continuation is not null);
+
+            if (completed >= expected)
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private static string Figures(string what, double seconds, long units, string unit, CountingTableStore tables, (long Requests, long Entities) before)
+    {
+        var requests = tables.Requests - before.Requests;
+        var entities = tables.Entities - before.Entities;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{what}: {seconds:0.00} s, {units / seconds:0} {unit}/s; table requests {requests} ({requests / seconds:0}/s), entities touched {entities} ({entities / seconds:0}/s), {(double)requests / units:0.0} requests per {unit.TrimEnd('s')}");
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static int Int(Dictionary<string, string> options, string name, int fallback) =>
+        options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                var hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+                options[args[i][2..]] = hasValue ? args[++i] : "true";
+            }
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,3 @@
+using Pipeline.Benchmarks;
+
+return await BenchmarkCli.RunAsync(args);
