@@ -37,7 +37,18 @@ public sealed class FaultInjectionTests
         // At least once: every activity ran; only a crash between an activity's work and its answer runs it again.
         Assert.Equal(3, stores.Probe.Runs.Count);
         var reruns = stores.Probe.Runs.Values.Sum() - 3;
-        Assert.Equal(point == FaultPoint.ActivityAfterRun ? 2 : 0, reruns);
+        switch (point)
+        {
+            case FaultPoint.ActivityAfterRun:
+                Assert.Equal(2, reruns);
+                break;
+            case FaultPoint.ActivityBeforeDelete:
+                Assert.InRange(reruns, 0, 2);
+                break;
+            default:
+                Assert.Equal(0, reruns);
+                break;
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Pipeline.Storage;
 using System.Collections.Concurrent;
 using Pipeline.Durable.Worker;
 
@@ -60,7 +61,28 @@ public sealed class TwoHostTests
 
         foreach (var id in ids)
         {
-            await Eventually.TrueAsync(async () => (await b.Client.GetInstanceAsync(id))!.IsCompleted, $"completion of {id}", between: () => stores.Advance(TimeSpan.FromSeconds(31)));
+            try
+            {
+                await Eventually.TrueAsync(async () => (await b.Client.GetInstanceAsync(id))!.IsCompleted, $"completion of {id}", between: () => stores.Advance(TimeSpan.FromSeconds(31)));
+            }
+            catch
+            {
+                foreach (var t in new[] { "Ready", "Tasks", "Timers" })
+                {
+                    foreach (var r in await stores.Tables.QueryAllAsync(stores.HubName + t, Pipeline.Storage.TableQuery.All).ToListAsync())
+                    {
+                        Console.WriteLine($"DBG {t} {r.RowKey} " + string.Join(" ", r.Properties.Select(p => $"{p.Key}={p.Value}")));
+                    }
+                }
+
+                foreach (var r in await stores.Tables.QueryAllAsync(stores.HubName + "Instances", Pipeline.Storage.TableQuery.InPartition(id)).ToListAsync())
+                {
+                    Console.WriteLine($"DBG inst {r.RowKey} " + string.Join(" ", r.Properties.Where(p => p.Key != "Events").Select(p => $"{p.Key}={p.Value}")));
+                }
+
+                Console.WriteLine("DBG now " + stores.Time.GetUtcNow());
+                throw;
+            }
             var done = await b.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
             Assert.Equal("Hello x! Hello y! Hello z!", done!.ReadOutputAs<string>());
             await HistoryInvariants.AssertCleanAsync(stores, id);

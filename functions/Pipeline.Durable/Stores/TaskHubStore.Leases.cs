@@ -8,19 +8,15 @@ internal sealed partial class TaskHubStore
     /// <summary>Rows of <paramref name="table"/> that nobody holds now, oldest key first.</summary>
     public async Task<IReadOnlyList<TableRow>> FindUnleasedAsync(string table, int max, CancellationToken cancellationToken)
     {
-        // A ready row made by a signal has no lease fields yet, so the lease test is made here, not in the filter.
-        var now = Now;
+        // Every work row is written with its lease fields, so the lease test runs in the store.
+        var query = TableQuery.InPartition(WorkPartition).Where("LeaseUntil", TableComparison.LessThanOrEqual, Now) with { PageSize = Math.Clamp(max, 1, 1000) };
         var found = new List<TableRow>();
-        var query = TableQuery.InPartition(WorkPartition) with { PageSize = 1000 };
         await foreach (var row in tables.QueryAllAsync(table, query, cancellationToken))
         {
-            if (!row.Properties.TryGetValue("LeaseUntil", out var until) || (DateTimeOffset)until <= now)
+            found.Add(row);
+            if (found.Count >= max)
             {
-                found.Add(row);
-                if (found.Count >= max)
-                {
-                    break;
-                }
+                break;
             }
         }
 

@@ -18,8 +18,11 @@ internal sealed partial class TaskHubStore
         return new TableRow(instanceId, MessageRow(message.Id), properties);
     }
 
-    /// <summary>Adds an activity work item; a repeated step rewrites the same row.</summary>
-    public async Task AddTaskAsync(string instanceId, string executionId, TaskScheduled task, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds an activity work item, leased to <paramref name="claimFor"/> when given (the row is returned, and the
+    /// caller runs it); a repeated step finds the row there and leaves it.
+    /// </summary>
+    public async Task<TableRow?> AddTaskAsync(string instanceId, string executionId, TaskScheduled task, CancellationToken cancellationToken, string? claimFor = null)
     {
         var key = TaskRow(instanceId, executionId, task.EventId);
         var properties = new Dictionary<string, object>
@@ -28,18 +31,21 @@ internal sealed partial class TaskHubStore
             ["ExecutionId"] = executionId,
             ["TaskId"] = task.EventId,
             ["Name"] = task.Name,
-            ["LeaseOwner"] = string.Empty,
-            ["LeaseUntil"] = NoLease,
-            ["DequeueCount"] = 0,
+            ["LeaseOwner"] = claimFor ?? string.Empty,
+            ["LeaseUntil"] = claimFor is null ? NoLease : Now + options.LeaseDuration,
+            ["DequeueCount"] = claimFor is null ? 0 : 1,
         };
         await SetPayloadAsync(properties, "Input", task.Input, instanceId, $"{executionId}/task-{task.EventId}", cancellationToken);
+        var row = new TableRow(WorkPartition, key, properties);
         try
         {
-            await tables.InsertAsync(Tasks, new TableRow(WorkPartition, key, properties), cancellationToken);
+            var etag = await tables.InsertAsync(Tasks, row, cancellationToken);
+            return claimFor is null ? null : row with { ETag = etag };
         }
         catch (ConflictException)
         {
             // Written by an earlier run of this step, and perhaps already leased: leave it be.
+            return null;
         }
     }
 

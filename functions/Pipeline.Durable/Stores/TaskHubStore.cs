@@ -97,16 +97,44 @@ internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs,
         }
     }
 
-    /// <summary>Wakes an instance: its ready row is created or marked, leaving any lease on it alone.</summary>
-    public Task SignalAsync(string instanceId, CancellationToken cancellationToken) =>
-        tables.MergeAsync(Ready, new TableRow(WorkPartition, instanceId, new Dictionary<string, object>
+    /// <summary>
+    /// Wakes an instance. Its ready row is created, leased to <paramref name="claimFor"/> when given (the row with
+    /// its ETag is returned, and the caller runs the step at once), or, when the row exists, only marked, leaving
+    /// any lease on it alone.
+    /// </summary>
+    public async Task<TableRow?> SignalAsync(string instanceId, CancellationToken cancellationToken, string? claimFor = null)
+    {
+        var now = Now;
+        var signal = Guid.NewGuid().ToString("N");
+        var row = new TableRow(WorkPartition, instanceId, new Dictionary<string, object>
         {
-            ["Signal"] = Guid.NewGuid().ToString("N"),
-            ["SignaledAt"] = Now,
-        }), cancellationToken);
+            ["Signal"] = signal,
+            ["SignaledAt"] = now,
+            ["LeaseOwner"] = claimFor ?? string.Empty,
+            ["LeaseUntil"] = claimFor is null ? NoLease : now + options.LeaseDuration,
+            ["DequeueCount"] = claimFor is null ? 0 : 1,
+        });
+        try
+        {
+            var etag = await tables.InsertAsync(Ready, row, cancellationToken);
+            return claimFor is null ? null : row with { ETag = etag };
+        }
+        catch (ConflictException)
+        {
+            await tables.MergeAsync(Ready, new TableRow(WorkPartition, instanceId, new Dictionary<string, object>
+            {
+                ["Signal"] = signal,
+                ["SignaledAt"] = now,
+            }), cancellationToken);
+            return null;
+        }
+    }
 
-    /// <summary>Delivers a message to an instance's inbox (idempotent by id: the first copy wins), then wakes it.</summary>
-    public async Task SendAsync(string instanceId, string messageId, string? executionId, HistoryEvent message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers a message to an instance's inbox (idempotent by id: the first copy wins), then wakes it; see
+    /// <see cref="SignalAsync"/> for <paramref name="claimFor"/>.
+    /// </summary>
+    public async Task<TableRow?> SendAsync(string instanceId, string messageId, string? executionId, HistoryEvent message, CancellationToken cancellationToken, string? claimFor = null)
     {
         var properties = new Dictionary<string, object> { ["Seq"] = NextSeq() };
         if (executionId is not null)
@@ -124,7 +152,7 @@ internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs,
             // The same message is already waiting: the first copy wins.
         }
 
-        await SignalAsync(instanceId, cancellationToken);
+        return await SignalAsync(instanceId, cancellationToken, claimFor);
     }
 
     private long _lastSeq;

@@ -17,7 +17,11 @@ internal sealed class ActivityProcessor(
     WorkSignal signal,
     ILogger<ActivityProcessor> logger)
 {
-    public async Task ProcessAsync(TableRow claimed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the activity and delivers its answer. With <paramref name="claimInstanceFor"/>, an idle instance's
+    /// ready row is created leased to that worker and returned, so the next step runs here at once.
+    /// </summary>
+    public async Task<TableRow?> ProcessAsync(TableRow claimed, CancellationToken cancellationToken, string? claimInstanceFor = null)
     {
         var instanceId = claimed.GetString("InstanceId")!;
         var executionId = claimed.GetString("ExecutionId")!;
@@ -35,10 +39,11 @@ internal sealed class ActivityProcessor(
         }
 
         faults.At(FaultPoint.ActivityAfterRun, instanceId);
-        await hub.SendAsync(instanceId, $"a-{executionId}-{taskId}", executionId, outcome with { Timestamp = hub.Now.UtcDateTime }, cancellationToken);
+        var ready = await hub.SendAsync(instanceId, $"a-{executionId}-{taskId}", executionId, outcome with { Timestamp = hub.Now.UtcDateTime }, cancellationToken, claimInstanceFor);
         signal.PulseOrchestrations();
         faults.At(FaultPoint.ActivityBeforeDelete, instanceId);
         await DeleteAsync(claimed, cancellationToken);
+        return ready;
     }
 
     /// <summary>Sets aside a work item claimed too often and fails its instance with the reason.</summary>

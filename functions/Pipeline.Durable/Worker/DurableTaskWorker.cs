@@ -115,11 +115,28 @@ internal sealed class DurableTaskWorker(
                 return;
             }
 
-            var more = await orchestrations.ProcessAsync(instanceId, stoppingToken);
+            // Activities this step schedules are leased to this worker, as many as it has free slots for, and run here.
+            var reserved = ReserveActivitySlots(_options.MaxConcurrentActivities);
+            StepResult step;
+            try
+            {
+                step = await orchestrations.ProcessAsync(instanceId, stoppingToken, _options.WorkerId, reserved);
+            }
+            finally
+            {
+                Interlocked.Add(ref _activitiesRunning, -reserved);
+            }
+
+            Interlocked.Add(ref _activitiesRunning, step.LocalTasks.Count);
+            foreach (var task in step.LocalTasks)
+            {
+                _ = Task.Run(() => ActivityAsync(task, stoppingToken), CancellationToken.None);
+            }
+
             faults.At(FaultPoint.BeforeRelease, instanceId);
-            await hub.ReleaseReadyAsync(claimed, more, stoppingToken);
+            await hub.ReleaseReadyAsync(claimed, step.More, stoppingToken);
             signal.PulseActivities();
-            if (more)
+            if (step.More)
             {
                 signal.PulseOrchestrations();
             }
@@ -179,6 +196,33 @@ internal sealed class DurableTaskWorker(
 
     private int _activitiesRunning;
 
+    private int ReserveActivitySlots(int want)
+    {
+        while (true)
+        {
+            var running = Volatile.Read(ref _activitiesRunning);
+            var got = Math.Min(want, _options.MaxConcurrentActivities - running);
+            if (got <= 0)
+            {
+                return 0;
+            }
+
+            if (Interlocked.CompareExchange(ref _activitiesRunning, running + got, running) == running)
+            {
+                return got;
+            }
+        }
+    }
+
+    /// <summary>Takes an orchestration slot for <paramref name="instanceId"/> unless full or already stepping here.</summary>
+    private bool ReserveInstance(string instanceId)
+    {
+        lock (_running)
+        {
+            return _running.Count < _options.MaxConcurrentOrchestrations && _running.Add(instanceId);
+        }
+    }
+
     /// <summary>Claims activity work items up to the free slots and runs them; true when it found work.</summary>
     private async Task<bool> ActivitiesAsync(CancellationToken stoppingToken)
     {
@@ -216,7 +260,29 @@ internal sealed class DurableTaskWorker(
             }
             else
             {
-                await activities.ProcessAsync(claimed, stoppingToken);
+                // The answer's instance is claimed for this worker when it can take it, so its next step runs here at once.
+                var instanceId = claimed.GetString("InstanceId")!;
+                var claimFor = ReserveInstance(instanceId) ? _options.WorkerId : null;
+                TableRow? ready = null;
+                try
+                {
+                    ready = await activities.ProcessAsync(claimed, stoppingToken, claimFor);
+                }
+                finally
+                {
+                    if (claimFor is not null && ready is null)
+                    {
+                        lock (_running)
+                        {
+                            _running.Remove(instanceId);
+                        }
+                    }
+                }
+
+                if (ready is not null)
+                {
+                    _ = Task.Run(() => StepAsync(ready, stoppingToken), CancellationToken.None);
+                }
             }
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)

@@ -21,15 +21,18 @@ internal sealed class OrchestrationProcessor(
 
     private readonly ILogger _logger = loggers.CreateLogger("Pipeline.Durable.Orchestrations");
 
-    /// <summary>Processes pending messages; returns true when more are left for another step.</summary>
-    public async Task<bool> ProcessAsync(string instanceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes pending messages. Up to <paramref name="localTasks"/> of the activities it schedules are leased
+    /// to <paramref name="workerId"/> and returned, to be run here without a poll; the rest wait for any worker.
+    /// </summary>
+    public async Task<StepResult> ProcessAsync(string instanceId, CancellationToken cancellationToken, string? workerId = null, int localTasks = 0)
     {
         var snapshot = await hub.LoadAsync(instanceId, cancellationToken);
         if (snapshot.Status is not { } status)
         {
             // A purged or never-created instance: its messages go nowhere.
             await hub.DeleteRowsAsync(instanceId, snapshot.Inbox.Select(m => TaskHubStore.MessageRow(m.Id)), cancellationToken);
-            return false;
+            return StepResult.Idle;
         }
 
         var seen = snapshot.History.Select(e => e.MessageId).OfType<string>().ToHashSet(StringComparer.Ordinal);
@@ -53,7 +56,7 @@ internal sealed class OrchestrationProcessor(
         if (take.Count == 0)
         {
             await hub.DeleteRowsAsync(instanceId, drop.Select(m => TaskHubStore.MessageRow(m.Id)), cancellationToken);
-            return false;
+            return StepResult.Idle;
         }
 
         var now = hub.Now;
@@ -61,7 +64,7 @@ internal sealed class OrchestrationProcessor(
 
         faults.At(FaultPoint.BeforeSend, instanceId);
         var answered = snapshot.Inbox.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-        await SendAsync(status, result, answered, cancellationToken);
+        var leased = await SendAsync(status, result, answered, workerId, localTasks, cancellationToken);
         faults.At(FaultPoint.AfterSend, instanceId);
 
         var completion = result.Completion;
@@ -113,7 +116,7 @@ internal sealed class OrchestrationProcessor(
             }
         }
 
-        return snapshot.Inbox.Count > take.Count + drop.Count || completion?.ContinuedAsNew == true;
+        return new StepResult(snapshot.Inbox.Count > take.Count + drop.Count || completion?.ContinuedAsNew == true, leased);
     }
 
     private ExecutionResult Execute(InstanceStatus status, IReadOnlyList<HistoryEvent> history, List<InboxMessage> take, DateTime now)
@@ -135,8 +138,9 @@ internal sealed class OrchestrationProcessor(
     /// Work whose answer already waits in the inbox was sent by an earlier run of this step that crashed
     /// before its commit; it is not sent again, so the activity does not run twice.
     /// </remarks>
-    private async Task SendAsync(InstanceStatus status, ExecutionResult result, HashSet<string> answered, CancellationToken cancellationToken)
+    private async Task<List<Storage.TableRow>> SendAsync(InstanceStatus status, ExecutionResult result, HashSet<string> answered, string? workerId, int localTasks, CancellationToken cancellationToken)
     {
+        var leased = new List<Storage.TableRow>();
         var id = status.InstanceId;
         var execution = status.ExecutionId;
         foreach (var e in result.NewEvents)
@@ -144,7 +148,12 @@ internal sealed class OrchestrationProcessor(
             switch (e)
             {
                 case TaskScheduled task when !answered.Contains($"a-{execution}-{task.EventId}"):
-                    await hub.AddTaskAsync(id, execution, task, cancellationToken);
+                    var claimFor = leased.Count < localTasks ? workerId : null;
+                    if (await hub.AddTaskAsync(id, execution, task, cancellationToken, claimFor) is { } mine)
+                    {
+                        leased.Add(mine);
+                    }
+
                     break;
                 case TimerCreated timer when !answered.Contains($"t-{execution}-{timer.EventId}"):
                     await hub.AddTimerAsync(id, execution, timer, cancellationToken);
@@ -162,6 +171,8 @@ internal sealed class OrchestrationProcessor(
                 : new SubOrchestrationFailed(parent.TaskId, done.Failure ?? new TaskFailureDetails("Terminated", $"Sub-orchestration '{id}' was terminated.", null));
             await hub.SendAsync(parent.InstanceId, $"s-{parent.ExecutionId}-{parent.TaskId}", parent.ExecutionId, answer with { Timestamp = done.Timestamp }, cancellationToken);
         }
+
+        return leased;
     }
 
     private async Task StartChildAsync(InstanceStatus parent, SubOrchestrationCreated child, CancellationToken cancellationToken)
