@@ -63,6 +63,11 @@ internal static class BenchmarkCli
                 _ => throw new ArgumentException($"Unknown scenario '{args[0]}'."),
             };
             Console.WriteLine(result);
+            if (options.ContainsKey("breakdown"))
+            {
+                Console.WriteLine("requests: " + tables.Breakdown());
+            }
+
             await host.StopAsync();
             return 0;
         }
