@@ -33,6 +33,12 @@ internal sealed class DurableTestHost : IAsyncDisposable
         settings?.Invoke(values);
         builder.Configuration.AddInMemoryCollection(values);
         builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("DURABLE_TEST_LOGS") is { } level)
+        {
+            var file = Environment.GetEnvironmentVariable("DURABLE_TEST_LOGFILE") ?? Path.Combine(Path.GetTempPath(), "durable-tests.log");
+            builder.Logging.AddProvider(new FileLoggerProvider(file, faults?.GetHashCode().ToString("x", System.Globalization.CultureInfo.InvariantCulture) ?? "-")).SetMinimumLevel(Enum.Parse<LogLevel>(level));
+        }
+
         builder.Services.AddSingleton(stores.Time);
         builder.Services.AddSingleton(stores.Blobs);
         builder.Services.AddSingleton(stores.Tables);

@@ -27,7 +27,7 @@ public sealed class FaultInjectionTests
         await using var host = await DurableTestHost.StartAsync(stores, faults);
 
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloSequence), new[] { "a", "b", "c" });
-        await Eventually.TrueAsync(async () => (await host.Client.GetInstanceAsync(id))!.IsCompleted, $"completion after crashes at {point}", between: () => stores.Advance(PastLease));
+        await Eventually.TrueAsync(async () => (await host.Client.GetInstanceAsync(id))!.IsCompleted, $"completion after crashes at {point}", between: SlowClock(stores));
 
         var done = await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
         Assert.Equal(2, faults.Fired.Count);
@@ -43,6 +43,7 @@ public sealed class FaultInjectionTests
                 Assert.Equal(2, reruns);
                 break;
             case FaultPoint.ActivityBeforeDelete:
+                // The answer was delivered; each leftover work item may run once more when its lease lapses.
                 Assert.InRange(reruns, 0, 2);
                 break;
             default:
@@ -126,6 +127,19 @@ public sealed class FaultInjectionTests
         Assert.Contains("poison", done.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(2, faults.Fired.Count);
         await HistoryInvariants.AssertCleanAsync(stores, id);
+    }
+
+    /// <summary>Moves the clock past a lease every tenth poll, so that work in flight is not overtaken by its own lease.</summary>
+    internal static Action SlowClock(TestStores stores)
+    {
+        var polls = 0;
+        return () =>
+        {
+            if (++polls % 10 == 0)
+            {
+                stores.Advance(PastLease);
+            }
+        };
     }
 
     internal static Task WaitForTimerRowAsync(TestStores stores) =>

@@ -67,7 +67,8 @@ public sealed class TwoHostTests
             }
             catch
             {
-                foreach (var t in new[] { "Ready", "Tasks", "Timers" })
+                Console.WriteLine("DBG runs " + string.Join(" ", stores.Probe.Runs.Where(r => r.Key.StartsWith(id, StringComparison.Ordinal)).Select(r => $"{r.Key}={r.Value}")));
+                foreach (var t in new[] { "Ready", "Tasks", "Timers", "Poison" })
                 {
                     foreach (var r in await stores.Tables.QueryAllAsync(stores.HubName + t, Pipeline.Storage.TableQuery.All).ToListAsync())
                     {

@@ -23,6 +23,40 @@ internal sealed partial class TaskHubStore
         return found;
     }
 
+    /// <summary>
+    /// Gives lease fields to ready rows that have none. A signal that merges into a row deleted a moment
+    /// before creates such a row, which the lease filter cannot see; this sweep makes it visible.
+    /// </summary>
+    public async Task<int> RepairReadyRowsAsync(CancellationToken cancellationToken)
+    {
+        var repaired = 0;
+        await foreach (var row in tables.QueryAllAsync(Ready, TableQuery.InPartition(WorkPartition), cancellationToken))
+        {
+            if (row.Properties.ContainsKey("LeaseUntil"))
+            {
+                continue;
+            }
+
+            var properties = new Dictionary<string, object>(row.Properties, StringComparer.Ordinal)
+            {
+                ["LeaseOwner"] = string.Empty,
+                ["LeaseUntil"] = NoLease,
+                ["DequeueCount"] = 0,
+            };
+            try
+            {
+                await tables.ReplaceAsync(Ready, row with { Properties = properties }, row.ETag!, cancellationToken);
+                repaired++;
+            }
+            catch (StoreException e) when (e is PreconditionFailedException or NotFoundException)
+            {
+                // Changed meanwhile; the next sweep looks again.
+            }
+        }
+
+        return repaired;
+    }
+
     /// <summary>Takes the lease on <paramref name="row"/>; null when another worker was first.</summary>
     public async Task<TableRow?> TryClaimAsync(string table, TableRow row, string workerId, TimeSpan lease, CancellationToken cancellationToken)
     {

@@ -102,10 +102,17 @@ internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs,
     /// its ETag is returned, and the caller runs the step at once), or, when the row exists, only marked, leaving
     /// any lease on it alone.
     /// </summary>
-    public async Task<TableRow?> SignalAsync(string instanceId, CancellationToken cancellationToken, string? claimFor = null)
+    public async Task<TableRow?> SignalAsync(string instanceId, CancellationToken cancellationToken, string? claimFor = null, bool rowExists = false)
     {
         var now = Now;
         var signal = Guid.NewGuid().ToString("N");
+        if (rowExists)
+        {
+            // The caller knows the row is there (its instance is stepping in this process): one merge is enough.
+            await MarkAsync(instanceId, signal, now, cancellationToken);
+            return null;
+        }
+
         var row = new TableRow(WorkPartition, instanceId, new Dictionary<string, object>
         {
             ["Signal"] = signal,
@@ -121,20 +128,23 @@ internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs,
         }
         catch (ConflictException)
         {
-            await tables.MergeAsync(Ready, new TableRow(WorkPartition, instanceId, new Dictionary<string, object>
-            {
-                ["Signal"] = signal,
-                ["SignaledAt"] = now,
-            }), cancellationToken);
+            await MarkAsync(instanceId, signal, now, cancellationToken);
             return null;
         }
     }
+
+    private Task<string> MarkAsync(string instanceId, string signal, DateTimeOffset now, CancellationToken cancellationToken) =>
+        tables.MergeAsync(Ready, new TableRow(WorkPartition, instanceId, new Dictionary<string, object>
+        {
+            ["Signal"] = signal,
+            ["SignaledAt"] = now,
+        }), cancellationToken);
 
     /// <summary>
     /// Delivers a message to an instance's inbox (idempotent by id: the first copy wins), then wakes it; see
     /// <see cref="SignalAsync"/> for <paramref name="claimFor"/>.
     /// </summary>
-    public async Task<TableRow?> SendAsync(string instanceId, string messageId, string? executionId, HistoryEvent message, CancellationToken cancellationToken, string? claimFor = null)
+    public async Task<TableRow?> SendAsync(string instanceId, string messageId, string? executionId, HistoryEvent message, CancellationToken cancellationToken, string? claimFor = null, bool readyExists = false)
     {
         var properties = new Dictionary<string, object> { ["Seq"] = NextSeq() };
         if (executionId is not null)
@@ -152,7 +162,7 @@ internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs,
             // The same message is already waiting: the first copy wins.
         }
 
-        return await SignalAsync(instanceId, cancellationToken, claimFor);
+        return await SignalAsync(instanceId, cancellationToken, claimFor, readyExists);
     }
 
     private long _lastSeq;

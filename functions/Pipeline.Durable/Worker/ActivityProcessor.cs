@@ -21,7 +21,7 @@ internal sealed class ActivityProcessor(
     /// Runs the activity and delivers its answer. With <paramref name="claimInstanceFor"/>, an idle instance's
     /// ready row is created leased to that worker and returned, so the next step runs here at once.
     /// </summary>
-    public async Task<TableRow?> ProcessAsync(TableRow claimed, CancellationToken cancellationToken, string? claimInstanceFor = null)
+    public async Task<TableRow?> ProcessAsync(TableRow claimed, CancellationToken cancellationToken, string? claimInstanceFor = null, bool instanceBusyHere = false)
     {
         var instanceId = claimed.GetString("InstanceId")!;
         var executionId = claimed.GetString("ExecutionId")!;
@@ -39,7 +39,7 @@ internal sealed class ActivityProcessor(
         }
 
         faults.At(FaultPoint.ActivityAfterRun, instanceId);
-        var ready = await hub.SendAsync(instanceId, $"a-{executionId}-{taskId}", executionId, outcome with { Timestamp = hub.Now.UtcDateTime }, cancellationToken, claimInstanceFor);
+        var ready = await hub.SendAsync(instanceId, $"a-{executionId}-{taskId}", executionId, outcome with { Timestamp = hub.Now.UtcDateTime }, cancellationToken, claimInstanceFor, instanceBusyHere);
         signal.PulseOrchestrations();
         faults.At(FaultPoint.ActivityBeforeDelete, instanceId);
         await DeleteAsync(claimed, cancellationToken);

@@ -30,6 +30,7 @@ internal sealed class DurableTaskWorker(
         Log.WorkerStarted(logger, _options.WorkerId, _options.HubName);
         await Task.WhenAll(
             LoopAsync("orchestrations", OrchestrationsAsync, signal.WaitOrchestrationsAsync, stoppingToken),
+            LoopAsync("repair", async ct => await hub.RepairReadyRowsAsync(ct) > 0, (t, c) => Task.Delay(TimeSpan.FromSeconds(2), c), stoppingToken),
             LoopAsync("activities", ActivitiesAsync, signal.WaitActivitiesAsync, stoppingToken),
             LoopAsync("timers", TimersAsync, (t, c) => Task.Delay(t, c), stoppingToken));
     }
@@ -215,11 +216,12 @@ internal sealed class DurableTaskWorker(
     }
 
     /// <summary>Takes an orchestration slot for <paramref name="instanceId"/> unless full or already stepping here.</summary>
-    private bool ReserveInstance(string instanceId)
+    private bool ReserveInstance(string instanceId, out bool busyHere)
     {
         lock (_running)
         {
-            return _running.Count < _options.MaxConcurrentOrchestrations && _running.Add(instanceId);
+            busyHere = _running.Contains(instanceId);
+            return !busyHere && _running.Count < _options.MaxConcurrentOrchestrations && _running.Add(instanceId);
         }
     }
 
@@ -262,11 +264,11 @@ internal sealed class DurableTaskWorker(
             {
                 // The answer's instance is claimed for this worker when it can take it, so its next step runs here at once.
                 var instanceId = claimed.GetString("InstanceId")!;
-                var claimFor = ReserveInstance(instanceId) ? _options.WorkerId : null;
+                var claimFor = ReserveInstance(instanceId, out var busyHere) ? _options.WorkerId : null;
                 TableRow? ready = null;
                 try
                 {
-                    ready = await activities.ProcessAsync(claimed, stoppingToken, claimFor);
+                    ready = await activities.ProcessAsync(claimed, stoppingToken, claimFor, busyHere);
                 }
                 finally
                 {

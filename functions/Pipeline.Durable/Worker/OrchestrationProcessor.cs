@@ -121,7 +121,8 @@ internal sealed class OrchestrationProcessor(
 
     private ExecutionResult Execute(InstanceStatus status, IReadOnlyList<HistoryEvent> history, List<InboxMessage> take, DateTime now)
     {
-        var incoming = take.Select(m => m.Event with { MessageId = m.Id }).ToList();
+        // The start goes first: an answer can only follow it, but arrival order across processes is only as good as their clocks.
+        var incoming = take.OrderBy(m => m.Event is ExecutionStarted ? 0 : 1).Select(m => m.Event with { MessageId = m.Id }).ToList();
         var orchestrator = registry.CreateOrchestrator(services, status.Name);
         if (orchestrator is null)
         {
@@ -140,29 +141,37 @@ internal sealed class OrchestrationProcessor(
     /// </remarks>
     private async Task<List<Storage.TableRow>> SendAsync(InstanceStatus status, ExecutionResult result, HashSet<string> answered, string? workerId, int localTasks, CancellationToken cancellationToken)
     {
-        var leased = new List<Storage.TableRow>();
         var id = status.InstanceId;
         var execution = status.ExecutionId;
-        foreach (var e in result.NewEvents)
-        {
-            switch (e)
+        var sends = result.NewEvents
+            .Where(e => e switch
             {
-                case TaskScheduled task when !answered.Contains($"a-{execution}-{task.EventId}"):
-                    var claimFor = leased.Count < localTasks ? workerId : null;
-                    if (await hub.AddTaskAsync(id, execution, task, cancellationToken, claimFor) is { } mine)
-                    {
-                        leased.Add(mine);
-                    }
+                TaskScheduled task => !answered.Contains($"a-{execution}-{task.EventId}"),
+                TimerCreated timer => !answered.Contains($"t-{execution}-{timer.EventId}"),
+                SubOrchestrationCreated => true,
+                _ => false,
+            })
+            .Select((e, i) => (Event: e, Index: i))
+            .ToList();
+        var mine = new Storage.TableRow?[sends.Count];
 
+        // Sends are independent of one another, so a fan-out writes them in parallel.
+        await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (send, ct) =>
+        {
+            switch (send.Event)
+            {
+                case TaskScheduled task:
+                    mine[send.Index] = await hub.AddTaskAsync(id, execution, task, ct, send.Index < localTasks ? workerId : null);
                     break;
-                case TimerCreated timer when !answered.Contains($"t-{execution}-{timer.EventId}"):
-                    await hub.AddTimerAsync(id, execution, timer, cancellationToken);
+                case TimerCreated timer:
+                    await hub.AddTimerAsync(id, execution, timer, ct);
                     break;
                 case SubOrchestrationCreated child:
-                    await StartChildAsync(status, child, cancellationToken);
+                    await StartChildAsync(status, child, ct);
                     break;
             }
-        }
+        });
+        var leased = mine.OfType<Storage.TableRow>().ToList();
 
         if (result.Completion is { ContinuedAsNew: false } done && status.Parent is { } parent)
         {
