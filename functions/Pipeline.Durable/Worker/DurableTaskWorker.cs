@@ -106,6 +106,7 @@ internal sealed class DurableTaskWorker(
     private async Task StepAsync(TableRow claimed, CancellationToken stoppingToken)
     {
         var instanceId = claimed.RowKey;
+        IReadOnlyList<TableRow> localTasks = [];
         try
         {
             var count = claimed.Get<int>("DequeueCount");
@@ -129,11 +130,7 @@ internal sealed class DurableTaskWorker(
             }
 
             Interlocked.Add(ref _activitiesRunning, step.LocalTasks.Count);
-            foreach (var task in step.LocalTasks)
-            {
-                _ = Task.Run(() => ActivityAsync(task, stoppingToken), CancellationToken.None);
-            }
-
+            localTasks = step.LocalTasks;
             faults.At(FaultPoint.BeforeRelease, instanceId);
             await hub.ReleaseReadyAsync(claimed, step.More, stoppingToken);
             signal.PulseActivities();
@@ -158,6 +155,12 @@ internal sealed class DurableTaskWorker(
             lock (_running)
             {
                 _running.Remove(instanceId);
+            }
+
+            // Started only now that the instance is released here, so that their answers can claim it straight away.
+            foreach (var task in localTasks)
+            {
+                _ = Task.Run(() => ActivityAsync(task, stoppingToken), CancellationToken.None);
             }
 
             signal.PulseOrchestrations();
