@@ -19,13 +19,22 @@ public static class DurableTaskServiceCollectionExtensions
     public static IServiceCollection AddDurableTask(this IServiceCollection services, Action<DurableTaskRegistry> register)
     {
         ArgumentNullException.ThrowIfNull(register);
-        var registry = new DurableTaskRegistry();
+
+        // A second call adds to the first registry (a test host adds its own orchestrators to the app's).
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(DurableTaskRegistry))?.ImplementationInstance as DurableTaskRegistry;
+        var registry = existing ?? new DurableTaskRegistry();
         register(registry);
-        services.AddSingleton(registry);
         foreach (var type in registry.Types)
         {
             services.TryAddTransient(type);
         }
+
+        if (existing is not null)
+        {
+            return services;
+        }
+
+        services.AddSingleton(registry);
 
         services.AddOptions<DurableTaskOptions>().BindConfiguration(DurableTaskOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

@@ -8,7 +8,8 @@ var root = RepositoryRoot.Find(builder.Environment.ContentRootPath) ?? builder.E
 
 builder.AddFunctionsSettings(root);
 builder.AddPipelineStorage(root);
-builder.Services.AddProblemDetails();
+builder.AddPipelineDurable();
+builder.AddPipelineHttp();
 
 var app = builder.Build();
 
@@ -16,6 +17,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 
 app.MapHealthApi();
+app.MapDurableApi();
 
 app.Run();
 

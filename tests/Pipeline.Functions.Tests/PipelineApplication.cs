@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Pipeline.Durable;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Tests;
@@ -14,7 +15,11 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
     {
         ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         ["Azurite:Embedded"] = "false",
+        ["Operator:Keys:0"] = OperatorKey,
+        ["DurableTask:PollInterval"] = "00:00:00.020",
     };
+
+    public const string OperatorKey = "test-operator-key-0123456789";
 
     public bool InMemoryStorage { get; init; } = true;
 
@@ -31,6 +36,14 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
             {
                 services.AddInMemoryStorage();
             }
+
+            services.AddDurableTask(r => r.AddOrchestrator<AwaitApproval>());
         });
     }
+}
+
+/// <summary>A test orchestrator that waits for one "approve" event and returns its data.</summary>
+internal sealed class AwaitApproval : TaskOrchestrator<string, string>
+{
+    public override Task<string> RunAsync(TaskOrchestrationContext context, string input) => context.WaitForExternalEvent<string>("approve");
 }

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Functions.Security;
+
+/// <summary>The operator keys, under <c>Operator:Keys</c> (in local.settings.json: <c>Operator__Keys__0</c>, ...).</summary>
+internal sealed class OperatorOptions : IValidatableObject
+{
+    public const string Section = "Operator";
+
+    public List<string> Keys { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Keys.Count == 0)
+        {
+            yield return new ValidationResult("Operator:Keys needs at least one key (Operator__Keys__0 in local.settings.json).", [nameof(Keys)]);
+        }
+
+        if (Keys.Any(k => k.Length < 16))
+        {
+            yield return new ValidationResult("Each key in Operator:Keys must be at least 16 characters.", [nameof(Keys)]);
+        }
+    }
+}
