@@ -64,7 +64,7 @@ internal sealed class Stamp : TaskActivity<int, string>
     public override async Task<string> RunAsync(TaskActivityContext context, int input)
     {
         await Task.Delay(50, context.CancellationToken);
-        return input.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $"{input}@{Environment.ProcessId}";
     }
 }
 

@@ -35,6 +35,7 @@ internal static class TestTasks
         .AddOrchestrator<FlipFlop>()
         .AddOrchestrator<Guids>()
         .AddOrchestrator<BigPayload>()
+        .AddOrchestrator<KillableSequence>()
         .AddActivity<SayHello>()
         .AddActivity<Square>()
         .AddActivity<Flaky>()
@@ -209,4 +210,11 @@ internal sealed class Boom : TaskActivity<string, string>
 internal sealed class Echo : TaskActivity<string, string>
 {
     public override Task<string> RunAsync(TaskActivityContext context, string input) => Task.FromResult(input);
+}
+
+/// <summary>Runs in the worker processes of <see cref="TwoProcessTests"/> (Pipeline.Benchmarks); named here so the client may start it.</summary>
+internal sealed class KillableSequence : TaskOrchestrator<int, string>
+{
+    public override Task<string> RunAsync(TaskOrchestrationContext context, int input) =>
+        throw new InvalidOperationException("Runs only in the benchmark worker processes.");
 }

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Pipeline.Testing;
+
+namespace Pipeline.Durable.Tests;
+
+/// <summary>Two worker processes on one hub on Azurite; one is killed with SIGKILL mid-run.</summary>
+public sealed class TwoProcessTests
+{
+    [Fact]
+    public async Task KillingOneWorkerProcess_MidRun_DelaysWorkButLosesNothing()
+    {
+        var stores = await TestStores.AzuriteAsync();
+        var connection = await TestAzurite.ConnectionStringAsync();
+        using var first = StartWorker(connection, stores.HubName);
+        using var second = StartWorker(connection, stores.HubName);
+        try
+        {
+            await RunAsync(stores, first);
+        }
+        finally
+        {
+            first.Kill();
+            second.Kill();
+        }
+    }
+
+    private static async Task RunAsync(TestStores stores, Process first)
+    {
+        await using var client = await DurableTestHost.StartAsync(stores, settings: s => s["DurableTask:RunWorker"] = "false");
+
+        var ids = new List<string>();
+        for (var i = 0; i < 16; i++)
+        {
+            ids.Add(await client.Client.ScheduleNewOrchestrationInstanceAsync(nameof(KillableSequence), 4, $"kill-{i:D2}"));
+        }
+
+        // Kill the first worker once both have answered activities.
+        await Eventually.TrueAsync(
+            async () => (await AnsweringProcessesAsync(client, ids)).Count == 2,
+            "both worker processes answering activities",
+            TimeSpan.FromSeconds(60));
+        first.Kill(); // SIGKILL: whatever it held stays leased until the lease (5 s here) runs out.
+        await first.WaitForExitAsync();
+
+        foreach (var id in ids)
+        {
+            await Eventually.TrueAsync(async () => (await client.Client.GetInstanceAsync(id))!.IsCompleted, $"completion of {id}", TimeSpan.FromSeconds(90));
+            var done = await client.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, done!.RuntimeStatus);
+            Assert.Equal(["0", "1", "2", "3"], done.ReadOutputAs<string>()!.Split(',').Select(p => p.Split('@')[0]));
+            await HistoryInvariants.AssertCleanAsync(stores, id);
+        }
+    }
+
+    private static async Task<HashSet<string>> AnsweringProcessesAsync(DurableTestHost client, List<string> ids)
+    {
+        var pids = new HashSet<string>();
+        foreach (var id in ids)
+        {
+            foreach (var answer in (await client.Client.GetInstanceHistoryAsync(id)).OfType<TaskCompleted>())
+            {
+                pids.Add(answer.Result!.Trim('"').Split('@')[1]);
+            }
+        }
+
+        return pids;
+    }
+
+    private static Process StartWorker(string connection, string hub)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Pipeline.Benchmarks.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { dll, "worker", "--storage", connection, "--hub", hub, "--lease", "00:00:05", "--poll", "00:00:00.050" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        var ready = process.StandardOutput.ReadLine();
+        Assert.Equal("worker ready", ready);
+        return process;
+    }
+}
