@@ -10,6 +10,9 @@ internal sealed class Probe
 
     public ConcurrentDictionary<string, int> ByWorker { get; } = new();
 
+    /// <summary>Holds the slow activity until a test opens it.</summary>
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Set by a test to make the flip-flop orchestrator change its mind on replay.</summary>
     public bool Flip { get; set; }
 
@@ -40,7 +43,9 @@ internal static class TestTasks
         .AddActivity<Square>()
         .AddActivity<Flaky>()
         .AddActivity<Boom>()
-        .AddActivity<Echo>();
+        .AddActivity<Echo>()
+        .AddOrchestrator<SlowOne>()
+        .AddActivity<Slow>();
 }
 
 internal sealed class HelloSequence : TaskOrchestrator<string[], string>
@@ -217,4 +222,20 @@ internal sealed class KillableSequence : TaskOrchestrator<int, string>
 {
     public override Task<string> RunAsync(TaskOrchestrationContext context, int input) =>
         throw new InvalidOperationException("Runs only in the benchmark worker processes.");
+}
+
+internal sealed class SlowOne : TaskOrchestrator<string, string>
+{
+    public override Task<string> RunAsync(TaskOrchestrationContext context, string input) => context.CallActivityAsync<string>(nameof(Slow), input);
+}
+
+/// <summary>Runs until the test opens <see cref="Probe.Gate"/>.</summary>
+internal sealed class Slow(Probe probe) : TaskActivity<string, string>
+{
+    public override async Task<string> RunAsync(TaskActivityContext context, string input)
+    {
+        probe.Record(context.InstanceId + "/slow", "any");
+        await probe.Gate.Task;
+        return input;
+    }
 }

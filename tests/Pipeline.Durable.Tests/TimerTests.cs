@@ -29,6 +29,28 @@ public sealed class TimerTests
     }
 
     [Fact]
+    public async Task Activity_RunningLongerThanItsLease_KeepsItAndRunsOnce()
+    {
+        var stores = TestStores.InMemory();
+        await using var host = await DurableTestHost.StartAsync(stores);
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SlowOne), "letters");
+        await Eventually.TrueAsync(() => Task.FromResult(stores.Probe.Runs.ContainsKey(id + "/slow")), "the slow activity to start");
+
+        // Five minutes pass in 5-second steps (the lease is 30 s): the renewals keep it.
+        for (var i = 0; i < 60; i++)
+        {
+            stores.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(10);
+        }
+
+        stores.Probe.Gate.SetResult();
+        var done = await host.Client.WaitForInstanceCompletionAsync(id);
+
+        Assert.Equal("letters", done.ReadOutputAs<string>());
+        Assert.Equal(1, stores.Probe.Runs[id + "/slow"]);
+    }
+
+    [Fact]
     public async Task WhenAny_TimerBeatsEvent_TimesOut()
     {
         var stores = TestStores.InMemory();

@@ -44,6 +44,8 @@ internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs,
 
     public DateTimeOffset Now => time.GetUtcNow();
 
+    public TimeProvider Time => time;
+
     public static string HistoryPrefix(string executionId) => $"h-{executionId}-";
 
     public static string MessageRow(string messageId) => "m-" + messageId;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Pipeline.Durable.Stores;
 using Pipeline.Storage;
 
@@ -15,6 +16,7 @@ internal sealed class ActivityProcessor(
     IServiceScopeFactory scopes,
     IFaultInjector faults,
     WorkSignal signal,
+    IOptions<DurableTaskOptions> options,
     ILogger<ActivityProcessor> logger)
 {
     /// <summary>
@@ -28,14 +30,19 @@ internal sealed class ActivityProcessor(
         var taskId = claimed.Get<int>("TaskId");
         var name = claimed.GetString("Name")!;
         HistoryEvent outcome;
-        try
+        await using (var lease = new LeaseKeeper(hub, hub.Tasks, claimed, options.Value.LeaseDuration))
         {
-            var result = await RunAsync(claimed, instanceId, taskId, name, cancellationToken);
-            outcome = new TaskCompleted(taskId, result);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            outcome = new TaskFailed(taskId, TaskFailureDetails.From(e));
+            try
+            {
+                var result = await RunAsync(claimed, instanceId, taskId, name, cancellationToken);
+                outcome = new TaskCompleted(taskId, result);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                outcome = new TaskFailed(taskId, TaskFailureDetails.From(e));
+            }
+
+            claimed = lease.Current;
         }
 
         faults.At(FaultPoint.ActivityAfterRun, instanceId);
