@@ -28,7 +28,13 @@ public sealed class EmbeddedAzuriteTests : IDisposable
 
         await app.DisposeAsync();
 
-        Assert.False(AzuriteProcess.IsListening(blob) || AzuriteProcess.IsListening(queue) || AzuriteProcess.IsListening(table));
+        // Azurite gets SIGTERM and, if it lingers on open keep-alive connections, SIGKILL after 5 s.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (AzuriteProcess.IsListening(blob) || AzuriteProcess.IsListening(queue) || AzuriteProcess.IsListening(table))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Azurite still listens 15 s after the host stopped");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]

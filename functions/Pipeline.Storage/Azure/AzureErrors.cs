@@ -11,6 +11,10 @@ internal static class AzureErrors
         {
             return await call();
         }
+        catch (SdkStorageException e) when (e.InnerException is OperationCanceledException cancelled)
+        {
+            throw new OperationCanceledException($"{what}: cancelled.", cancelled, cancelled.CancellationToken);
+        }
         catch (SdkStorageException e)
         {
             throw Translate(what, e);
@@ -22,6 +26,10 @@ internal static class AzureErrors
         try
         {
             await call();
+        }
+        catch (SdkStorageException e) when (e.InnerException is OperationCanceledException cancelled)
+        {
+            throw new OperationCanceledException($"{what}: cancelled.", cancelled, cancelled.CancellationToken);
         }
         catch (SdkStorageException e)
         {
