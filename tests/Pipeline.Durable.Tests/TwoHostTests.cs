@@ -1,4 +1,3 @@
-using Pipeline.Storage;
 using System.Collections.Concurrent;
 using Pipeline.Durable.Worker;
 
@@ -67,21 +66,7 @@ public sealed class TwoHostTests
             }
             catch
             {
-                Console.WriteLine("DBG runs " + string.Join(" ", stores.Probe.Runs.Where(r => r.Key.StartsWith(id, StringComparison.Ordinal)).Select(r => $"{r.Key}={r.Value}")));
-                foreach (var t in new[] { "Ready", "Tasks", "Timers", "Poison" })
-                {
-                    foreach (var r in await stores.Tables.QueryAllAsync(stores.HubName + t, Pipeline.Storage.TableQuery.All).ToListAsync())
-                    {
-                        Console.WriteLine($"DBG {t} {r.RowKey} " + string.Join(" ", r.Properties.Select(p => $"{p.Key}={p.Value}")));
-                    }
-                }
-
-                foreach (var r in await stores.Tables.QueryAllAsync(stores.HubName + "Instances", Pipeline.Storage.TableQuery.InPartition(id)).ToListAsync())
-                {
-                    Console.WriteLine($"DBG inst {r.RowKey} " + string.Join(" ", r.Properties.Where(p => p.Key != "Events").Select(p => $"{p.Key}={p.Value}")));
-                }
-
-                Console.WriteLine("DBG now " + stores.Time.GetUtcNow());
+                await HubDump.WriteAsync(stores, id);
                 throw;
             }
             var done = await b.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
