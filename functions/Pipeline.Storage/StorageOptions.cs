@@ -19,8 +19,4 @@ public sealed class StorageOptions
     /// <summary>The most one request may take, retries included. Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>True for the Azurite shorthand <c>UseDevelopmentStorage=true</c>.</summary>
-    public bool IsDevelopmentStorage =>
-        ConnectionString.Replace(" ", string.Empty, StringComparison.Ordinal)
-            .Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase);
 }

@@ -13,20 +13,6 @@ public static class BlobStoreExtensions
         return await store.PutAsync(container, name, stream, condition, cancellationToken);
     }
 
-    /// <summary>Reads a blob, or null when it is missing.</summary>
-    public static async Task<BlobContent?> TryGetAsync(this IBlobStore store, string container, string name, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        try
-        {
-            return await store.GetAsync(container, name, cancellationToken);
-        }
-        catch (NotFoundException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>Every blob under a prefix, following continuations.</summary>
     public static async IAsyncEnumerable<BlobItem> ListAllAsync(this IBlobStore store, string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
