@@ -18,5 +18,4 @@ public sealed class StorageOptions
 
     /// <summary>The most one request may take, retries included. Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
 }
