@@ -46,6 +46,11 @@ public sealed class FaultInjectionTests
                 // The answer was delivered; each leftover work item may run once more when its lease lapses.
                 Assert.InRange(reruns, 0, 2);
                 break;
+            case FaultPoint.AfterSend or FaultPoint.BeforeCommit:
+                // The work went out but the step did not commit: the retried step sends it again unless the
+                // answer is already in the inbox, so an activity that answered in between runs twice.
+                Assert.InRange(reruns, 0, 2);
+                break;
             default:
                 Assert.Equal(0, reruns);
                 break;
