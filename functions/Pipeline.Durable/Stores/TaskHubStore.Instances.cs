@@ -131,12 +131,11 @@ internal sealed partial class TaskHubStore
     public async Task CreateAsync(InstanceStatus status, string? input, TableRow? previous, CancellationToken cancellationToken)
     {
         var start = new ExecutionStarted(status.Name, status.ExecutionId, input, status.Parent) { Timestamp = status.CreatedAt.UtcDateTime };
-        var startProperties = new Dictionary<string, object> { ["Seq"] = NextSeq(), ["ExecutionId"] = status.ExecutionId };
-        await SetPayloadAsync(startProperties, "Event", JsonSerializer.Serialize<HistoryEvent>(start, DurableJson.Options), status.InstanceId, $"{status.ExecutionId}/start", cancellationToken);
+        var startRow = await MessageRowAsync(status.InstanceId, new InboxMessage(StartMessageId(status.ExecutionId), status.ExecutionId, NextSeq(), start), cancellationToken);
         var statusRow = await StatusRowAsync(status with { Input = input }, null, cancellationToken);
         var batch = new TableBatch();
         _ = previous?.ETag is { } etag ? batch.Replace(statusRow, etag) : batch.Insert(statusRow);
-        batch.Insert(new TableRow(status.InstanceId, MessageRow(StartMessageId(status.ExecutionId)), startProperties));
+        batch.Insert(startRow);
         await tables.ExecuteBatchAsync(Instances, batch, cancellationToken);
     }
 

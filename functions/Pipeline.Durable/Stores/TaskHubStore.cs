@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Pipeline.Storage;
 
 namespace Pipeline.Durable.Stores;
@@ -148,16 +147,10 @@ internal sealed partial class TaskHubStore(ITableStore tables, IBlobStore blobs,
     /// </summary>
     public async Task<TableRow?> SendAsync(string instanceId, string messageId, string? executionId, HistoryEvent message, CancellationToken cancellationToken, string? claimFor = null, bool readyExists = false)
     {
-        var properties = new Dictionary<string, object> { ["Seq"] = NextSeq() };
-        if (executionId is not null)
-        {
-            properties["ExecutionId"] = executionId;
-        }
-
-        await SetPayloadAsync(properties, "Event", JsonSerializer.Serialize(message, DurableJson.Options), instanceId, "m-" + messageId, cancellationToken);
+        var row = await MessageRowAsync(instanceId, new InboxMessage(messageId, executionId, NextSeq(), message), cancellationToken);
         try
         {
-            await tables.InsertAsync(Instances, new TableRow(instanceId, MessageRow(messageId), properties), cancellationToken);
+            await tables.InsertAsync(Instances, row, cancellationToken);
         }
         catch (ConflictException)
         {

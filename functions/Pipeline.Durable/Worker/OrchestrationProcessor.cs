@@ -47,7 +47,7 @@ internal sealed class OrchestrationProcessor(
             {
                 drop.Add(message);
             }
-            else if (take.Count < MaxMessagesPerStep && take.Count + drop.Count < MaxMessagesPerStep)
+            else if (take.Count + drop.Count < MaxMessagesPerStep)
             {
                 take.Add(message);
             }
@@ -70,7 +70,7 @@ internal sealed class OrchestrationProcessor(
         var completion = result.Completion;
         var next = status with
         {
-            Status = completion is null ? OrchestrationRuntimeStatus.Running : completion.ContinuedAsNew ? OrchestrationRuntimeStatus.Running : completion.Status,
+            Status = completion is null or { ContinuedAsNew: true } ? OrchestrationRuntimeStatus.Running : completion.Status,
             LastUpdatedAt = now,
             NextChunk = status.NextChunk + 1,
             CustomStatus = result.CustomStatus,

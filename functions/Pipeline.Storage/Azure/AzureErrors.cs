@@ -21,21 +21,12 @@ internal static class AzureErrors
         }
     }
 
-    public static async Task Run(string what, Func<Task> call)
-    {
-        try
+    public static Task Run(string what, Func<Task> call) =>
+        Run(what, async () =>
         {
             await call();
-        }
-        catch (SdkStorageException e) when (e.InnerException is OperationCanceledException cancelled)
-        {
-            throw new OperationCanceledException($"{what}: cancelled.", cancelled, cancelled.CancellationToken);
-        }
-        catch (SdkStorageException e)
-        {
-            throw Translate(what, e);
-        }
-    }
+            return true;
+        });
 
     public static StoreException Translate(string what, SdkStorageException e)
     {

@@ -5,7 +5,7 @@ using SdkQuery = Microsoft.WindowsAzure.Storage.Table.TableQuery;
 namespace Pipeline.Storage.Azure;
 
 /// <summary>The table store on Azure Storage (or Azurite).</summary>
-internal sealed class AzureTableStore : ITableStore
+internal sealed class AzureTableStore : TableStoreBase
 {
     private readonly CloudTableClient _client;
     private readonly CreatedOnce _tables;
@@ -16,25 +16,7 @@ internal sealed class AzureTableStore : ITableStore
         _tables = new CreatedOnce(name => AzureErrors.Run($"Create table '{name}'", () => _client.GetTableReference(name).CreateIfNotExistsAsync()));
     }
 
-    public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) =>
-        Single(table, new TableBatch().Insert(row), cancellationToken);
-
-    public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) =>
-        Single(table, new TableBatch().Upsert(row), cancellationToken);
-
-    public Task<string> MergeAsync(string table, TableRow row, CancellationToken cancellationToken = default) =>
-        Single(table, new TableBatch().Merge(row), cancellationToken);
-
-    public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(ifMatch);
-        return Single(table, new TableBatch().Replace(row, ifMatch), cancellationToken);
-    }
-
-    public Task DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default) =>
-        Single(table, new TableBatch().Delete(partitionKey, rowKey, ifMatch), cancellationToken);
-
-    public async Task<TableRow> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+    public override async Task<TableRow> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
     {
         TableRules.ValidateTableName(table);
         await _tables.EnsureAsync(table);
@@ -46,7 +28,7 @@ internal sealed class AzureTableStore : ITableStore
             : throw new NotFoundException($"{what}: not found.") { StatusCode = result.HttpStatusCode };
     }
 
-    public async Task<IReadOnlyList<string?>> ExecuteBatchAsync(string table, TableBatch batch, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<string?>> ExecuteBatchAsync(string table, TableBatch batch, CancellationToken cancellationToken = default)
     {
         TableRules.ValidateTableName(table);
         ArgumentNullException.ThrowIfNull(batch);
@@ -74,7 +56,7 @@ internal sealed class AzureTableStore : ITableStore
         return batch.Operations.Select((o, i) => o.Kind == TableOperationKind.Delete ? null : results[i].Etag).ToList();
     }
 
-    public async Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default)
+    public override async Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default)
     {
         TableRules.ValidateTableName(table);
         ArgumentNullException.ThrowIfNull(query);
@@ -96,12 +78,6 @@ internal sealed class AzureTableStore : ITableStore
         var segment = await AzureErrors.Run($"Query table '{table}'", () => reference.ExecuteQuerySegmentedAsync(sdkQuery, token, null, null, cancellationToken));
         var next = segment.ContinuationToken is { } t ? ContinuationKey.Format(t.NextPartitionKey, t.NextRowKey) : null;
         return new TablePage(segment.Results.Select(ToRow).ToList(), next);
-    }
-
-    private async Task<string> Single(string table, TableBatch batch, CancellationToken cancellationToken)
-    {
-        var etags = await ExecuteBatchAsync(table, batch, cancellationToken);
-        return etags[0] ?? string.Empty;
     }
 
     private static SdkOperation ToSdk(TableOperation operation)

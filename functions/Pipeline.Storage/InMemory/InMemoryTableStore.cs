@@ -1,31 +1,13 @@
 namespace Pipeline.Storage.InMemory;
 
 /// <summary>The in-memory twin of the table store, for fast tests. Same rules and errors as Azure.</summary>
-internal sealed class InMemoryTableStore(TimeProvider time) : ITableStore
+internal sealed class InMemoryTableStore(TimeProvider time) : TableStoreBase
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SortedDictionary<(string Pk, string Rk), TableRow>> _tables = new(StringComparer.OrdinalIgnoreCase);
     private long _version;
 
-    public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) =>
-        Single(table, new TableBatch().Insert(row));
-
-    public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) =>
-        Single(table, new TableBatch().Upsert(row));
-
-    public Task<string> MergeAsync(string table, TableRow row, CancellationToken cancellationToken = default) =>
-        Single(table, new TableBatch().Merge(row));
-
-    public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(ifMatch);
-        return Single(table, new TableBatch().Replace(row, ifMatch));
-    }
-
-    public Task DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default) =>
-        Single(table, new TableBatch().Delete(partitionKey, rowKey, ifMatch));
-
-    public Task<TableRow> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+    public override Task<TableRow> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
     {
         TableRules.ValidateTableName(table);
         lock (_gate)
@@ -36,7 +18,7 @@ internal sealed class InMemoryTableStore(TimeProvider time) : ITableStore
         }
     }
 
-    public Task<IReadOnlyList<string?>> ExecuteBatchAsync(string table, TableBatch batch, CancellationToken cancellationToken = default)
+    public override Task<IReadOnlyList<string?>> ExecuteBatchAsync(string table, TableBatch batch, CancellationToken cancellationToken = default)
     {
         TableRules.ValidateTableName(table);
         ArgumentNullException.ThrowIfNull(batch);
@@ -101,7 +83,7 @@ internal sealed class InMemoryTableStore(TimeProvider time) : ITableStore
         }
     }
 
-    public Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default)
+    public override Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default)
     {
         TableRules.ValidateTableName(table);
         ArgumentNullException.ThrowIfNull(query);
@@ -127,12 +109,6 @@ internal sealed class InMemoryTableStore(TimeProvider time) : ITableStore
             var continuation = more ? ContinuationKey.Format(page[^1].PartitionKey, page[^1].RowKey) : null;
             return Task.FromResult(new TablePage(page, continuation));
         }
-    }
-
-    private async Task<string> Single(string table, TableBatch batch)
-    {
-        var etags = await ExecuteBatchAsync(table, batch);
-        return etags[0] ?? string.Empty;
     }
 
     private SortedDictionary<(string Pk, string Rk), TableRow> Rows(string table)
