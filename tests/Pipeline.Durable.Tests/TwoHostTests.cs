@@ -64,10 +64,9 @@ public sealed class TwoHostTests
             {
                 await Eventually.TrueAsync(async () => (await b.Client.GetInstanceAsync(id))!.IsCompleted, $"completion of {id}", between: () => stores.Advance(TimeSpan.FromSeconds(31)));
             }
-            catch
+            catch (Xunit.Sdk.XunitException e)
             {
-                await HubDump.WriteAsync(stores, id);
-                throw;
+                throw new Xunit.Sdk.XunitException(e.Message + Environment.NewLine + await HubDump.DescribeAsync(stores, id));
             }
             var done = await b.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
             Assert.Equal("Hello x! Hello y! Hello z!", done!.ReadOutputAs<string>());

@@ -97,7 +97,7 @@ internal sealed class OrchestrationProcessor(
         }
 
         batch.Replace(await hub.StatusRowAsync(next, snapshot.StatusRow, cancellationToken), status.ETag!);
-        foreach (var message in take.Concat(drop))
+        foreach (var message in take.Concat(drop).Where(m => !result.Waiting.Contains(m.Id)))
         {
             batch.Delete(instanceId, TaskHubStore.MessageRow(message.Id));
         }
@@ -128,7 +128,7 @@ internal sealed class OrchestrationProcessor(
         {
             var failure = new TaskFailureDetails("OrchestratorNotFound", $"No orchestrator named '{status.Name}' is registered in this worker.", null);
             var failed = new ExecutionCompleted(OrchestrationRuntimeStatus.Failed, null, failure) { Timestamp = now };
-            return new ExecutionResult([new OrchestratorStarted { Timestamp = now }, .. incoming, failed], status.CustomStatus, failed, []);
+            return new ExecutionResult([new OrchestratorStarted { Timestamp = now }, .. incoming, failed], status.CustomStatus, failed, [], []);
         }
 
         return new ReplayContext(status.InstanceId, orchestrator, loggers, status.CustomStatus).Execute(history, incoming, now);

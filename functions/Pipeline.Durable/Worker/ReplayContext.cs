@@ -15,6 +15,7 @@ internal sealed partial class ReplayContext : TaskOrchestrationContext
     private readonly SortedDictionary<int, HistoryEvent> _unsent = [];
     private readonly Dictionary<int, OpenTask> _open = [];
     private readonly List<HistoryEvent> _newEvents = [];
+    private readonly List<HistoryEvent> _early = [];
     private readonly Dictionary<string, Queue<EventRaised>> _buffered = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, LinkedList<TaskCompletionSource<string?>>> _waiters = new(StringComparer.OrdinalIgnoreCase);
     private Task<object?>? _run;
@@ -59,6 +60,8 @@ internal sealed partial class ReplayContext : TaskOrchestrationContext
             var started = new OrchestratorStarted { Timestamp = now };
             Apply(started);
             _newEvents.Add(started);
+            // An answer can arrive before the step that schedules its task commits (that step crashed after sending):
+            // it waits until the code schedules the task, later in this step or in a later one, and is never dropped.
             foreach (var e in incoming)
             {
                 if (Completion() is not null)
@@ -66,9 +69,16 @@ internal sealed partial class ReplayContext : TaskOrchestrationContext
                     break;
                 }
 
+                if (AnswerTo(e) >= _nextTaskId)
+                {
+                    _early.Add(e);
+                    continue;
+                }
+
                 if (Apply(e))
                 {
                     _newEvents.Add(e);
+                    ApplyEarlyAnswers();
                 }
             }
 
@@ -78,7 +88,7 @@ internal sealed partial class ReplayContext : TaskOrchestrationContext
         {
             _newEvents.Clear();
             var failed = new ExecutionCompleted(OrchestrationRuntimeStatus.Failed, null, TaskFailureDetails.From(e)) { Timestamp = now };
-            return new ExecutionResult([new OrchestratorStarted { Timestamp = now }, failed], _customStatus, failed, []);
+            return new ExecutionResult([new OrchestratorStarted { Timestamp = now }, failed], _customStatus, failed, [], []);
         }
 
         var completion = Completion();
@@ -87,8 +97,37 @@ internal sealed partial class ReplayContext : TaskOrchestrationContext
             _newEvents.Add(completion);
         }
 
-        var carryOver = completion?.ContinuedAsNew == true ? _buffered.Values.SelectMany(q => q).ToList() : [];
-        return new ExecutionResult(_newEvents, _customStatus, completion, carryOver);
+        // Events raised but not awaited go on to the new execution: the buffered ones and those this step did not reach.
+        var carryOver = completion?.ContinuedAsNew == true
+            ? _buffered.Values.SelectMany(q => q).Concat(incoming.OfType<EventRaised>().Where(e => !_newEvents.Contains(e))).ToList()
+            : [];
+        var waiting = completion is null ? _early.Select(e => e.MessageId).OfType<string>().ToList() : [];
+        return new ExecutionResult(_newEvents, _customStatus, completion, carryOver, waiting);
+    }
+
+    /// <summary>The task id an answer completes; null for other events.</summary>
+    private static int? AnswerTo(HistoryEvent e) => e switch
+    {
+        TaskCompleted c => c.TaskScheduledId,
+        TaskFailed f => f.TaskScheduledId,
+        SubOrchestrationCompleted c => c.TaskScheduledId,
+        SubOrchestrationFailed f => f.TaskScheduledId,
+        TimerFired t => t.TimerId,
+        _ => null,
+    };
+
+    /// <summary>Applies the early answers whose tasks the code has scheduled by now, until none is left to apply.</summary>
+    private void ApplyEarlyAnswers()
+    {
+        while (Completion() is null && _early.FindIndex(e => AnswerTo(e) < _nextTaskId) is var i and >= 0)
+        {
+            var e = _early[i];
+            _early.RemoveAt(i);
+            if (Apply(e))
+            {
+                _newEvents.Add(e);
+            }
+        }
     }
 
     private ExecutionCompleted? Completion()
