@@ -1,0 +1,199 @@
+using System.Text.RegularExpressions;
+
+namespace Pipeline.Survey.Waves;
+
+/// <summary>Checks a wave definition; every wrong field gets its own entry, keyed by its JSON path.</summary>
+internal static partial class WaveValidator
+{
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")]
+    private static partial Regex Slug();
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex Email();
+
+    public static Dictionary<string, string[]> Validate(WaveDefinition wave)
+    {
+        var errors = new Errors();
+        if (!Slug().IsMatch(wave.Id ?? string.Empty))
+        {
+            errors.Add("id", "Use 3–63 lower-case letters, digits and hyphens, starting and ending with a letter or digit.");
+        }
+
+        Required(errors, "title", wave.Title, 200);
+        if (wave.Zones is not { Count: > 0 })
+        {
+            errors.Add("zones", "Give at least one zone.");
+        }
+
+        var zoneIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var z = 0; z < (wave.Zones?.Count ?? 0); z++)
+        {
+            ValidateZone(errors, $"zones[{z}]", wave.Zones![z], zoneIds);
+        }
+
+        if (wave.Languages is not { Count: > 0 })
+        {
+            errors.Add("languages", "Give at least one language: nl, fr, de or en.");
+        }
+        else
+        {
+            for (var l = 0; l < wave.Languages.Count; l++)
+            {
+                if (!Demography.Languages.Contains(wave.Languages[l]))
+                {
+                    errors.Add($"languages[{l}]", $"'{wave.Languages[l]}' is not one of nl, fr, de, en.");
+                }
+            }
+
+            if (wave.Languages.Distinct(StringComparer.Ordinal).Count() != wave.Languages.Count)
+            {
+                errors.Add("languages", "A language is listed twice.");
+            }
+        }
+
+        Required(errors, "questionnaireVersion", wave.QuestionnaireVersion, 40);
+        if (!Uri.TryCreate(wave.SurveyBaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(url.Query))
+        {
+            errors.Add("surveyBaseUrl", "Give an absolute http(s) address without a query, e.g. https://survey.example.be.");
+        }
+
+        if (wave.InvitationDate == default)
+        {
+            errors.Add("invitationDate", "Give the invitation date (yyyy-MM-dd).");
+        }
+
+        if (wave.ReminderDelayDays is < 1 or > 180)
+        {
+            errors.Add("reminderDelayDays", "Give 1 to 180 days.");
+        }
+        else if (wave.InvitationDate != default && wave.ReminderDate >= wave.EffectiveCloseDate)
+        {
+            errors.Add("reminderDelayDays", $"The reminder ({wave.ReminderDate:yyyy-MM-dd}) must come before the close date ({wave.EffectiveCloseDate:yyyy-MM-dd}).");
+        }
+
+        if (wave.CloseDate is { } close && wave.InvitationDate != default && close <= wave.InvitationDate)
+        {
+            errors.Add("closeDate", "The close date must come after the invitation date.");
+        }
+
+        Required(errors, "contact.phone", wave.Contact?.Phone, 40);
+        if (!Email().IsMatch(wave.Contact?.Email ?? string.Empty))
+        {
+            errors.Add("contact.email", "Give an e-mail address such as veiligheidsmonitor@example.be.");
+        }
+
+        if (wave.RetentionDays is < 0 or > 3650)
+        {
+            errors.Add("retentionDays", "Give 0 to 3650 days.");
+        }
+
+        if (wave.LettersPerBatch is < 1 or > 5000)
+        {
+            errors.Add("lettersPerBatch", "Give 1 to 5000 letters per file.");
+        }
+
+        return errors.ToDictionary();
+    }
+
+    private static void ValidateZone(Errors errors, string path, Zone? zone, HashSet<string> zoneIds)
+    {
+        if (zone is null)
+        {
+            errors.Add(path, "A zone is missing.");
+            return;
+        }
+
+        if (!Slug().IsMatch(zone.Id ?? string.Empty))
+        {
+            errors.Add($"{path}.id", "Use 3–63 lower-case letters, digits and hyphens.");
+        }
+        else if (!zoneIds.Add(zone.Id!))
+        {
+            errors.Add($"{path}.id", $"Zone '{zone.Id}' is listed twice.");
+        }
+
+        Required(errors, $"{path}.name", zone.Name, 200);
+        if (zone.Municipalities is not { Count: > 0 })
+        {
+            errors.Add($"{path}.municipalities", "Give at least one municipality.");
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var m = 0; m < (zone.Municipalities?.Count ?? 0); m++)
+        {
+            var municipality = zone.Municipalities![m];
+            var at = $"{path}.municipalities[{m}]";
+            Required(errors, $"{at}.name", municipality?.Name, 200);
+            if (municipality?.Name is { Length: > 0 } name && !names.Add(name))
+            {
+                errors.Add($"{at}.name", $"Municipality '{name}' is listed twice in this zone.");
+            }
+
+            for (var n = 0; n < (municipality?.Neighbourhoods?.Count ?? 0); n++)
+            {
+                Required(errors, $"{at}.neighbourhoods[{n}]", municipality!.Neighbourhoods[n], 200);
+            }
+        }
+
+        var cells = new HashSet<(string, string)>();
+        for (var i = 0; i < (zone.Margins?.Count ?? 0); i++)
+        {
+            var margin = zone.Margins![i];
+            var at = $"{path}.margins[{i}]";
+            if (margin is null)
+            {
+                errors.Add(at, "A margin is missing.");
+                continue;
+            }
+
+            if (!Demography.AgeBands.Contains(margin.AgeBand))
+            {
+                errors.Add($"{at}.ageBand", $"'{margin.AgeBand}' is not one of {string.Join(", ", Demography.AgeBands)}.");
+            }
+
+            if (!Demography.Sexes.Contains(margin.Sex))
+            {
+                errors.Add($"{at}.sex", $"'{margin.Sex}' is not one of {string.Join(", ", Demography.Sexes)}.");
+            }
+
+            if (margin.Population < 0)
+            {
+                errors.Add($"{at}.population", "A population cannot be negative.");
+            }
+
+            if (!cells.Add((margin.AgeBand, margin.Sex)))
+            {
+                errors.Add(at, $"The cell {margin.AgeBand} × {margin.Sex} is listed twice.");
+            }
+        }
+    }
+
+    private static void Required(Errors errors, string path, string? value, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(path, "This field is required.");
+        }
+        else if (value.Length > max)
+        {
+            errors.Add(path, $"At most {max} characters.");
+        }
+    }
+
+    private sealed class Errors
+    {
+        private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+        public void Add(string path, string message)
+        {
+            if (!_errors.TryGetValue(path, out var list))
+            {
+                _errors[path] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+}
