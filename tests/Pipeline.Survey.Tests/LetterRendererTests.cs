@@ -1,0 +1,67 @@
+using System.Text;
+using Pipeline.Survey.Letters;
+using Pipeline.Survey.Tokens;
+
+namespace Pipeline.Survey.Tests;
+
+public sealed class LetterRendererTests
+{
+    private static readonly byte[] Secret = Encoding.UTF8.GetBytes("wave-secret-for-tests-0123456789");
+
+    private static LetterBatch Batch(LetterKind kind) => new(kind, "Veiligheidsmonitor 2026 – PZ Oostende", "PZ Oostende", "https://survey.example.be",
+        new DateOnly(2026, 3, 2), new DateOnly(2026, 5, 11), "059 30 74 05", "kabinet@example.be", "00001.pdf");
+
+    private static List<Letter> Letters(params string[] languages) => [.. languages.Select((language, i) =>
+    {
+        var token = AccessToken.Derive(Secret, "w", $"P{i}");
+        return new Letter(i + 1, language, $"Łukasz Müller-{i}", ["Kerkstraat 1", "bus 2"], "8400", "Oostende", token.Display, token.Value);
+    })];
+
+    [Fact]
+    public void Render_OnePagePerLetter_WithItsTokenUrlAndDeadline()
+    {
+        var letters = Letters("nl", "fr", "de", "en");
+        using var pdf = new MemoryStream();
+
+        LetterRenderer.Render(Batch(LetterKind.Invitation), letters, pdf);
+
+        Assert.StartsWith("%PDF-", Encoding.ASCII.GetString(pdf.ToArray(), 0, 5), StringComparison.Ordinal);
+        var pages = PdfText.Pages(pdf);
+        Assert.Equal(4, pages.Count);
+        for (var i = 0; i < letters.Count; i++)
+        {
+            Assert.Contains(letters[i].TokenDisplay, pages[i], StringComparison.Ordinal);
+            Assert.Contains("https://survey.example.be", pages[i], StringComparison.Ordinal);
+            Assert.DoesNotContain(letters[(i + 1) % 4].TokenDisplay, pages[i], StringComparison.Ordinal);
+        }
+
+        Assert.Contains("anoniem", pages[0], StringComparison.Ordinal);
+        Assert.Contains("11 mei 2026", pages[0], StringComparison.Ordinal);
+        Assert.Contains("anonyme", pages[1], StringComparison.Ordinal);
+        Assert.Contains("11 mai 2026", pages[1], StringComparison.Ordinal);
+        Assert.Contains("anonym", pages[2], StringComparison.Ordinal);
+        Assert.Contains("anonymously", pages[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_Reminder_HasTheReminderText()
+    {
+        using var pdf = new MemoryStream();
+        LetterRenderer.Render(Batch(LetterKind.Reminder), Letters("nl", "en"), pdf);
+        var pages = PdfText.Pages(pdf);
+        Assert.Contains("nog niet deelgenomen", pages[0], StringComparison.Ordinal);
+        Assert.Contains("You have not yet taken part", pages[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Manifest_OneRowPerLetter_WithPageAndAddress()
+    {
+        var letters = Letters("nl", "fr");
+        using var csv = new MemoryStream();
+        Manifest.Write(Batch(LetterKind.Invitation), letters, csv);
+        var lines = Encoding.UTF8.GetString(csv.ToArray()).TrimStart('\uFEFF').Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(string.Join(';', Manifest.Columns), lines[0]);
+        Assert.Equal("2;00001.pdf;2;invitation;fr;Łukasz Müller-1;Kerkstraat 1;bus 2;8400;Oostende", lines[2]);
+    }
+}
