@@ -9,6 +9,7 @@ var root = RepositoryRoot.Find(builder.Environment.ContentRootPath) ?? builder.E
 builder.AddFunctionsSettings(root);
 builder.AddPipelineStorage(root);
 builder.AddPipelineDurable();
+builder.AddPipelineWaves();
 builder.AddPipelineHttp();
 
 var app = builder.Build();
@@ -18,6 +19,8 @@ app.UseStatusCodePages();
 
 app.MapHealthApi();
 app.MapDurableApi();
+app.MapWavesApi();
+app.MapOptOutApi();
 
 app.Run();
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Pipeline.Durable;
@@ -17,11 +18,18 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
         ["Azurite:Embedded"] = "false",
         ["Operator:Keys:0"] = OperatorKey,
         ["DurableTask:PollInterval"] = "00:00:00.020",
+        ["Waves:TokenSecret"] = TokenSecret,
+        ["Waves:TokenHashKey"] = "test-token-hash-key-0123456789abcdef",
     };
+
+    public const string TokenSecret = "test-token-secret-0123456789abcdef";
 
     public const string OperatorKey = "test-operator-key-0123456789";
 
     public bool InMemoryStorage { get; init; } = true;
+
+    /// <summary>When set, the host's clock: durable timers fire when the test advances it.</summary>
+    public TimeProvider? Time { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -35,6 +43,11 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
             if (InMemoryStorage)
             {
                 services.AddInMemoryStorage();
+            }
+
+            if (Time is not null)
+            {
+                services.AddSingleton(Time);
             }
 
             services.AddDurableTask(r => r.AddOrchestrator<AwaitApproval>());

@@ -1,6 +1,7 @@
 using System.Text;
 using Pipeline.Survey.Letters;
 using Pipeline.Survey.Tokens;
+using Pipeline.Tests.Shared;
 
 namespace Pipeline.Survey.Tests;
 

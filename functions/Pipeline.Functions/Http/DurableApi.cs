@@ -158,7 +158,7 @@ internal static class DurableApi
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(title: "Instance not found", detail: $"No instance has id '{id}'.", statusCode: StatusCodes.Status404NotFound);
 
-    private static ProblemHttpResult Problem(OrchestrationInstanceException e) => TypedResults.Problem(
+    internal static ProblemHttpResult Problem(OrchestrationInstanceException e) => TypedResults.Problem(
         title: e.Problem switch
         {
             InstanceProblem.NotFound => "Instance not found",

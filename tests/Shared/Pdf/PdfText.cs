@@ -3,7 +3,7 @@ using PdfSharp.Pdf.Content;
 using PdfSharp.Pdf.Content.Objects;
 using PdfSharp.Pdf.IO;
 
-namespace Pipeline.Survey.Tests;
+namespace Pipeline.Tests.Shared;
 
 /// <summary>Reads back the text a PDF shows, page by page, by parsing its content streams; words joined by single spaces.</summary>
 internal static class PdfText

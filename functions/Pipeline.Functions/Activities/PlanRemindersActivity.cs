@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Pipeline.Durable;
+using Pipeline.Functions.Orchestrations;
+using Pipeline.Functions.Waves;
+using Pipeline.Storage;
+using Pipeline.Survey.Letters;
+
+namespace Pipeline.Functions.Activities;
+
+/// <summary>
+/// Fixes who gets a reminder: per zone and language, everyone not responded and not opted out at this moment,
+/// cut into batches. The plan is written create-only, so a re-run after a crash reads the first plan back and
+/// issues exactly the same letters.
+/// </summary>
+internal sealed class PlanRemindersActivity(WaveStore store) : TaskActivity<string, List<LetterJob>>
+{
+    public override async Task<List<LetterJob>> RunAsync(TaskActivityContext context, string input)
+    {
+        var ct = context.CancellationToken;
+        var wave = await store.GetAsync(input, ct) ?? throw new InvalidOperationException($"Wave '{input}' does not exist.");
+        var jobs = new List<LetterJob>();
+        foreach (var group in WaveStore.Groups(wave))
+        {
+            var name = PlanBlob(input, group.Zone, group.Language);
+            int[][] plan;
+            try
+            {
+                plan = JsonSerializer.Deserialize<int[][]>((await store.Blobs.GetAsync(WaveStore.PlansContainer, name, ct)).Content.Span)!;
+            }
+            catch (NotFoundException)
+            {
+                var due = await store.Tables.QueryAllAsync(WaveStore.SampleTable, TableQuery.InPartition(group.Partition), ct)
+                    .Where(r => !InvitationRows.Has(r, InvitationRows.Responded) && !InvitationRows.Has(r, InvitationRows.OptedOut))
+                    .Select(r => int.Parse(r.RowKey, System.Globalization.CultureInfo.InvariantCulture))
+                    .ToListAsync(ct);
+                plan = [.. due.Chunk(wave.Definition.LettersPerBatch)];
+                try
+                {
+                    await store.Blobs.PutAsync(WaveStore.PlansContainer, name, JsonSerializer.SerializeToUtf8Bytes(plan), BlobCondition.IfNotExists, ct);
+                }
+                catch (ConflictException)
+                {
+                    plan = JsonSerializer.Deserialize<int[][]>((await store.Blobs.GetAsync(WaveStore.PlansContainer, name, ct)).Content.Span)!;
+                }
+            }
+
+            jobs.AddRange(plan.Select((rows, b) => new LetterJob(input, LetterKind.Reminder, group.Zone, group.Language, b + 1, rows[0], rows[^1])));
+        }
+
+        return jobs;
+    }
+
+    public static string PlanBlob(string waveId, string zone, string language) => $"{waveId}/reminder/{zone}/{language}.json";
+
+    /// <summary>The rows of one reminder batch, as planned.</summary>
+    public static async Task<int[]> BatchRowsAsync(WaveStore store, LetterJob job, CancellationToken cancellationToken)
+    {
+        var blob = await store.Blobs.GetAsync(WaveStore.PlansContainer, PlanBlob(job.WaveId, job.Zone, job.Language), cancellationToken);
+        return JsonSerializer.Deserialize<int[][]>(blob.Content.Span)![job.Batch - 1];
+    }
+}

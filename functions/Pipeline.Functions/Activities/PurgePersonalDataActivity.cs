@@ -1,0 +1,46 @@
+using Pipeline.Durable;
+using Pipeline.Functions.Waves;
+using Pipeline.Storage;
+
+namespace Pipeline.Functions.Activities;
+
+/// <summary>
+/// Removes a closed wave's names and addresses: the personal columns of every sample row, and the letters and
+/// manifests (which print them). Zone-level counts stay. Idempotent.
+/// </summary>
+internal sealed class PurgePersonalDataActivity(WaveStore store) : TaskActivity<string, int>
+{
+    public override async Task<int> RunAsync(TaskActivityContext context, string input)
+    {
+        var ct = context.CancellationToken;
+        var wave = await store.GetAsync(input, ct) ?? throw new InvalidOperationException($"Wave '{input}' does not exist.");
+        var purged = 0;
+        foreach (var group in WaveStore.Groups(wave))
+        {
+            var rows = await store.Tables.QueryAllAsync(WaveStore.SampleTable, TableQuery.InPartition(group.Partition), ct).ToListAsync(ct);
+            foreach (var chunk in rows.Where(r => InvitationRows.Personal.Any(r.Properties.ContainsKey)).Chunk(TableBatch.MaxOperations))
+            {
+                var batch = new TableBatch();
+                foreach (var row in chunk)
+                {
+                    var kept = row.Properties.Where(p => !InvitationRows.Personal.Contains(p.Key)).ToDictionary();
+                    batch.Replace(row with { Properties = kept }, row.ETag!);
+                }
+
+                await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable, batch, ct);
+                purged += chunk.Length;
+            }
+        }
+
+        foreach (var container in new[] { WaveStore.LettersContainer, WaveStore.PlansContainer })
+        {
+            await foreach (var blob in store.Blobs.ListAllAsync(container, input + "/", ct))
+            {
+                await store.Blobs.DeleteAsync(container, blob.Name, cancellationToken: ct);
+            }
+        }
+
+        await WaveLifecycle.UpdateAsync(store, input, w => w with { Purged = true }, ct);
+        return purged;
+    }
+}

@@ -1,0 +1,48 @@
+using Pipeline.Functions.Waves;
+using Pipeline.Storage;
+
+namespace Pipeline.Functions.Http;
+
+internal static partial class WavesApi
+{
+    private static async Task<IResult> ListLettersAsync(string id, WaveStore store, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is null)
+        {
+            return WaveNotFound(id);
+        }
+
+        var files = await store.Blobs.ListAllAsync(WaveStore.LettersContainer, id + "/", ct)
+            .Select(b => (Blob: b, Parts: b.Name.Split('/')))
+            .Where(f => f.Parts.Length == 5)
+            .Select(f => new LetterFile(f.Blob.Name[(id.Length + 1)..], f.Parts[1], f.Parts[2], f.Parts[3], Path.GetFileNameWithoutExtension(f.Parts[4]), Path.GetExtension(f.Parts[4]).TrimStart('.'), f.Blob.Length, $"/api/waves/{id}/letters/{f.Blob.Name[(id.Length + 1)..]}"))
+            .ToListAsync(ct);
+        return TypedResults.Ok(files);
+    }
+
+    private static async Task<IResult> DownloadLetterAsync(string id, string name, WaveStore store, CancellationToken ct)
+    {
+        var type = Path.GetExtension(name) switch
+        {
+            ".pdf" => "application/pdf",
+            ".csv" => "text/csv; charset=utf-8",
+            _ => null,
+        };
+        if (type is null || name.Contains("..", StringComparison.Ordinal) || name.StartsWith('/'))
+        {
+            return TypedResults.Problem(title: "Not a letter file", detail: "Ask for a .pdf or .csv listed by GET /api/waves/{id}/letters.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        try
+        {
+            var blob = await store.Blobs.GetAsync(WaveStore.LettersContainer, $"{id}/{name}", ct);
+            return TypedResults.Bytes(blob.Content.ToArray(), type, Path.GetFileName(name));
+        }
+        catch (NotFoundException)
+        {
+            return TypedResults.Problem(title: "Letter file not found", detail: $"Wave '{id}' has no file '{name}'.", statusCode: StatusCodes.Status404NotFound);
+        }
+    }
+}
+
+internal sealed record LetterFile(string Name, string Kind, string Zone, string Language, string Batch, string Type, long Length, string Url);

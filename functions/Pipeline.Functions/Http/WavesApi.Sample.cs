@@ -1,0 +1,89 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Pipeline.Durable.Client;
+using Pipeline.Functions.Waves;
+using Pipeline.Storage;
+
+namespace Pipeline.Functions.Http;
+
+internal static partial class WavesApi
+{
+    /// <summary>
+    /// Streams the sample file into a staged upload, then points the wave at it. Refused rows reject the whole
+    /// file with a report (at most 100 errors with line numbers); the wave keeps its previous sample.
+    /// </summary>
+    private static async Task<IResult> UploadSampleAsync(
+        string id, HttpContext http, WaveStore store, SampleImport import, DurableTaskClient client, IOptions<WaveOptions> options, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } wave)
+        {
+            return WaveNotFound(id);
+        }
+
+        if (wave.Phase != WavePhase.Draft || await client.GetInstanceAsync(id, cancellationToken: ct) is not null)
+        {
+            return StartedConflict(id);
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.Value.MaxSampleBytes;
+        }
+
+        SampleImportResult result;
+        try
+        {
+            using var text = new StreamReader(http.Request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            result = await import.ImportAsync(wave, text, ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TypedResults.Problem(title: "Sample too large", detail: $"The sample file is larger than {options.Value.MaxSampleBytes} bytes (Waves:MaxSampleBytes).", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (DecoderFallbackException)
+        {
+            return TypedResults.Problem(title: "Not UTF-8", detail: "The sample file must be UTF-8 text; save it as 'CSV UTF-8'.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (!result.Ok)
+        {
+            return TypedResults.Problem(
+                title: "The sample was refused",
+                detail: $"{result.ErrorCount}{(result.ErrorCount >= SampleImportResult.MaxReported ? " or more" : string.Empty)} rows have errors; nothing was imported. Correct them and upload the whole file again.",
+                statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["errors"] = result.Errors.Select(e => new { line = e.Line, reason = e.Reason }).ToList() });
+        }
+
+        // Point the wave at the new upload, unless it started meanwhile; then drop the upload it replaced.
+        while (true)
+        {
+            if (wave.Phase != WavePhase.Draft)
+            {
+                await import.DiscardAsync(id, result.SampleId, result.Counts.Keys, ct);
+                return StartedConflict(id);
+            }
+
+            try
+            {
+                var replaced = wave;
+                wave = await store.SaveAsync(wave with { SampleId = result.SampleId, SampleCounts = result.Counts }, ct);
+                if (replaced.SampleId is not null)
+                {
+                    await store.DeletePartitionsAsync(WaveStore.Groups(replaced).Select(g => g.Partition), ct);
+                }
+
+                return TypedResults.Ok(new SampleAccepted(id, wave.SampleSize, result.Counts));
+            }
+            catch (PreconditionFailedException)
+            {
+                wave = await store.GetAsync(id, ct) ?? throw new InvalidOperationException($"Wave '{id}' disappeared.");
+            }
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult StartedConflict(string id) =>
+        TypedResults.Problem(title: "Wave already started", detail: $"The sample of wave '{id}' is fixed once the wave has started.", statusCode: StatusCodes.Status409Conflict);
+}
+
+internal sealed record SampleAccepted(string WaveId, int SampleSize, IReadOnlyDictionary<string, int> PerZoneAndLanguage);

@@ -1,0 +1,33 @@
+using Pipeline.Survey.Letters;
+
+namespace Pipeline.Functions.Orchestrations;
+
+/// <summary>The input of <see cref="WaveOrchestrator"/>: the wave and its timers (UTC).</summary>
+internal sealed record WaveRun(string WaveId, DateTime ReminderAt, DateTime CloseAt, int RetentionDays);
+
+/// <summary>One PDF batch to issue: its letters are rows <c>From..To</c> of a group (invitations) or the batch's rows of the reminder plan.</summary>
+internal sealed record LetterJob(string WaveId, LetterKind Kind, string Zone, string Language, int Batch, int From, int To);
+
+/// <summary>The wave's custom status, shown to operators.</summary>
+internal sealed record WaveProgress(string Phase, int LettersIssued, int RemindersIssued, DateTime? NextTimer, DateTime? CloseAt);
+
+/// <summary>An operator's event that moves a timer: <c>reschedule-reminder</c> or <c>extend-close</c>.</summary>
+internal sealed record WaveTime(DateTime At);
+
+/// <summary>Asks <see cref="Activities.CloseWaveActivity"/> to close a wave.</summary>
+internal sealed record CloseRequest(string WaveId, bool Cancelled);
+
+/// <summary>What a closed wave achieved, in total and per zone.</summary>
+internal sealed record WaveSummary(bool Cancelled, int Invited, int Reminded, int Responded, IReadOnlyList<ZoneSummary> Zones);
+
+internal sealed record ZoneSummary(string Zone, int Invited, int Reminded, int Responded, int OptedOut, double ResponseRate);
+
+/// <summary>The operator events a running wave accepts.</summary>
+internal static class WaveEvents
+{
+    public const string RescheduleReminder = "reschedule-reminder";
+    public const string ExtendClose = "extend-close";
+    public const string Cancel = "cancel";
+
+    public static readonly IReadOnlyList<string> All = [RescheduleReminder, ExtendClose, Cancel];
+}

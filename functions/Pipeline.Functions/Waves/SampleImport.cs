@@ -1,0 +1,86 @@
+using Pipeline.Storage;
+using Pipeline.Survey.Sample;
+
+namespace Pipeline.Functions.Waves;
+
+/// <summary>The outcome of a sample upload: the staged sample, or the rows that were refused.</summary>
+internal sealed record SampleImportResult(string SampleId, IReadOnlyDictionary<string, int> Counts, IReadOnlyList<SampleError> Errors, int ErrorCount)
+{
+    public const int MaxReported = 100;
+
+    public bool Ok => ErrorCount == 0;
+}
+
+/// <summary>
+/// Streams a sample file into a new, unreferenced upload (its own partitions), 100 rows per batch. The wave
+/// points at the upload only once every row was accepted, so an upload is all or nothing: a refused or broken
+/// upload leaves the wave's current sample as it was.
+/// </summary>
+internal sealed class SampleImport(WaveStore store, TimeProvider time)
+{
+    public async Task<SampleImportResult> ImportAsync(WaveRecord wave, TextReader text, CancellationToken cancellationToken)
+    {
+        var sampleId = $"{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..27];
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pending = new Dictionary<string, TableBatch>(StringComparer.Ordinal);
+        var errors = new List<SampleError>();
+        var errorCount = 0;
+        await foreach (var (person, error) in new SampleReader(wave.Definition).ReadAsync(text, cancellationToken))
+        {
+            if (error is not null)
+            {
+                errorCount++;
+                errors.Add(error);
+                if (errors.Count == SampleImportResult.MaxReported)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            if (errorCount > 0)
+            {
+                // The upload is refused anyway: read on only to report more errors.
+                continue;
+            }
+
+            var group = $"{person!.Zone}|{person.Language}";
+            var sequence = counts[group] = counts.GetValueOrDefault(group) + 1;
+            var partition = WaveStore.SamplePartition(wave.Definition.Id, sampleId, person.Zone, person.Language);
+            if (!pending.TryGetValue(partition, out var batch))
+            {
+                pending[partition] = batch = new TableBatch();
+            }
+
+            batch.Insert(new TableRow(partition, WaveStore.SampleRowKey(sequence), InvitationRows.FromPerson(person)));
+            if (batch.Operations.Count == TableBatch.MaxOperations)
+            {
+                await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable, batch, cancellationToken);
+                pending.Remove(partition);
+            }
+        }
+
+        if (errorCount > 0)
+        {
+            await DiscardAsync(wave.Definition.Id, sampleId, counts.Keys, cancellationToken);
+            return new SampleImportResult(sampleId, counts, errors, errorCount);
+        }
+
+        foreach (var (_, batch) in pending)
+        {
+            await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable, batch, cancellationToken);
+        }
+
+        if (counts.Count == 0)
+        {
+            return new SampleImportResult(sampleId, counts, [new SampleError(2, "The file has a header but no people.")], 1);
+        }
+
+        return new SampleImportResult(sampleId, counts, [], 0);
+    }
+
+    /// <summary>Removes a staged upload that the wave does not point at.</summary>
+    public Task DiscardAsync(string waveId, string sampleId, IEnumerable<string> groups, CancellationToken cancellationToken) =>
+        store.DeletePartitionsAsync(groups.Select(g => g.Split('|')).Select(g => WaveStore.SamplePartition(waveId, sampleId, g[0], g[1])), cancellationToken);
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Pipeline.Functions.Waves;
+
+/// <summary>
+/// The secrets behind access tokens (section <c>Waves</c>). Neither is ever logged.
+/// <c>TokenSecret</c> derives each wave's token key; <c>TokenHashKey</c> keys the hash under which storage knows
+/// a token, so that the stored hashes cannot be tested against guessed tokens without it.
+/// </summary>
+internal sealed class WaveOptions
+{
+    public const string Section = "Waves";
+
+    [Required]
+    [MinLength(32, ErrorMessage = "Waves:TokenSecret must be at least 32 characters.")]
+    public string TokenSecret { get; set; } = string.Empty;
+
+    [Required]
+    [MinLength(32, ErrorMessage = "Waves:TokenHashKey must be at least 32 characters.")]
+    public string TokenHashKey { get; set; } = string.Empty;
+
+    /// <summary>Largest sample upload in bytes; default 256 MB (500,000 rows take about 60 MB).</summary>
+    [Range(1024, 4L * 1024 * 1024 * 1024)]
+    public long MaxSampleBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>The key that derives the tokens of one wave: HMAC(TokenSecret, wave id).</summary>
+    public byte[] WaveSecret(string waveId) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(TokenSecret), Encoding.UTF8.GetBytes(waveId));
+
+    public byte[] HashKey => Encoding.UTF8.GetBytes(TokenHashKey);
+}

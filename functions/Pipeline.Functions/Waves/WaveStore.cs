@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json;
+using Pipeline.Storage;
+using Pipeline.Survey.Waves;
+
+namespace Pipeline.Functions.Waves;
+
+/// <summary>
+/// Where waves live. Table <c>Waves</c>: one row per wave. Table <c>Sample</c>: one partition per upload, zone and
+/// language (<c>{wave}|{upload}|{zone}|{language}</c>), one row per person in file order; these rows are also the
+/// invitation store (invited, reminded, responded, opted out). Table <c>Tokens</c>: the keyed hash of each token,
+/// pointing at its person's row. Blobs: <c>letters/{wave}/...</c> and <c>plans/{wave}/...</c>.
+/// </summary>
+internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
+{
+    public const string WavesTable = "Waves";
+    public const string SampleTable = "Sample";
+    public const string TokensTable = "Tokens";
+    public const string LettersContainer = "letters";
+    public const string PlansContainer = "plans";
+    private const string WavePartition = "wave";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public ITableStore Tables => tables;
+
+    public IBlobStore Blobs => blobs;
+
+    public async Task<WaveRecord> CreateAsync(WaveDefinition definition, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var record = new WaveRecord(definition, WavePhase.Draft, now);
+        var etag = await tables.InsertAsync(WavesTable, ToRow(record), cancellationToken);
+        return record with { ETag = etag };
+    }
+
+    public async Task<WaveRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
+        await tables.TryGetAsync(WavesTable, WavePartition, id, cancellationToken) is { } row ? FromRow(row) : null;
+
+    public async Task<IReadOnlyList<WaveRecord>> ListAsync(CancellationToken cancellationToken) =>
+        await tables.QueryAllAsync(WavesTable, TableQuery.InPartition(WavePartition), cancellationToken).Select(FromRow).ToListAsync(cancellationToken);
+
+    /// <summary>Writes <paramref name="record"/> if nobody changed the wave since it was read; else <see cref="PreconditionFailedException"/>.</summary>
+    public async Task<WaveRecord> SaveAsync(WaveRecord record, CancellationToken cancellationToken)
+    {
+        var etag = await tables.ReplaceAsync(WavesTable, ToRow(record), record.ETag!, cancellationToken);
+        return record with { ETag = etag };
+    }
+
+    /// <summary>The partition of one zone and language of one sample upload.</summary>
+    public static string SamplePartition(string waveId, string sampleId, string zone, string language) => $"{waveId}|{sampleId}|{zone}|{language}";
+
+    public static string SampleRowKey(int sequence) => sequence.ToString("D7", CultureInfo.InvariantCulture);
+
+    /// <summary>The sample's groups in a fixed order: zone, then language, with their sizes.</summary>
+    public static IEnumerable<(string Zone, string Language, string Partition, int Count)> Groups(WaveRecord wave) =>
+        wave.SampleCounts
+            .Select(c => (Parts: c.Key.Split('|'), Count: c.Value))
+            .OrderBy(c => c.Parts[0], StringComparer.Ordinal).ThenBy(c => c.Parts[1], StringComparer.Ordinal)
+            .Select(c => (c.Parts[0], c.Parts[1], SamplePartition(wave.Definition.Id, wave.SampleId!, c.Parts[0], c.Parts[1]), c.Count));
+
+    /// <summary>Deletes every row of the given sample partitions, 100 at a time.</summary>
+    public async Task DeletePartitionsAsync(IEnumerable<string> partitions, CancellationToken cancellationToken)
+    {
+        foreach (var partition in partitions)
+        {
+            var batch = new TableBatch();
+            await foreach (var row in tables.QueryAllAsync(SampleTable, TableQuery.InPartition(partition), cancellationToken))
+            {
+                batch.Delete(partition, row.RowKey);
+                if (batch.Operations.Count == TableBatch.MaxOperations)
+                {
+                    await tables.ExecuteBatchAsync(SampleTable, batch, cancellationToken);
+                    batch = new TableBatch();
+                }
+            }
+
+            if (batch.Operations.Count > 0)
+            {
+                await tables.ExecuteBatchAsync(SampleTable, batch, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Merges the same properties into many rows of one partition, 100 per batch.</summary>
+    public async Task MergeAllAsync(string partition, IEnumerable<string> rowKeys, IReadOnlyDictionary<string, object> properties, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in rowKeys.Chunk(TableBatch.MaxOperations))
+        {
+            var batch = new TableBatch();
+            foreach (var key in chunk)
+            {
+                batch.Merge(new TableRow(partition, key, properties));
+            }
+
+            await tables.ExecuteBatchAsync(SampleTable, batch, cancellationToken);
+        }
+    }
+
+    private static TableRow ToRow(WaveRecord record)
+    {
+        var properties = new Dictionary<string, object>
+        {
+            ["Definition"] = JsonSerializer.Serialize(record.Definition, Json),
+            ["Phase"] = record.Phase.ToString(),
+            ["CreatedAt"] = record.CreatedAt,
+            ["SampleCounts"] = JsonSerializer.Serialize(record.SampleCounts, Json),
+            ["Purged"] = record.Purged,
+        };
+        if (record.SampleId is { } sample)
+        {
+            properties["SampleId"] = sample;
+        }
+
+        if (record.StartedAt is { } started)
+        {
+            properties["StartedAt"] = started;
+        }
+
+        if (record.ClosedAt is { } closed)
+        {
+            properties["ClosedAt"] = closed;
+        }
+
+        return new TableRow(WavePartition, record.Definition.Id, properties) { ETag = record.ETag };
+    }
+
+    private static WaveRecord FromRow(TableRow row) =>
+        new(JsonSerializer.Deserialize<WaveDefinition>(row.GetString("Definition")!, Json)!, Enum.Parse<WavePhase>(row.GetString("Phase")!), row.Get<DateTimeOffset>("CreatedAt"))
+        {
+            SampleId = row.GetString("SampleId"),
+            SampleCounts = JsonSerializer.Deserialize<Dictionary<string, int>>(row.GetString("SampleCounts") ?? "{}", Json)!,
+            StartedAt = row.Properties.ContainsKey("StartedAt") ? row.Get<DateTimeOffset>("StartedAt") : null,
+            ClosedAt = row.Properties.ContainsKey("ClosedAt") ? row.Get<DateTimeOffset>("ClosedAt") : null,
+            Purged = row.Get<bool>("Purged"),
+            ETag = row.ETag,
+        };
+}

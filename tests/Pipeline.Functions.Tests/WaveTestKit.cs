@@ -1,0 +1,74 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Pipeline.Functions.Waves;
+using Pipeline.Survey.Sample;
+using Pipeline.Survey.Waves;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>Operator calls to the waves API, for tests.</summary>
+internal sealed class WaveTestKit(HttpClient http)
+{
+    public static readonly JsonSerializerOptions Json = WaveStore.Json;
+
+    public HttpClient Http => http;
+
+    public static WaveDefinition Wave(string id, int zones = 2, params string[] languages) =>
+        SyntheticSample.Wave(id, zones, languages.Length == 0 ? ["nl", "fr"] : languages, new DateOnly(2026, 1, 5));
+
+    public static string Csv(WaveDefinition wave, int people, int seed = 1)
+    {
+        var text = new StringWriter();
+        SyntheticSample.WriteCsv(text, SyntheticSample.People(wave, people, seed));
+        return text.ToString();
+    }
+
+    public Task<HttpResponseMessage> CreateAsync(WaveDefinition wave) => http.PostAsJsonAsync("/api/waves", wave, Json);
+
+    public Task<HttpResponseMessage> UploadAsync(string id, string csv) =>
+        http.PutAsync(new Uri($"/api/waves/{id}/sample", UriKind.Relative), new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+    public Task<HttpResponseMessage> StartAsync(string id, string body = """{"reminderAfter":"7.00:00:00","closeAfter":"14.00:00:00"}""") =>
+        http.PostAsync(new Uri($"/api/waves/{id}/start", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+
+    public async Task<JsonElement> GetAsync(string id) => await http.GetFromJsonAsync<JsonElement>($"/api/waves/{id}");
+
+    /// <summary>Polls the wave until its run reports <paramref name="phase"/> (or finishes, for "completed").</summary>
+    public async Task<JsonElement> WaitForAsync(string id, string phase, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            var view = await GetAsync(id);
+            var run = view.GetProperty("run");
+            if (run.ValueKind == JsonValueKind.Object)
+            {
+                var status = run.GetProperty("status").GetString();
+                if (status is "Failed" or "Terminated")
+                {
+                    Assert.Fail($"Wave {id} run ended {status}: {run}");
+                }
+
+                if (phase == "completed" ? status == "Completed"
+                    : run.GetProperty("progress") is { ValueKind: JsonValueKind.Object } p && p.GetProperty("phase").GetString() == phase)
+                {
+                    return view;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Wave {id} did not reach '{phase}' in time; last view: {view}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public static async Task<string> ProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadAsStringAsync();
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>The operator's waves API on the in-memory storage twin: validation, sample upload, start.</summary>
+public sealed class WavesApiTests : IAsyncLifetime, IDisposable
+{
+    private readonly PipelineApplication _app = new();
+    private WaveTestKit _kit = null!;
+
+    public Task InitializeAsync()
+    {
+        var http = _app.CreateClient();
+        http.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
+        _kit = new WaveTestKit(http);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task Create_ValidWave_201_ThenListedAndDuplicate409()
+    {
+        var response = await _kit.CreateAsync(WaveTestKit.Wave("pz-oostende-2026"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("/api/waves/pz-oostende-2026", response.Headers.Location?.OriginalString);
+
+        var list = await _kit.Http.GetStringAsync(new Uri("/api/waves", UriKind.Relative));
+        Assert.Contains("\"phase\":\"Draft\"", list, StringComparison.Ordinal);
+
+        var again = await _kit.CreateAsync(WaveTestKit.Wave("pz-oostende-2026"));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("already exists", await WaveTestKit.ProblemAsync(again), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_InvalidFields_400_NamesEachField()
+    {
+        var wave = WaveTestKit.Wave("ok-id") with { Title = "", Languages = ["nl", "xx"], SurveyBaseUrl = "not a url" };
+        var response = await _kit.CreateAsync(wave);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await WaveTestKit.ProblemAsync(response);
+        foreach (var field in new[] { "\"title\"", "\"languages[1]\"", "\"surveyBaseUrl\"" })
+        {
+            Assert.Contains(field, body, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("{", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("""{"id":"x","invitationDate":"not a date"}""", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("null", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("id=x", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType)]
+    public async Task Create_MalformedBody_4xxProblem(string body, string type, HttpStatusCode status)
+    {
+        var response = await _kit.Http.PostAsync(new Uri("/api/waves", UriKind.Relative), new StringContent(body, Encoding.UTF8, type));
+        Assert.Equal(status, response.StatusCode);
+        await WaveTestKit.ProblemAsync(response);
+    }
+
+    [Fact]
+    public async Task Waves_WithoutOperatorKey_401()
+    {
+        using var anonymous = _app.CreateClient();
+        var response = await anonymous.GetAsync(new Uri("/api/waves", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await WaveTestKit.ProblemAsync(response);
+    }
+
+    [Fact]
+    public async Task Upload_BadRows_400_WithLineNumbers_AndKeepsThePreviousSample()
+    {
+        var wave = WaveTestKit.Wave("upload-test");
+        await _kit.CreateAsync(wave);
+        Assert.Equal(HttpStatusCode.OK, (await _kit.UploadAsync(wave.Id, WaveTestKit.Csv(wave, 120))).StatusCode);
+
+        var lines = WaveTestKit.Csv(wave, 200, seed: 2).Split('\n');
+        lines[5] = lines[5].Replace("zone-1", "zone-9", StringComparison.Ordinal).Replace("zone-2", "zone-9", StringComparison.Ordinal);
+        lines[150] = lines[150].Replace(";15-24;", ";10-14;", StringComparison.Ordinal).Replace(";25-34;", ";10-14;", StringComparison.Ordinal)
+            .Replace(";35-44;", ";10-14;", StringComparison.Ordinal).Replace(";45-54;", ";10-14;", StringComparison.Ordinal)
+            .Replace(";55-64;", ";10-14;", StringComparison.Ordinal).Replace(";65-74;", ";10-14;", StringComparison.Ordinal).Replace(";75+;", ";10-14;", StringComparison.Ordinal);
+        var response = await _kit.UploadAsync(wave.Id, string.Join('\n', lines));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await WaveTestKit.ProblemAsync(response));
+        var errors = problem.RootElement.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.Equal(6, errors[0].GetProperty("line").GetInt32());
+        Assert.Contains("Unknown zone", errors[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(151, errors[1].GetProperty("line").GetInt32());
+        Assert.Contains("Under 15", errors[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(120, (await _kit.GetAsync(wave.Id)).GetProperty("sampleSize").GetInt32());
+    }
+
+    [Fact]
+    public async Task Upload_Twice_ReplacesTheSample_AndRefusedAfterStart()
+    {
+        var wave = WaveTestKit.Wave("replace-test");
+        await _kit.CreateAsync(wave);
+        await _kit.UploadAsync(wave.Id, WaveTestKit.Csv(wave, 50));
+        Assert.Equal(HttpStatusCode.OK, (await _kit.UploadAsync(wave.Id, WaveTestKit.Csv(wave, 70, seed: 3))).StatusCode);
+        Assert.Equal(70, (await _kit.GetAsync(wave.Id)).GetProperty("sampleSize").GetInt32());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _kit.StartAsync(wave.Id)).StatusCode);
+        var late = await _kit.UploadAsync(wave.Id, WaveTestKit.Csv(wave, 10));
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        var twice = await _kit.StartAsync(wave.Id);
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        Assert.Contains("already", await WaveTestKit.ProblemAsync(twice), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_WithoutSample409_UnknownWave404_BadTimers400()
+    {
+        var wave = WaveTestKit.Wave("start-test");
+        await _kit.CreateAsync(wave);
+        Assert.Equal(HttpStatusCode.Conflict, (await _kit.StartAsync(wave.Id)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _kit.StartAsync("no-such-wave")).StatusCode);
+        await _kit.UploadAsync(wave.Id, WaveTestKit.Csv(wave, 10));
+        var bad = await _kit.StartAsync(wave.Id, """{"reminderAfter":"2.00:00:00","closeAfter":"1.00:00:00"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("reminderAfter", await WaveTestKit.ProblemAsync(bad), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"token":"ABCD-EFGH"}""", HttpStatusCode.BadRequest, "characters")]
+    [InlineData("""{"token":"ABCD-EFGH-JK0M-N"}""", HttpStatusCode.BadRequest, "never contain 0")]
+    [InlineData("""{"token":"2222-2222-2222-3"}""", HttpStatusCode.BadRequest, "typing error")]
+    [InlineData("""{}""", HttpStatusCode.BadRequest, "characters")]
+    public async Task OptOut_MalformedToken_400WithHint(string body, HttpStatusCode status, string hint)
+    {
+        using var anonymous = _app.CreateClient();
+        var response = await anonymous.PostAsync(new Uri("/api/optout", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(status, response.StatusCode);
+        Assert.Contains(hint, await WaveTestKit.ProblemAsync(response), StringComparison.Ordinal);
+    }
+}
