@@ -31,6 +31,9 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
     /// <summary>When set, the host's clock: durable timers fire when the test advances it.</summary>
     public TimeProvider? Time { get; init; }
 
+    /// <summary>More service changes, applied last.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in Settings)
@@ -51,6 +54,7 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
             }
 
             services.AddDurableTask(r => r.AddOrchestrator<AwaitApproval>());
+            ConfigureServices?.Invoke(services);
         });
     }
 }

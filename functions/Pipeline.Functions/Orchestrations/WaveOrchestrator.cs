@@ -71,7 +71,11 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
         var extend = context.WaitForExternalEvent<WaveTime>(WaveEvents.ExtendClose, cancel.Token);
         var stop = context.WaitForExternalEvent<object?>(WaveEvents.Cancel, cancel.Token);
         var first = await Task.WhenAny(timer, reschedule, extend, stop);
-        await cancel.CancelAsync();
+
+        // Synchronously: CancelAsync would run the callbacks on the thread pool, outside the replay's executor.
+#pragma warning disable CA1849
+        cancel.Cancel();
+#pragma warning restore CA1849
         return first == timer ? null
             : first == reschedule ? (WaveEvents.RescheduleReminder, await reschedule)
             : first == extend ? (WaveEvents.ExtendClose, await extend)

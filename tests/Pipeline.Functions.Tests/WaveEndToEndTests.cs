@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pipeline.Durable.Worker;
+using Pipeline.Functions.Waves;
+using Pipeline.Storage;
+using Pipeline.Survey.Sample;
+using Pipeline.Survey.Tokens;
+using Pipeline.Testing;
+using Pipeline.Tests.Shared;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>
+/// A whole wave on Azurite, with the host's clock under the test's control: 2,000 people over 3 zones and
+/// 2 languages; invitations; 40% respond and 5% opt out; reminders; close; purge.
+/// </summary>
+public sealed class WaveEndToEndTests
+{
+    [Fact]
+    public Task Wave_EndToEnd_EveryoneOneInvitation_NonrespondersOneReminder_ThenPurged() => RunAsync(crashes: false);
+
+    /// <summary>Activities crash after their work (before their result is kept) and are run again: still one letter per person and kind.</summary>
+    [Fact]
+    public Task Wave_WithActivitiesCrashingAfterTheirWork_StillOneLetterPerPersonAndKind() => RunAsync(crashes: true);
+
+    private static async Task RunAsync(bool crashes)
+    {
+        var clock = new FakeTimeProvider();
+        var faults = new CrashAfterWork(crashes ? 8 : 0);
+        await using var app = new PipelineApplication { InMemoryStorage = false, Time = clock };
+        app.Settings["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync();
+        app.Settings["DurableTask:HubName"] = "e2e" + Guid.NewGuid().ToString("N")[..8];
+        app.Settings["DurableTask:MaxConcurrentActivities"] = "4";
+        app.ConfigureServices = services => services.AddSingleton<IFaultInjector>(faults);
+        var http = app.CreateClient();
+        http.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
+        var kit = new WaveTestKit(http);
+
+        var wave = WaveTestKit.Wave("e2e-" + Guid.NewGuid().ToString("N")[..8], 3, "nl", "fr") with { LettersPerBatch = 150 };
+        var people = SyntheticSample.People(wave, 2000, seed: 11).ToList();
+        Assert.Equal(HttpStatusCode.Created, (await kit.CreateAsync(wave)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await kit.UploadAsync(wave.Id, WaveTestKit.Csv(wave, 2000, seed: 11))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await kit.StartAsync(wave.Id)).StatusCode);
+
+        // Crashed work items come back when their lease runs out; the test's clock moves on only in lease-sized steps.
+        using var leases = crashes ? new LeaseClock(clock) : null;
+        await kit.WaitForAsync(wave.Id, "waiting for reminder");
+
+        var secret = app.Services.GetRequiredService<IOptions<WaveOptions>>().Value.WaveSecret(wave.Id);
+        var tokens = people.ToDictionary(p => p.PersonReference, p => AccessToken.Derive(secret, wave.Id, p.PersonReference));
+        var invited = await LettersAsync(kit, wave.Id, "invitation");
+        AssertExactlyOnce(invited, people.Select(p => tokens[p.PersonReference].Display));
+
+        // 40% answer (through the invitation store: the ingestion API is another issue), 5% opt out through the API.
+        var invitations = app.Services.GetRequiredService<InvitationStore>();
+        for (var i = 0; i < people.Count; i++)
+        {
+            if (i % 5 < 2)
+            {
+                Assert.Null((await invitations.MarkAsync(tokens[people[i].PersonReference].Display, InvitationRows.Responded, default)).Problem);
+            }
+            else if (i % 20 == 2)
+            {
+                var optOut = await app.CreateClient().PostAsJsonAsync("/api/optout", new { token = tokens[people[i].PersonReference].Display });
+                Assert.Equal(HttpStatusCode.NoContent, optOut.StatusCode);
+            }
+        }
+
+        clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        await kit.WaitForAsync(wave.Id, "fieldwork");
+        var reminded = await LettersAsync(kit, wave.Id, "reminder");
+        AssertExactlyOnce(reminded, people.Where((p, i) => i % 5 >= 2 && i % 20 != 2).Select(p => tokens[p.PersonReference].Display));
+
+        clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        var closed = await kit.WaitForAsync(wave.Id, "completed");
+        var summary = closed.GetProperty("run").GetProperty("summary");
+        Assert.Equal(2000, summary.GetProperty("invited").GetInt32());
+        Assert.Equal(1100, summary.GetProperty("reminded").GetInt32());
+        Assert.Equal(800, summary.GetProperty("responded").GetInt32());
+        Assert.Equal(3, summary.GetProperty("zones").GetArrayLength());
+        Assert.True(closed.GetProperty("purged").GetBoolean());
+
+        // After the close: tokens are refused, and no name or address is left anywhere.
+        var late = await app.CreateClient().PostAsJsonAsync("/api/optout", new { token = tokens[people[3].PersonReference].Display });
+        Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
+        var store = app.Services.GetRequiredService<WaveStore>();
+        var rows = await store.Tables.QueryAllAsync(WaveStore.SampleTable, TableQuery.All).Where(r => r.PartitionKey.StartsWith(wave.Id + "|", StringComparison.Ordinal)).ToListAsync();
+        Assert.Equal(2000, rows.Count);
+        Assert.All(rows, r => Assert.DoesNotContain(r.Properties.Keys, k => InvitationRows.Personal.Contains(k)));
+        Assert.Empty(await store.Blobs.ListAllAsync(WaveStore.LettersContainer, wave.Id + "/").ToListAsync());
+        if (crashes)
+        {
+            Assert.True(faults.Crashed >= 8, $"only {faults.Crashed} crashes were injected");
+        }
+    }
+
+    /// <summary>Every token on the letters of one kind, with the file it is in.</summary>
+    private static async Task<List<(string Token, string File)>> LettersAsync(WaveTestKit kit, string waveId, string kind)
+    {
+        var files = await kit.Http.GetFromJsonAsync<JsonElement>($"/api/waves/{waveId}/letters");
+        var found = new List<(string, string)>();
+        foreach (var file in files.EnumerateArray().Where(f => f.GetProperty("kind").GetString() == kind && f.GetProperty("type").GetString() == "pdf"))
+        {
+            await using var pdf = await kit.Http.GetStreamAsync(new Uri(file.GetProperty("url").GetString()!, UriKind.Relative));
+            using var copy = new MemoryStream();
+            await pdf.CopyToAsync(copy);
+            foreach (var page in PdfText.Pages(copy))
+            {
+                var token = System.Text.RegularExpressions.Regex.Match(page, "[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]");
+                Assert.True(token.Success, $"a page of {file.GetProperty("name")} has no token");
+                found.Add((token.Value, file.GetProperty("name").GetString()!));
+            }
+        }
+
+        return found;
+    }
+
+    private static void AssertExactlyOnce(List<(string Token, string File)> letters, IEnumerable<string> expected)
+    {
+        var twice = letters.GroupBy(l => l.Token).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(twice.Count == 0, $"{twice.Count} people have two letters of one kind");
+        var want = expected.ToHashSet();
+        var got = letters.Select(l => l.Token).ToHashSet();
+        Assert.True(want.SetEquals(got), $"expected {want.Count} letters, got {got.Count}: {want.Except(got).Count()} missing, {got.Except(want).Count()} unexpected");
+    }
+
+    /// <summary>
+    /// Throws after an activity's work, before its result is kept (or before its work item is removed): at every
+    /// third such point, <paramref name="times"/> times in all, so that no one activity crashes until it is poison.
+    /// </summary>
+    private sealed class CrashAfterWork(int times) : IFaultInjector
+    {
+        private int _seen;
+        private int _crashed;
+
+        public int Crashed => Math.Min(Volatile.Read(ref _crashed), times);
+
+        public void At(FaultPoint point, string instanceId)
+        {
+            if (point is FaultPoint.ActivityAfterRun or FaultPoint.ActivityBeforeDelete
+                && Interlocked.Increment(ref _seen) % 3 == 1
+                && Interlocked.Increment(ref _crashed) <= times)
+            {
+                throw new InvalidOperationException($"Injected crash at {point}.");
+            }
+        }
+    }
+
+    /// <summary>Moves the clock 31 seconds every half second, so that leases of crashed work run out; timers stay days away.</summary>
+    private sealed class LeaseClock : IDisposable
+    {
+        private readonly Timer _timer;
+
+        public LeaseClock(FakeTimeProvider clock) => _timer = new Timer(_ => clock.Advance(TimeSpan.FromSeconds(31)), null, 500, 500);
+
+        public void Dispose() => _timer.Dispose();
+    }
+}
