@@ -1,3 +1,4 @@
+using Pipeline.Functions.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +18,7 @@ namespace Pipeline.Benchmarks;
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- hello   [--orchestrations 1000] [--activities 5] [--timers 0]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- fanout  [--activities 1000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- latency [--samples 200]
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- letters --people 100000 --zones 18
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- worker  --storage CONN --hub NAME   (a worker process for the kill test)
 /// </code>
 /// Storage is a fresh in-memory Azurite on free ports unless <c>--storage</c> gives a connection string.
@@ -27,7 +29,7 @@ internal static class BenchmarkCli
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Pipeline.Benchmarks hello|fanout|latency|worker [--option value ...]");
+            Console.Error.WriteLine("usage: Pipeline.Benchmarks hello|fanout|latency|letters|worker [--option value ...]");
             return 2;
         }
 
@@ -60,6 +62,8 @@ internal static class BenchmarkCli
                 "fanout" => await FanOutAsync(client, tables, Int(options, "activities", 1000)),
                 "latency" => await LatencyAsync(client, host.Services.GetRequiredService<FirstActivityClock>(), Int(options, "samples", 200)),
                 "worker" => await WorkerAsync(),
+                "render" => RenderBenchmark.Run(Int(options, "letters", 500)),
+                "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4)),
                 _ => throw new ArgumentException($"Unknown scenario '{args[0]}'."),
             };
             Console.WriteLine(result);
@@ -92,12 +96,15 @@ internal static class BenchmarkCli
             ["DurableTask:MaxConcurrentOrchestrations"] = options.GetValueOrDefault("orchestration-slots", "16"),
             ["DurableTask:MaxConcurrentActivities"] = options.GetValueOrDefault("activity-slots", "32"),
             ["DurableTask:PollInterval"] = options.GetValueOrDefault("poll", "00:00:00.100"),
+            ["Waves:TokenSecret"] = "benchmark-token-secret-0123456789abcdef",
+            ["Waves:TokenHashKey"] = "benchmark-token-hash-key-0123456789abcdef",
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ITableStore>(tables);
         builder.Services.AddSingleton(blobs);
         builder.Services.AddSingleton<FirstActivityClock>();
         builder.Services.AddDurableTask(BenchTasks.Register);
+        builder.Services.AddWaves();
         return builder.Build();
     }
 

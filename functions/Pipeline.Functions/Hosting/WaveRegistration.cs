@@ -10,18 +10,25 @@ internal static class WaveRegistration
     /// <summary>Survey waves: their store, the token secrets (<c>Waves:*</c>), the orchestrator and its activities.</summary>
     public static WebApplicationBuilder AddPipelineWaves(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WaveOptions>().BindConfiguration(WaveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<WaveStore>();
-        builder.Services.AddSingleton<TokenDirectory>();
-        builder.Services.AddSingleton<InvitationStore>();
-        builder.Services.AddSingleton<SampleImport>();
-        builder.Services.AddDurableTask(t => t
+        builder.Services.AddWaves();
+        return builder;
+    }
+
+    /// <summary>The same, for any host (the benchmarks use it without the web host).</summary>
+    public static IServiceCollection AddWaves(this IServiceCollection services)
+    {
+        services.AddOptions<WaveOptions>().BindConfiguration(WaveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WaveStore>();
+        services.AddSingleton<TokenDirectory>();
+        services.AddSingleton<InvitationStore>();
+        services.AddSingleton<SampleImport>();
+        services.AddDurableTask(t => t
             .AddOrchestrator<WaveOrchestrator>()
             .AddActivity<PlanInvitationsActivity>()
             .AddActivity<PlanRemindersActivity>()
             .AddActivity<IssueLettersActivity>()
             .AddActivity<CloseWaveActivity>()
             .AddActivity<PurgePersonalDataActivity>());
-        return builder;
+        return services;
     }
 }

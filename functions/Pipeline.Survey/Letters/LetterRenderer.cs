@@ -24,12 +24,25 @@ internal static class LetterRenderer
         document.Info.Title = batch.WaveTitle;
         document.Info.Creator = "Pipeline";
         var fonts = new Fonts();
+
+        // What every letter of the batch shares is drawn once, as a form that each page places: most of the page.
+        var shared = new Dictionary<string, (XForm Form, double TokenBoxTop)>(StringComparer.Ordinal);
         foreach (var letter in letters)
         {
+            if (!shared.TryGetValue(letter.Language, out var common))
+            {
+                var form = new XForm(document, XUnit.FromMillimeter(210), XUnit.FromMillimeter(297));
+                using (var formGraphics = XGraphics.FromForm(form))
+                {
+                    shared[letter.Language] = common = (form, DrawShared(formGraphics, fonts, batch, LetterText.For(batch.Kind, letter.Language)));
+                }
+            }
+
             var page = document.AddPage();
             page.Size = PageSize.A4;
             using var gfx = XGraphics.FromPdfPage(page);
-            Draw(gfx, fonts, batch, letter);
+            gfx.DrawImage(common.Form, 0, 0);
+            DrawPersonal(gfx, fonts, batch, letter, common.TokenBoxTop);
         }
 
         document.Save(output, closeStream: false);
@@ -38,16 +51,43 @@ internal static class LetterRenderer
     /// <summary>The address the QR code opens: the survey's deep link with the token.</summary>
     public static string DeepLink(string surveyBaseUrl, string tokenValue) => $"{surveyBaseUrl.TrimEnd('/')}/s/{tokenValue}";
 
-    private static void Draw(XGraphics gfx, Fonts fonts, LetterBatch batch, Letter letter)
+    private const double Left = 20 * Mm;
+    private const double SalutationTop = 111 * Mm;
+
+    /// <summary>Draws the parts of the page that are the same for every letter of a language; the top of the token box.</summary>
+    private static double DrawShared(XGraphics gfx, Fonts fonts, LetterBatch batch, LetterText text)
+    {
+        var culture = text.CultureInfo;
+        var width = 170 * Mm;
+        gfx.DrawString(batch.WaveTitle, fonts.Bold, XBrushes.Black, new XPoint(Left, 20 * Mm));
+        gfx.DrawString(batch.ZoneName, fonts.Body, XBrushes.Black, new XPoint(Left, 26 * Mm));
+        gfx.DrawString(batch.LetterDate.ToString("d MMMM yyyy", culture), fonts.Body, XBrushes.Black, new XPoint(Left, 95 * Mm));
+        gfx.DrawString(text.Subject, fonts.Bold, XBrushes.Black, new XPoint(Left, 103 * Mm));
+
+        var formatter = new XTextFormatter(gfx);
+        var y = SalutationTop + (4 * Mm);
+        foreach (var paragraph in text.Body)
+        {
+            y = Paragraph(gfx, formatter, fonts.Body, paragraph, Left, y, width);
+        }
+
+        y = Paragraph(gfx, formatter, fonts.Body, string.Format(culture, text.HowTo, batch.SurveyBaseUrl), Left, y, width);
+        var boxTop = y + (2 * Mm);
+        gfx.DrawRectangle(XPens.Black, Left, boxTop, 95 * Mm, 30 * Mm);
+        gfx.DrawString(text.TokenLabel, fonts.Body, XBrushes.Black, new XPoint(Left + (4 * Mm), boxTop + (8 * Mm)));
+        gfx.DrawString(text.ScanLabel, fonts.Small, XBrushes.Black, new XPoint(120 * Mm, boxTop + (3 * Mm)));
+        y = boxTop + (42 * Mm);
+        y = Paragraph(gfx, formatter, fonts.Bold, string.Format(culture, text.Deadline, batch.CloseDate.ToString("d MMMM yyyy", culture)), Left, y, width);
+        y = Paragraph(gfx, formatter, fonts.Body, string.Format(culture, text.Questions, batch.ContactPhone, batch.ContactEmail), Left, y, width);
+        y = Paragraph(gfx, formatter, fonts.Body, text.Closing, Left, y, width);
+        gfx.DrawString(text.Sender, fonts.Body, XBrushes.Black, new XPoint(Left, y + (4 * Mm)));
+        return boxTop;
+    }
+
+    /// <summary>Draws what is this person's own: the address in the envelope window, the salutation, the token, its QR code.</summary>
+    private static void DrawPersonal(XGraphics gfx, Fonts fonts, LetterBatch batch, Letter letter, double boxTop)
     {
         var text = LetterText.For(batch.Kind, letter.Language);
-        var culture = text.CultureInfo;
-        var left = 20 * Mm;
-        var width = 170 * Mm;
-
-        // Sender block, top left.
-        gfx.DrawString(batch.WaveTitle, fonts.Bold, XBrushes.Black, new XPoint(left, 20 * Mm));
-        gfx.DrawString(batch.ZoneName, fonts.Body, XBrushes.Black, new XPoint(left, 26 * Mm));
 
         // The window of a C5/6 envelope with the window on the right: 100 mm from the left, 45 mm from the top.
         var y = 50 * Mm;
@@ -57,35 +97,10 @@ internal static class LetterRenderer
             y += 5 * Mm;
         }
 
-        var formatter = new XTextFormatter(gfx);
-        y = 95 * Mm;
-        gfx.DrawString(batch.LetterDate.ToString("d MMMM yyyy", culture), fonts.Body, XBrushes.Black, new XPoint(left, y));
-        y += 8 * Mm;
-        gfx.DrawString(text.Subject, fonts.Bold, XBrushes.Black, new XPoint(left, y));
-        y += 8 * Mm;
-        gfx.DrawString(string.Format(culture, text.Salutation, letter.Name), fonts.Address, XBrushes.Black, new XPoint(left, y));
-        y += 4 * Mm;
-        foreach (var paragraph in text.Body)
-        {
-            y = Paragraph(gfx, formatter, fonts.Body, paragraph, left, y, width);
-        }
-
-        y = Paragraph(gfx, formatter, fonts.Body, string.Format(culture, text.HowTo, batch.SurveyBaseUrl), left, y, width);
-
-        // Token and QR code side by side.
-        var boxTop = y + 2 * Mm;
-        gfx.DrawRectangle(XPens.Black, left, boxTop, 95 * Mm, 30 * Mm);
-        gfx.DrawString(text.TokenLabel, fonts.Body, XBrushes.Black, new XPoint(left + (4 * Mm), boxTop + (8 * Mm)));
-        gfx.DrawString(letter.TokenDisplay, fonts.Token, XBrushes.Black, new XPoint(left + (4 * Mm), boxTop + (20 * Mm)));
-        gfx.DrawString(text.ScanLabel, fonts.Small, XBrushes.Black, new XPoint(120 * Mm, boxTop + (3 * Mm)));
+        gfx.DrawString(string.Format(text.CultureInfo, text.Salutation, letter.Name), fonts.Address, XBrushes.Black, new XPoint(Left, SalutationTop));
+        gfx.DrawString(letter.TokenDisplay, fonts.Token, XBrushes.Black, new XPoint(Left + (4 * Mm), boxTop + (20 * Mm)));
         DrawQr(gfx, DeepLink(batch.SurveyBaseUrl, letter.TokenValue), 130 * Mm, boxTop + (5 * Mm), 30 * Mm);
-        y = boxTop + (42 * Mm);
-
-        y = Paragraph(gfx, formatter, fonts.Bold, string.Format(culture, text.Deadline, batch.CloseDate.ToString("d MMMM yyyy", culture)), left, y, width);
-        y = Paragraph(gfx, formatter, fonts.Body, string.Format(culture, text.Questions, batch.ContactPhone, batch.ContactEmail), left, y, width);
-        y = Paragraph(gfx, formatter, fonts.Body, text.Closing, left, y, width);
-        gfx.DrawString(text.Sender, fonts.Body, XBrushes.Black, new XPoint(left, y + (4 * Mm)));
-        gfx.DrawString(letter.Sequence.ToString("D6", CultureInfo.InvariantCulture), fonts.Small, XBrushes.Gray, new XPoint(left, 287 * Mm));
+        gfx.DrawString(letter.Sequence.ToString("D6", CultureInfo.InvariantCulture), fonts.Small, XBrushes.Gray, new XPoint(Left, 287 * Mm));
     }
 
     private static double Paragraph(XGraphics gfx, XTextFormatter formatter, XFont font, string paragraph, double left, double y, double width)
@@ -102,14 +117,25 @@ internal static class LetterRenderer
         using var data = generator.CreateQrCode(content, QRCodeGenerator.ECCLevel.M);
         var modules = data.ModuleMatrix;
         var cell = size / modules.Count;
+
+        // One rectangle per horizontal run of dark modules: a third of the drawing operations of one per module.
         for (var row = 0; row < modules.Count; row++)
         {
-            for (var column = 0; column < modules.Count; column++)
+            for (var column = 0; column < modules.Count;)
             {
-                if (modules[row][column])
+                if (!modules[row][column])
                 {
-                    gfx.DrawRectangle(XBrushes.Black, x + (column * cell), y + (row * cell), cell, cell);
+                    column++;
+                    continue;
                 }
+
+                var start = column;
+                while (column < modules.Count && modules[row][column])
+                {
+                    column++;
+                }
+
+                gfx.DrawRectangle(XBrushes.Black, x + (start * cell), y + (row * cell), (column - start) * cell, cell);
             }
         }
     }

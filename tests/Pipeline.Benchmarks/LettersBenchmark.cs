@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Durable.Client;
+using Pipeline.Functions.Orchestrations;
+using Pipeline.Functions.Waves;
+using Pipeline.Storage;
+using Pipeline.Survey.Sample;
+
+namespace Pipeline.Benchmarks;
+
+/// <summary>
+/// A wave of <c>people</c> over <c>zones</c> zones and two languages: the sample import, then the wave's
+/// invitations from the start to the last letter (PDFs, manifests, tokens, rows), as the host runs them.
+/// </summary>
+internal static class LettersBenchmark
+{
+    public static async Task<string> RunAsync(IServiceProvider services, int people, int zones)
+    {
+        var store = services.GetRequiredService<WaveStore>();
+        var client = services.GetRequiredService<DurableTaskClient>();
+        var wave = SyntheticSample.Wave("bench-" + Guid.NewGuid().ToString("N")[..8], zones, ["nl", "fr"], DateOnly.FromDateTime(DateTime.UtcNow));
+        var record = await store.CreateAsync(wave, DateTimeOffset.UtcNow, default);
+
+        var csv = new StringWriter(CultureInfo.InvariantCulture);
+        SyntheticSample.WriteCsv(csv, SyntheticSample.People(wave, people, seed: 1));
+        var bytes = Encoding.UTF8.GetBytes(csv.ToString());
+        var import = Stopwatch.StartNew();
+        using (var reader = new StreamReader(new MemoryStream(bytes)))
+        {
+            var result = await services.GetRequiredService<SampleImport>().ImportAsync(record, reader, default);
+            if (!result.Ok)
+            {
+                throw new InvalidOperationException("The synthetic sample was refused: " + result.Errors[0].Reason);
+            }
+
+            record = await store.SaveAsync(record with { SampleId = result.SampleId, SampleCounts = result.Counts }, default);
+        }
+
+        import.Stop();
+        var now = DateTime.UtcNow;
+        var issue = Stopwatch.StartNew();
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRun(wave.Id, now.AddDays(30), now.AddDays(60), 0), wave.Id);
+        while ((await client.GetInstanceAsync(wave.Id))?.SerializedCustomStatus?.Contains("waiting for reminder", StringComparison.Ordinal) != true)
+        {
+            await Task.Delay(200);
+        }
+
+        issue.Stop();
+        var files = await store.Blobs.ListAllAsync(WaveStore.LettersContainer, wave.Id + "/").ToListAsync();
+        var pdf = files.Where(f => f.Name.EndsWith(".pdf", StringComparison.Ordinal)).ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"letters: {people} people, {zones} zones x 2 languages, {pdf.Count} PDF files ({pdf.Sum(f => f.Length) / 1024 / 1024} MB); " +
+            $"import {import.Elapsed.TotalSeconds:F1} s ({people / import.Elapsed.TotalSeconds:F0} rows/s, {bytes.Length / 1024} KB CSV); " +
+            $"invitations {issue.Elapsed.TotalSeconds:F1} s = {people / issue.Elapsed.TotalSeconds:F0} letters/s");
+    }
+}
+
+/// <summary>PDF rendering alone, on one thread: no storage.</summary>
+internal static class RenderBenchmark
+{
+    public static string Run(int letters)
+    {
+        var secret = Encoding.UTF8.GetBytes("benchmark-wave-secret-0123456789");
+        var batch = new Pipeline.Survey.Letters.LetterBatch(Pipeline.Survey.Letters.LetterKind.Invitation, "Veiligheidsmonitor 2026 – PZ Demo", "PZ Demo", "https://survey.example.be",
+            new DateOnly(2026, 3, 2), new DateOnly(2026, 5, 11), "+32 2 000 00 00", "vm@example.be", "00001.pdf");
+        var list = Enumerable.Range(1, letters).Select(i =>
+        {
+            var token = Pipeline.Survey.Tokens.AccessToken.Derive(secret, "w", $"P{i}");
+            return new Pipeline.Survey.Letters.Letter(i, "nl", $"Anna Peeters {i}", ["Kerkstraat 1", string.Empty], "8400", "Oostende", token.Display, token.Value);
+        }).ToList();
+        using (var warm = new MemoryStream())
+        {
+            Pipeline.Survey.Letters.LetterRenderer.Render(batch, list.Take(10).ToList(), warm);
+        }
+
+        using var pdf = new MemoryStream();
+        var watch = Stopwatch.StartNew();
+        Pipeline.Survey.Letters.LetterRenderer.Render(batch, list, pdf);
+        watch.Stop();
+        return string.Create(CultureInfo.InvariantCulture, $"render: {letters} letters in one PDF, {pdf.Length / 1024} KB, {watch.Elapsed.TotalSeconds:F2} s = {letters / watch.Elapsed.TotalSeconds:F0} letters/s on one thread");
+    }
+}
