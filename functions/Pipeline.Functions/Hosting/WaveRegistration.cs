@@ -11,6 +11,12 @@ internal static class WaveRegistration
     public static WebApplicationBuilder AddPipelineWaves(this WebApplicationBuilder builder)
     {
         builder.Services.AddWaves();
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        if (builder.Configuration.GetValue<bool>("Demo:Enabled"))
+        {
+            builder.Services.AddHostedService<DemoWave>();
+        }
+
         return builder;
     }
 
@@ -22,6 +28,7 @@ internal static class WaveRegistration
         services.AddSingleton<TokenDirectory>();
         services.AddSingleton<InvitationStore>();
         services.AddSingleton<SampleImport>();
+        services.AddSingleton<WaveStarter>();
         services.AddDurableTask(t => t
             .AddOrchestrator<WaveOrchestrator>()
             .AddActivity<PlanInvitationsActivity>()

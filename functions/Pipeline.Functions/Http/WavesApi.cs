@@ -89,7 +89,7 @@ internal static partial class WavesApi
             letters));
     }
 
-    private static async Task<IResult> StartAsync(string id, HttpRequest request, WaveStore store, DurableTaskClient client, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> StartAsync(string id, HttpRequest request, WaveStore store, WaveStarter starter, TimeProvider time, CancellationToken ct)
     {
         var (timing, problem) = request.ContentLength is 0 or null && !request.HasJsonContentType()
             ? (new StartRequest(), null)
@@ -136,16 +136,11 @@ internal static partial class WavesApi
             return TypedResults.ValidationProblem(errors, title: "The wave's timers are not valid");
         }
 
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRun(id, reminderAt, closeAt, wave.Definition.RetentionDays), id, ct);
-        }
-        catch (OrchestrationInstanceException e) when (e.Problem == InstanceProblem.AlreadyRunning)
+        if (!await starter.StartAsync(wave, reminderAt, closeAt, ct))
         {
             return TypedResults.Problem(title: "Wave already started", detail: $"Wave '{id}' is already running.", statusCode: StatusCodes.Status409Conflict);
         }
 
-        await WaveLifecycle.UpdateAsync(store, id, w => w.Phase == WavePhase.Draft ? w with { Phase = WavePhase.Fieldwork, StartedAt = time.GetUtcNow() } : w, ct);
         var self = $"/api/waves/{id}";
         return TypedResults.Accepted(self, new StartedWave(id, self, $"/api/durable/instances/{id}", $"{self}/events/{{eventName}}", $"{self}/cancel", $"{self}/letters", reminderAt, closeAt));
     }

@@ -1,0 +1,25 @@
+using Pipeline.Durable.Client;
+using Pipeline.Functions.Orchestrations;
+
+namespace Pipeline.Functions.Waves;
+
+/// <summary>Starts a wave's orchestration (instance id = wave id) and moves the wave into fieldwork.</summary>
+internal sealed class WaveStarter(WaveStore store, DurableTaskClient client, TimeProvider time)
+{
+    /// <summary>False when the wave was already started.</summary>
+    public async Task<bool> StartAsync(WaveRecord wave, DateTime reminderAt, DateTime closeAt, CancellationToken cancellationToken)
+    {
+        var id = wave.Definition.Id;
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRun(id, reminderAt, closeAt, wave.Definition.RetentionDays), id, cancellationToken);
+        }
+        catch (OrchestrationInstanceException e) when (e.Problem == InstanceProblem.AlreadyRunning)
+        {
+            return false;
+        }
+
+        await WaveLifecycle.UpdateAsync(store, id, w => w.Phase == WavePhase.Draft ? w with { Phase = WavePhase.Fieldwork, StartedAt = time.GetUtcNow() } : w, cancellationToken);
+        return true;
+    }
+}
