@@ -50,6 +50,19 @@ public sealed class WavesApiTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public async Task Create_NationalWave_200Zones_RoundTrips()
+    {
+        var wave = WaveTestKit.Wave("national-2026", 200, "nl", "fr", "de");
+        Assert.True(JsonSerializer.Serialize(wave, WaveTestKit.Json).Length > 32_768, "the definition must exceed one table property");
+
+        Assert.Equal(HttpStatusCode.Created, (await _kit.CreateAsync(wave)).StatusCode);
+
+        var stored = (await _kit.GetAsync(wave.Id)).GetProperty("definition");
+        Assert.Equal(200, stored.GetProperty("zones").GetArrayLength());
+        Assert.Equal("zone-200", stored.GetProperty("zones")[199].GetProperty("id").GetString());
+    }
+
     [Theory]
     [InlineData("{", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("""{"id":"x","invitationDate":"not a date"}""", "application/json", HttpStatusCode.BadRequest)]
@@ -60,6 +73,43 @@ public sealed class WavesApiTests : IAsyncLifetime, IDisposable
         var response = await _kit.Http.PostAsync(new Uri("/api/waves", UriKind.Relative), new StringContent(body, Encoding.UTF8, type));
         Assert.Equal(status, response.StatusCode);
         await WaveTestKit.ProblemAsync(response);
+    }
+
+    [Theory]
+    [InlineData("/api/waves/BAD%23ID")]
+    [InlineData("/api/waves/%3F%3F%3F/letters")]
+    [InlineData("/api/waves/no-such-wave/letters/invitation/zone-1/nl/00001.pdf")]
+    [InlineData("/api/waves/a/letters")]
+    public async Task Get_MalformedOrUnknownWaveId_404Problem(string path)
+    {
+        var response = await _kit.Http.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Wave not found", await WaveTestKit.ProblemAsync(response), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/waves/BAD%23ID/cancel", "Wave not found", HttpStatusCode.NotFound)]
+    [InlineData("/api/waves/no-such-wave/events/extend-close", "Wave not found", HttpStatusCode.NotFound)]
+    [InlineData("/api/waves/events-test/cancel", "Instance not found", HttpStatusCode.NotFound)]
+    [InlineData("/api/waves/events-test/events/reopen", "not a wave event", HttpStatusCode.BadRequest)]
+    public async Task Events_UnknownWaveOrNotStartedOrUnknownEvent_4xx(string path, string says, HttpStatusCode status)
+    {
+        await _kit.CreateAsync(WaveTestKit.Wave("events-test"));
+        var response = await _kit.Http.PostAsync(new Uri(path, UriKind.Relative), new StringContent("{\"after\":\"00:01:00\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(status, response.StatusCode);
+        Assert.Contains(says, await WaveTestKit.ProblemAsync(response), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("invitation/zone-1/nl/../../x.pdf")]
+    [InlineData("invitation/zone-1/nl/00001.exe")]
+    [InlineData("other/zone-1/nl/00001.pdf")]
+    public async Task DownloadLetter_NotALetterName_400(string name)
+    {
+        await _kit.CreateAsync(WaveTestKit.Wave("letters-names"));
+        var response = await _kit.Http.GetAsync(new Uri($"/api/waves/letters-names/letters/{name}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Not a letter file", await WaveTestKit.ProblemAsync(response), StringComparison.Ordinal);
     }
 
     [Fact]

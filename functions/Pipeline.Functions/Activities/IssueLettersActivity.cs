@@ -21,7 +21,7 @@ internal sealed class IssueLettersActivity(WaveStore store, TokenDirectory token
         var ct = context.CancellationToken;
         var wave = await store.GetAsync(job.WaveId, ct) ?? throw new InvalidOperationException($"Wave '{job.WaveId}' does not exist.");
         var definition = wave.Definition;
-        var partition = WaveStore.SamplePartition(job.WaveId, wave.SampleId!, job.Zone, job.Language);
+        var partition = WaveStore.SamplePartition(job.WaveId, job.SampleId, job.Zone, job.Language);
         var wanted = job.Kind == LetterKind.Reminder
             ? (await PlanRemindersActivity.BatchRowsAsync(store, job, ct)).Select(WaveStore.SampleRowKey).ToHashSet(StringComparer.Ordinal)
             : null;

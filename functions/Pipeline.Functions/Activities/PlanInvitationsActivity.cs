@@ -13,6 +13,6 @@ internal sealed class PlanInvitationsActivity(WaveStore store) : TaskActivity<st
         var wave = await store.GetAsync(input, context.CancellationToken) ?? throw new InvalidOperationException($"Wave '{input}' does not exist.");
         var size = wave.Definition.LettersPerBatch;
         return [.. WaveStore.Groups(wave).SelectMany(g => Enumerable.Range(0, (g.Count + size - 1) / size)
-            .Select(b => new LetterJob(wave.Definition.Id, LetterKind.Invitation, g.Zone, g.Language, b + 1, (b * size) + 1, Math.Min((b + 1) * size, g.Count))))];
+            .Select(b => new LetterJob(wave.Definition.Id, wave.SampleId!, LetterKind.Invitation, g.Zone, g.Language, b + 1, (b * size) + 1, Math.Min((b + 1) * size, g.Count))))];
     }
 }

@@ -44,7 +44,7 @@ internal sealed class PlanRemindersActivity(WaveStore store) : TaskActivity<stri
                 }
             }
 
-            jobs.AddRange(plan.Select((rows, b) => new LetterJob(input, LetterKind.Reminder, group.Zone, group.Language, b + 1, rows[0], rows[^1])));
+            jobs.AddRange(plan.Select((rows, b) => new LetterJob(input, wave.SampleId!, LetterKind.Reminder, group.Zone, group.Language, b + 1, rows[0], rows[^1])));
         }
 
         return jobs;

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 
@@ -20,17 +21,25 @@ internal static partial class WavesApi
         return TypedResults.Ok(files);
     }
 
+    [GeneratedRegex(@"^(invitation|reminder)/[a-z0-9-]{3,63}/(nl|fr|de|en)/\d{5}\.(pdf|csv)$")]
+    private static partial Regex LetterName();
+
     private static async Task<IResult> DownloadLetterAsync(string id, string name, WaveStore store, CancellationToken ct)
     {
+        if (await store.GetAsync(id, ct) is null)
+        {
+            return WaveNotFound(id);
+        }
+
         var type = Path.GetExtension(name) switch
         {
             ".pdf" => "application/pdf",
             ".csv" => "text/csv; charset=utf-8",
             _ => null,
         };
-        if (type is null || name.Contains("..", StringComparison.Ordinal) || name.StartsWith('/'))
+        if (type is null || !LetterName().IsMatch(name))
         {
-            return TypedResults.Problem(title: "Not a letter file", detail: "Ask for a .pdf or .csv listed by GET /api/waves/{id}/letters.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(title: "Not a letter file", detail: "Ask for a file listed by GET /api/waves/{id}/letters, such as invitation/{zone}/nl/00001.pdf.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         try

@@ -17,8 +17,6 @@ namespace Pipeline.Functions.Http;
 /// </summary>
 internal static partial class WavesApi
 {
-    private const int MaxDefinitionChars = 30_000;
-
     public static IEndpointRouteBuilder MapWavesApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/waves").WithTags("Waves").AddEndpointFilter<OperatorKeyFilter>();
@@ -29,7 +27,7 @@ internal static partial class WavesApi
         group.MapPut("/{id}/sample", UploadSampleAsync);
         group.MapPost("/{id}/start", StartAsync);
         group.MapPost("/{id}/events/{name}", RaiseAsync);
-        group.MapPost("/{id}/cancel", (DurableTaskClient client, string id, CancellationToken ct) => SignalAsync(client, id, WaveEvents.Cancel, null, ct));
+        group.MapPost("/{id}/cancel", (WaveStore store, DurableTaskClient client, string id, CancellationToken ct) => SignalAsync(store, client, id, WaveEvents.Cancel, null, ct));
         group.MapGet("/{id}/letters", ListLettersAsync);
         group.MapGet("/{id}/letters/{**name}", DownloadLetterAsync);
         return routes;
@@ -44,9 +42,9 @@ internal static partial class WavesApi
         }
 
         var errors = WaveValidator.Validate(definition!);
-        if (JsonSerializer.Serialize(definition, WaveStore.Json).Length > MaxDefinitionChars)
+        if (JsonSerializer.Serialize(definition, WaveStore.Json).Length > WaveStore.MaxDefinitionChars)
         {
-            errors["zones"] = [$"The definition is longer than {MaxDefinitionChars} characters of JSON; split the wave."];
+            errors["zones"] = [$"The definition is longer than {WaveStore.MaxDefinitionChars} characters of JSON; split the wave."];
         }
 
         if (errors.Count > 0)
@@ -145,7 +143,7 @@ internal static partial class WavesApi
         return TypedResults.Accepted(self, new StartedWave(id, self, $"/api/durable/instances/{id}", $"{self}/events/{{eventName}}", $"{self}/cancel", $"{self}/letters", reminderAt, closeAt));
     }
 
-    private static async Task<IResult> RaiseAsync(string id, string name, HttpRequest request, DurableTaskClient client, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RaiseAsync(string id, string name, HttpRequest request, WaveStore store, DurableTaskClient client, TimeProvider time, CancellationToken ct)
     {
         if (!WaveEvents.All.Contains(name))
         {
@@ -154,7 +152,7 @@ internal static partial class WavesApi
 
         if (name == WaveEvents.Cancel)
         {
-            return await SignalAsync(client, id, name, null, ct);
+            return await SignalAsync(store, client, id, name, null, ct);
         }
 
         var (change, problem) = await JsonBody.ReadAsync<TimeChange>(request, ct);
@@ -170,11 +168,16 @@ internal static partial class WavesApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["at"] = ["Give a future time: \"at\" (ISO 8601 with offset) or \"after\" (e.g. \"00:05:00\")."] });
         }
 
-        return await SignalAsync(client, id, name, new WaveTime(when), ct);
+        return await SignalAsync(store, client, id, name, new WaveTime(when), ct);
     }
 
-    private static async Task<IResult> SignalAsync(DurableTaskClient client, string id, string name, WaveTime? data, CancellationToken ct)
+    private static async Task<IResult> SignalAsync(WaveStore store, DurableTaskClient client, string id, string name, WaveTime? data, CancellationToken ct)
     {
+        if (await store.GetAsync(id, ct) is null)
+        {
+            return WaveNotFound(id);
+        }
+
         try
         {
             await client.RaiseEventAsync(id, name, data, cancellationToken: ct);

@@ -5,8 +5,11 @@ namespace Pipeline.Functions.Orchestrations;
 /// <summary>The input of <see cref="WaveOrchestrator"/>: the wave and its timers (UTC).</summary>
 internal sealed record WaveRun(string WaveId, DateTime ReminderAt, DateTime CloseAt, int RetentionDays);
 
-/// <summary>One PDF batch to issue: its letters are rows <c>From..To</c> of a group (invitations) or the batch's rows of the reminder plan.</summary>
-internal sealed record LetterJob(string WaveId, LetterKind Kind, string Zone, string Language, int Batch, int From, int To);
+/// <summary>
+/// One PDF batch to issue: its letters are rows <c>From..To</c> of a group of the sample upload <c>SampleId</c>
+/// (invitations), or the batch's rows of the reminder plan.
+/// </summary>
+internal sealed record LetterJob(string WaveId, string SampleId, LetterKind Kind, string Zone, string Language, int Batch, int From, int To);
 
 /// <summary>The wave's custom status, shown to operators.</summary>
 internal sealed record WaveProgress(string Phase, int LettersIssued, int RemindersIssued, DateTime? NextTimer, DateTime? CloseAt);

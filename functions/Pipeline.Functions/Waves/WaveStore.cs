@@ -33,8 +33,9 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
         return record with { ETag = etag };
     }
 
+    /// <summary>The wave; null when there is none, also for an id no wave can have (so a malformed id is a 404, not a storage error).</summary>
     public async Task<WaveRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
-        await tables.TryGetAsync(WavesTable, WavePartition, id, cancellationToken) is { } row ? FromRow(row) : null;
+        WaveValidator.IsId(id) && await tables.TryGetAsync(WavesTable, WavePartition, id, cancellationToken) is { } row ? FromRow(row) : null;
 
     public async Task<IReadOnlyList<WaveRecord>> ListAsync(CancellationToken cancellationToken) =>
         await tables.QueryAllAsync(WavesTable, TableQuery.InPartition(WavePartition), cancellationToken).Select(FromRow).ToListAsync(cancellationToken);
@@ -96,16 +97,28 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
         }
     }
 
+    /// <summary>Characters of definition JSON per table property (the limit is 32,768); a row holds up to 1 MB.</summary>
+    private const int DefinitionChunk = 30_000;
+
+    /// <summary>The longest definition a wave row holds: 30 properties of <see cref="DefinitionChunk"/> characters.</summary>
+    public const int MaxDefinitionChars = 30 * DefinitionChunk;
+
     private static TableRow ToRow(WaveRecord record)
     {
         var properties = new Dictionary<string, object>
         {
-            ["Definition"] = JsonSerializer.Serialize(record.Definition, Json),
             ["Phase"] = record.Phase.ToString(),
             ["CreatedAt"] = record.CreatedAt,
             ["SampleCounts"] = JsonSerializer.Serialize(record.SampleCounts, Json),
             ["Purged"] = record.Purged,
         };
+        // A national wave's definition (some 200 zones with their margins) is longer than one property.
+        var definition = JsonSerializer.Serialize(record.Definition, Json);
+        for (var i = 0; i * DefinitionChunk < definition.Length; i++)
+        {
+            properties[$"Definition{i}"] = definition.Substring(i * DefinitionChunk, Math.Min(DefinitionChunk, definition.Length - (i * DefinitionChunk)));
+        }
+
         if (record.SampleId is { } sample)
         {
             properties["SampleId"] = sample;
@@ -125,7 +138,7 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
     }
 
     private static WaveRecord FromRow(TableRow row) =>
-        new(JsonSerializer.Deserialize<WaveDefinition>(row.GetString("Definition")!, Json)!, Enum.Parse<WavePhase>(row.GetString("Phase")!), row.Get<DateTimeOffset>("CreatedAt"))
+        new(ReadDefinition(row), Enum.Parse<WavePhase>(row.GetString("Phase")!), row.Get<DateTimeOffset>("CreatedAt"))
         {
             SampleId = row.GetString("SampleId"),
             SampleCounts = JsonSerializer.Deserialize<Dictionary<string, int>>(row.GetString("SampleCounts") ?? "{}", Json)!,
@@ -134,4 +147,15 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
             Purged = row.Get<bool>("Purged"),
             ETag = row.ETag,
         };
+
+    private static WaveDefinition ReadDefinition(TableRow row)
+    {
+        var json = new System.Text.StringBuilder();
+        for (var i = 0; row.GetString($"Definition{i}") is { } part; i++)
+        {
+            json.Append(part);
+        }
+
+        return JsonSerializer.Deserialize<WaveDefinition>(json.ToString(), Json)!;
+    }
 }

@@ -11,6 +11,9 @@ internal static partial class WaveValidator
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex Email();
 
+    /// <summary>True for a well-formed wave or zone id; other ids cannot exist.</summary>
+    public static bool IsId(string? id) => id is not null && Slug().IsMatch(id);
+
     public static Dictionary<string, string[]> Validate(WaveDefinition wave)
     {
         var errors = new Errors();
