@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pipeline.Durable;
 using Pipeline.Durable.Client;
-using Pipeline.Functions.Activities;
 using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Security;
 using Pipeline.Functions.Waves;
@@ -71,7 +70,7 @@ internal static partial class WavesApi
         }
 
         var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct);
-        var zones = wave.SampleId is null ? [] : await CloseWaveActivity.CountAsync(store, wave, ct);
+        var zones = wave.SampleId is null ? [] : await store.CountByZoneAsync(wave, ct);
         var letters = await store.Blobs.ListAllAsync(WaveStore.LettersContainer, id + "/", ct).CountAsync(b => b.Name.EndsWith(".pdf", StringComparison.Ordinal), ct);
         return TypedResults.Ok(new WaveView(
             wave.Definition,

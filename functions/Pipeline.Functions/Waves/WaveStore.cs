@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Functions.Orchestrations;
 using Pipeline.Storage;
 using Pipeline.Survey.Waves;
 
@@ -102,6 +103,30 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
 
     /// <summary>The longest definition a wave row holds: 30 properties of <see cref="DefinitionChunk"/> characters.</summary>
     public const int MaxDefinitionChars = 30 * DefinitionChunk;
+
+    /// <summary>Per zone: invited, reminded, responded, opted out, and the response rate (responded / invited).</summary>
+    public async Task<List<ZoneSummary>> CountByZoneAsync(WaveRecord wave, CancellationToken cancellationToken)
+    {
+        var zones = new List<ZoneSummary>();
+        foreach (var zone in Groups(wave).GroupBy(g => g.Zone))
+        {
+            int invited = 0, reminded = 0, responded = 0, optedOut = 0;
+            foreach (var group in zone)
+            {
+                await foreach (var row in tables.QueryAllAsync(SampleTable, TableQuery.InPartition(group.Partition), cancellationToken))
+                {
+                    invited += InvitationRows.Has(row, InvitationRows.Invited) ? 1 : 0;
+                    reminded += InvitationRows.Has(row, InvitationRows.Reminded) ? 1 : 0;
+                    responded += InvitationRows.Has(row, InvitationRows.Responded) ? 1 : 0;
+                    optedOut += InvitationRows.Has(row, InvitationRows.OptedOut) ? 1 : 0;
+                }
+            }
+
+            zones.Add(new ZoneSummary(zone.Key, invited, reminded, responded, optedOut, invited == 0 ? 0 : Math.Round((double)responded / invited, 4)));
+        }
+
+        return zones;
+    }
 
     private static TableRow ToRow(WaveRecord record)
     {
