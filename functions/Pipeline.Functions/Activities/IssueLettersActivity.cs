@@ -28,7 +28,7 @@ internal sealed class IssueLettersActivity(WaveStore store, TokenDirectory token
         var query = TableQuery.InPartition(partition)
             .Where("RowKey", TableComparison.GreaterThanOrEqual, WaveStore.SampleRowKey(job.From))
             .Where("RowKey", TableComparison.LessThanOrEqual, WaveStore.SampleRowKey(job.To));
-        var rows = await store.Tables.QueryAllAsync(WaveStore.SampleTable, query, ct)
+        var rows = await store.Tables.QueryAllAsync(WaveStore.SampleTable(partition), query, ct)
             .Where(r => wanted is null || wanted.Contains(r.RowKey))
             .ToListAsync(ct);
 

@@ -29,7 +29,7 @@ internal sealed class PlanRemindersActivity(WaveStore store) : TaskActivity<stri
             }
             catch (NotFoundException)
             {
-                var due = await store.Tables.QueryAllAsync(WaveStore.SampleTable, TableQuery.InPartition(group.Partition), ct)
+                var due = await store.Tables.QueryAllAsync(WaveStore.SampleTable(group.Partition), TableQuery.InPartition(group.Partition), ct)
                     .Where(r => !InvitationRows.Has(r, InvitationRows.Responded) && !InvitationRows.Has(r, InvitationRows.OptedOut))
                     .Select(r => int.Parse(r.RowKey, System.Globalization.CultureInfo.InvariantCulture))
                     .ToListAsync(ct);

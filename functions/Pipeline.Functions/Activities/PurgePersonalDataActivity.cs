@@ -17,7 +17,7 @@ internal sealed class PurgePersonalDataActivity(WaveStore store) : TaskActivity<
         var purged = 0;
         foreach (var group in WaveStore.Groups(wave))
         {
-            var rows = await store.Tables.QueryAllAsync(WaveStore.SampleTable, TableQuery.InPartition(group.Partition), ct).ToListAsync(ct);
+            var rows = await store.Tables.QueryAllAsync(WaveStore.SampleTable(group.Partition), TableQuery.InPartition(group.Partition), ct).ToListAsync(ct);
             foreach (var chunk in rows.Where(r => InvitationRows.Personal.Any(r.Properties.ContainsKey)).Chunk(TableBatch.MaxOperations))
             {
                 var batch = new TableBatch();
@@ -27,7 +27,7 @@ internal sealed class PurgePersonalDataActivity(WaveStore store) : TaskActivity<
                     batch.Replace(row with { Properties = kept }, row.ETag!);
                 }
 
-                await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable, batch, ct);
+                await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable(group.Partition), batch, ct);
                 purged += chunk.Length;
             }
         }

@@ -34,7 +34,7 @@ internal sealed class InvitationStore(WaveStore store, TokenDirectory tokens)
             return new(TypedResults.Problem(title: "Survey closed", detail: "The survey this token belongs to has closed.", statusCode: StatusCodes.Status410Gone));
         }
 
-        await store.Tables.MergeAsync(WaveStore.SampleTable, new TableRow(entry.Partition, entry.RowKey, new Dictionary<string, object> { [flag] = true }), cancellationToken);
+        await store.Tables.MergeAsync(WaveStore.SampleTable(entry.Partition), new TableRow(entry.Partition, entry.RowKey, new Dictionary<string, object> { [flag] = true }), cancellationToken);
         return new(null);
     }
 }

@@ -56,7 +56,7 @@ internal sealed class SampleImport(WaveStore store, TimeProvider time)
             batch.Insert(new TableRow(partition, WaveStore.SampleRowKey(sequence), InvitationRows.FromPerson(person)));
             if (batch.Operations.Count == TableBatch.MaxOperations)
             {
-                await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable, batch, cancellationToken);
+                await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable(partition), batch, cancellationToken);
                 pending.Remove(partition);
             }
         }
@@ -67,9 +67,9 @@ internal sealed class SampleImport(WaveStore store, TimeProvider time)
             return new SampleImportResult(sampleId, counts, errors, errorCount);
         }
 
-        foreach (var (_, batch) in pending)
+        foreach (var (partition, batch) in pending)
         {
-            await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable, batch, cancellationToken);
+            await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable(partition), batch, cancellationToken);
         }
 
         if (counts.Count == 0)

@@ -7,15 +7,14 @@ using Pipeline.Survey.Waves;
 namespace Pipeline.Functions.Waves;
 
 /// <summary>
-/// Where waves live. Table <c>Waves</c>: one row per wave. Table <c>Sample</c>: one partition per upload, zone and
-/// language (<c>{wave}|{upload}|{zone}|{language}</c>), one row per person in file order; these rows are also the
+/// Where waves live. Table <c>Waves</c>: one row per wave. Sample tables: one table (see <see cref="SampleTable"/>) and
+/// partition per upload, zone and language (<c>{wave}|{upload}|{zone}|{language}</c>), one row per person in file order; these rows are also the
 /// invitation store (invited, reminded, responded, opted out). Table <c>Tokens</c>: the keyed hash of each token,
 /// pointing at its person's row. Blobs: <c>letters/{wave}/...</c> and <c>plans/{wave}/...</c>.
 /// </summary>
 internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
 {
     public const string WavesTable = "Waves";
-    public const string SampleTable = "Sample";
     public const string TokensTable = "Tokens";
     public const string LettersContainer = "letters";
     public const string PlansContainer = "plans";
@@ -48,6 +47,13 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
         return record with { ETag = etag };
     }
 
+    /// <summary>
+    /// The table of one zone and language of one sample upload: a table per group, because Azurite answers a
+    /// query by scanning the whole table, so one table for every wave's sample made each batch's query slower
+    /// as waves grew (a national wave stalled). The name is a hash of the partition key.
+    /// </summary>
+    public static string SampleTable(string partition) => "s" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(partition)))[..24];
+
     /// <summary>The partition of one zone and language of one sample upload.</summary>
     public static string SamplePartition(string waveId, string sampleId, string zone, string language) => $"{waveId}|{sampleId}|{zone}|{language}";
 
@@ -66,19 +72,19 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
         foreach (var partition in partitions)
         {
             var batch = new TableBatch();
-            await foreach (var row in tables.QueryAllAsync(SampleTable, TableQuery.InPartition(partition), cancellationToken))
+            await foreach (var row in tables.QueryAllAsync(SampleTable(partition), TableQuery.InPartition(partition), cancellationToken))
             {
                 batch.Delete(partition, row.RowKey);
                 if (batch.Operations.Count == TableBatch.MaxOperations)
                 {
-                    await tables.ExecuteBatchAsync(SampleTable, batch, cancellationToken);
+                    await tables.ExecuteBatchAsync(SampleTable(partition), batch, cancellationToken);
                     batch = new TableBatch();
                 }
             }
 
             if (batch.Operations.Count > 0)
             {
-                await tables.ExecuteBatchAsync(SampleTable, batch, cancellationToken);
+                await tables.ExecuteBatchAsync(SampleTable(partition), batch, cancellationToken);
             }
         }
     }
@@ -94,7 +100,7 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
                 batch.Merge(new TableRow(partition, key, properties));
             }
 
-            await tables.ExecuteBatchAsync(SampleTable, batch, cancellationToken);
+            await tables.ExecuteBatchAsync(SampleTable(partition), batch, cancellationToken);
         }
     }
 
@@ -113,7 +119,7 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
             int invited = 0, reminded = 0, responded = 0, optedOut = 0;
             foreach (var group in zone)
             {
-                await foreach (var row in tables.QueryAllAsync(SampleTable, TableQuery.InPartition(group.Partition), cancellationToken))
+                await foreach (var row in tables.QueryAllAsync(SampleTable(group.Partition), TableQuery.InPartition(group.Partition), cancellationToken))
                 {
                     invited += InvitationRows.Has(row, InvitationRows.Invited) ? 1 : 0;
                     reminded += InvitationRows.Has(row, InvitationRows.Reminded) ? 1 : 0;
