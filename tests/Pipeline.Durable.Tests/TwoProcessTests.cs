@@ -11,8 +11,8 @@ public sealed class TwoProcessTests
     {
         var stores = await TestStores.AzuriteAsync();
         var connection = await TestAzurite.ConnectionStringAsync();
-        using var first = StartWorker(connection, stores.HubName);
-        using var second = StartWorker(connection, stores.HubName);
+        using var first = WorkerProcess.Start(connection, stores.HubName);
+        using var second = WorkerProcess.Start(connection, stores.HubName);
         try
         {
             await RunAsync(stores, first);
@@ -64,22 +64,5 @@ public sealed class TwoProcessTests
         }
 
         return pids;
-    }
-
-    private static Process StartWorker(string connection, string hub)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Pipeline.Benchmarks.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { dll, "worker", "--storage", connection, "--hub", hub, "--lease", "00:00:05", "--poll", "00:00:00.050" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start)!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        var ready = process.StandardOutput.ReadLine();
-        Assert.Equal("worker ready", ready);
-        return process;
     }
 }

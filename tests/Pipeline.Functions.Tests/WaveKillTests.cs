@@ -40,7 +40,7 @@ public sealed class WaveKillTests
         Assert.Equal(HttpStatusCode.OK, (await kit.UploadAsync(wave.Id, WaveTestKit.Csv(wave, 2000, seed: 5))).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await kit.StartAsync(wave.Id, """{"reminderAfter":"01:00:00","closeAfter":"02:00:00"}""")).StatusCode);
 
-        var worker = StartWorker(connection, hub);
+        var worker = WorkerProcess.Start(connection, hub, "--activity-slots", "4");
         try
         {
             worker = await KillMidwayAsync(kit, wave.Id, "invitation", "inviting", worker, connection, hub);
@@ -82,7 +82,7 @@ public sealed class WaveKillTests
         worker.Kill(); // SIGKILL: its leases run out (5 s) and the next worker takes the work over.
         await worker.WaitForExitAsync();
         Assert.Equal(phase, progress);
-        return StartWorker(connection, hub);
+        return WorkerProcess.Start(connection, hub, "--activity-slots", "4");
     }
 
     /// <summary>The (zone, language, sequence) of every letter in the manifests of one kind.</summary>
@@ -105,21 +105,5 @@ public sealed class WaveKillTests
         var twice = letters.GroupBy(l => l).Count(g => g.Count() > 1);
         Assert.True(twice == 0, $"{twice} people have two letters of one kind");
         Assert.Equal(expected, letters.Count);
-    }
-
-    private static Process StartWorker(string connection, string hub)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Pipeline.Benchmarks.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { dll, "worker", "--storage", connection, "--hub", hub, "--lease", "00:00:05", "--poll", "00:00:00.050", "--activity-slots", "4" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start)!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        Assert.Equal("worker ready", process.StandardOutput.ReadLine());
-        return process;
     }
 }
