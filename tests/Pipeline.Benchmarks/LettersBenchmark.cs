@@ -29,13 +29,14 @@ internal static class LettersBenchmark
         var import = Stopwatch.StartNew();
         using (var reader = new StreamReader(new MemoryStream(bytes)))
         {
-            var result = await services.GetRequiredService<SampleImport>().ImportAsync(record, reader, default);
+            var sample = services.GetRequiredService<SampleImport>();
+            var result = await sample.ImportAsync(record, reader, default);
             if (!result.Ok)
             {
                 throw new InvalidOperationException("The synthetic sample was refused: " + result.Errors[0].Reason);
             }
 
-            record = await store.SaveAsync(record with { SampleId = result.SampleId, SampleCounts = result.Counts }, default);
+            record = (await sample.AttachAsync(record, result, default))!;
         }
 
         import.Stop();

@@ -25,7 +25,7 @@ internal sealed class PlanRemindersActivity(WaveStore store) : TaskActivity<stri
             int[][] plan;
             try
             {
-                plan = JsonSerializer.Deserialize<int[][]>((await store.Blobs.GetAsync(WaveStore.PlansContainer, name, ct)).Content.Span)!;
+                plan = await ReadPlanAsync(store, name, ct);
             }
             catch (NotFoundException)
             {
@@ -40,7 +40,7 @@ internal sealed class PlanRemindersActivity(WaveStore store) : TaskActivity<stri
                 }
                 catch (ConflictException)
                 {
-                    plan = JsonSerializer.Deserialize<int[][]>((await store.Blobs.GetAsync(WaveStore.PlansContainer, name, ct)).Content.Span)!;
+                    plan = await ReadPlanAsync(store, name, ct);
                 }
             }
 
@@ -53,9 +53,10 @@ internal sealed class PlanRemindersActivity(WaveStore store) : TaskActivity<stri
     public static string PlanBlob(string waveId, string zone, string language) => $"{waveId}/reminder/{zone}/{language}.json";
 
     /// <summary>The rows of one reminder batch, as planned.</summary>
-    public static async Task<int[]> BatchRowsAsync(WaveStore store, LetterJob job, CancellationToken cancellationToken)
-    {
-        var blob = await store.Blobs.GetAsync(WaveStore.PlansContainer, PlanBlob(job.WaveId, job.Zone, job.Language), cancellationToken);
-        return JsonSerializer.Deserialize<int[][]>(blob.Content.Span)![job.Batch - 1];
-    }
+    public static async Task<int[]> BatchRowsAsync(WaveStore store, LetterJob job, CancellationToken cancellationToken) =>
+        (await ReadPlanAsync(store, PlanBlob(job.WaveId, job.Zone, job.Language), cancellationToken))[job.Batch - 1];
+
+    /// <summary>A group's plan: the sample rows of each reminder batch.</summary>
+    private static async Task<int[][]> ReadPlanAsync(WaveStore store, string name, CancellationToken cancellationToken) =>
+        JsonSerializer.Deserialize<int[][]>((await store.Blobs.GetAsync(WaveStore.PlansContainer, name, cancellationToken)).Content.Span)!;
 }

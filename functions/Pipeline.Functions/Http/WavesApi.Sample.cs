@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Pipeline.Durable.Client;
 using Pipeline.Functions.Waves;
-using Pipeline.Storage;
 
 namespace Pipeline.Functions.Http;
 
@@ -55,31 +54,9 @@ internal static partial class WavesApi
                 extensions: new Dictionary<string, object?> { ["errors"] = result.Errors.Select(e => new { line = e.Line, reason = e.Reason }).ToList() });
         }
 
-        // Point the wave at the new upload, unless it started meanwhile; then drop the upload it replaced.
-        while (true)
-        {
-            if (wave.Phase != WavePhase.Draft)
-            {
-                await import.DiscardAsync(id, result.SampleId, result.Counts.Keys, ct);
-                return StartedConflict(id);
-            }
-
-            try
-            {
-                var replaced = wave;
-                wave = await store.SaveAsync(wave with { SampleId = result.SampleId, SampleCounts = result.Counts }, ct);
-                if (replaced.SampleId is not null)
-                {
-                    await store.DeletePartitionsAsync(WaveStore.Groups(replaced).Select(g => g.Partition), ct);
-                }
-
-                return TypedResults.Ok(new SampleAccepted(id, wave.SampleSize, result.Counts));
-            }
-            catch (PreconditionFailedException)
-            {
-                wave = await store.GetAsync(id, ct) ?? throw new InvalidOperationException($"Wave '{id}' disappeared.");
-            }
-        }
+        return await import.AttachAsync(wave, result, ct) is { } attached
+            ? TypedResults.Ok(new SampleAccepted(id, attached.SampleSize, result.Counts))
+            : StartedConflict(id);
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult StartedConflict(string id) =>

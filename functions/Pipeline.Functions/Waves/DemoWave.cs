@@ -44,7 +44,7 @@ internal sealed partial class DemoWave(
         var csv = new StringWriter();
         SyntheticSample.WriteCsv(csv, people);
         var sample = await import.ImportAsync(record, new StringReader(csv.ToString()), stoppingToken);
-        record = await store.SaveAsync(record with { SampleId = sample.SampleId, SampleCounts = sample.Counts }, stoppingToken);
+        record = await import.AttachAsync(record, sample, stoppingToken) ?? record;
         await starter.StartAsync(record, now.UtcDateTime + options.ReminderAfter, now.UtcDateTime + options.CloseAfter, stoppingToken);
         LogStarted(logger, wave.Id, people.Count, options.ReminderAfter, options.CloseAfter);
 

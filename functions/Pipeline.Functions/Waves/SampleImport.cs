@@ -80,6 +80,38 @@ internal sealed class SampleImport(WaveStore store, TimeProvider time)
         return new SampleImportResult(sampleId, counts, [], 0);
     }
 
+    /// <summary>
+    /// Points the wave at an accepted upload and drops the upload it replaced; null (and the new upload dropped)
+    /// when the wave started meanwhile.
+    /// </summary>
+    public async Task<WaveRecord?> AttachAsync(WaveRecord wave, SampleImportResult result, CancellationToken cancellationToken)
+    {
+        var id = wave.Definition.Id;
+        while (true)
+        {
+            if (wave.Phase != WavePhase.Draft)
+            {
+                await DiscardAsync(id, result.SampleId, result.Counts.Keys, cancellationToken);
+                return null;
+            }
+
+            try
+            {
+                var attached = await store.SaveAsync(wave with { SampleId = result.SampleId, SampleCounts = result.Counts }, cancellationToken);
+                if (wave.SampleId is not null)
+                {
+                    await store.DeletePartitionsAsync(WaveStore.Groups(wave).Select(g => g.Partition), cancellationToken);
+                }
+
+                return attached;
+            }
+            catch (PreconditionFailedException)
+            {
+                wave = await store.GetAsync(id, cancellationToken) ?? throw new InvalidOperationException($"Wave '{id}' disappeared.");
+            }
+        }
+    }
+
     /// <summary>Removes a staged upload that the wave does not point at.</summary>
     public Task DiscardAsync(string waveId, string sampleId, IEnumerable<string> groups, CancellationToken cancellationToken) =>
         store.DeletePartitionsAsync(groups.Select(g => g.Split('|')).Select(g => WaveStore.SamplePartition(waveId, sampleId, g[0], g[1])), cancellationToken);

@@ -18,9 +18,8 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
     /// <summary>Records the tokens of many people; idempotent (a re-run writes the same rows).</summary>
     public async Task RecordAsync(IEnumerable<(AccessToken Token, TokenEntry Entry)> tokens, CancellationToken cancellationToken)
     {
-        var rows = tokens.Select(t => Hash(t.Token) is var hash
-            ? new TableRow(hash[..1], hash, new Dictionary<string, object> { ["Wave"] = t.Entry.WaveId, ["Partition"] = t.Entry.Partition, ["Row"] = t.Entry.RowKey })
-            : null!);
+        var rows = tokens.Select(t => (Hash: Hash(t.Token), t.Entry)).Select(t =>
+            new TableRow(t.Hash[..1], t.Hash, new Dictionary<string, object> { ["Wave"] = t.Entry.WaveId, ["Partition"] = t.Entry.Partition, ["Row"] = t.Entry.RowKey }));
         foreach (var partition in rows.GroupBy(r => r.PartitionKey))
         {
             foreach (var chunk in partition.Chunk(TableBatch.MaxOperations))
