@@ -1,3 +1,5 @@
+using Pipeline.Survey.Questionnaires;
+
 namespace Pipeline.Survey.Waves;
 
 /// <summary>What an operator defines for one survey wave. Dates are calendar days in Europe/Brussels.</summary>
@@ -36,6 +38,10 @@ internal sealed record WaveDefinition
     public DateOnly EffectiveCloseDate => CloseDate ?? InvitationDate.AddDays(70);
 
     public DateOnly ReminderDate => InvitationDate.AddDays(ReminderDelayDays);
+
+    /// <summary>The questionnaire a zone's respondents answer: the wave's version plus the zone's own questions.</summary>
+    public Questionnaire? QuestionnaireFor(string zoneId) =>
+        QuestionnaireCatalog.Find(QuestionnaireVersion)?.WithLocalQuestions(Zones.FirstOrDefault(z => z.Id == zoneId)?.LocalQuestions ?? []);
 }
 
 internal sealed record Zone
@@ -48,6 +54,9 @@ internal sealed record Zone
 
     /// <summary>Population per age band and sex, for weighting.</summary>
     public IReadOnlyList<Margin> Margins { get; init; } = [];
+
+    /// <summary>The zone's own questions, asked on one page before the background questions.</summary>
+    public IReadOnlyList<Question> LocalQuestions { get; init; } = [];
 }
 
 internal sealed record Municipality

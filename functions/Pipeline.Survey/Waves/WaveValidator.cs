@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Pipeline.Survey.Questionnaires;
 
 namespace Pipeline.Survey.Waves;
 
@@ -16,7 +17,7 @@ internal static partial class WaveValidator
 
     public static Dictionary<string, string[]> Validate(WaveDefinition wave)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         if (!Slug().IsMatch(wave.Id ?? string.Empty))
         {
             errors.Add("id", "Use 3–63 lower-case letters, digits and hyphens, starting and ending with a letter or digit.");
@@ -55,6 +56,19 @@ internal static partial class WaveValidator
         }
 
         Required(errors, "questionnaireVersion", wave.QuestionnaireVersion, 40);
+        var questionnaire = QuestionnaireCatalog.Find(wave.QuestionnaireVersion);
+        if (questionnaire is null && !string.IsNullOrWhiteSpace(wave.QuestionnaireVersion))
+        {
+            errors.Add("questionnaireVersion", $"'{wave.QuestionnaireVersion}' is not a known questionnaire; the versions are {string.Join(", ", QuestionnaireCatalog.Versions)}.");
+        }
+
+        for (var z = 0; questionnaire is not null && z < (wave.Zones?.Count ?? 0); z++)
+        {
+            if (wave.Zones![z]?.LocalQuestions is { Count: > 0 } local)
+            {
+                QuestionnaireRules.ValidateLocal(errors, $"zones[{z}].localQuestions", local, questionnaire, wave.Languages ?? []);
+            }
+        }
         if (!Uri.TryCreate(wave.SurveyBaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(url.Query))
         {
             errors.Add("surveyBaseUrl", "Give an absolute http(s) address without a query, e.g. https://survey.example.be.");
@@ -98,7 +112,7 @@ internal static partial class WaveValidator
         return errors.ToDictionary();
     }
 
-    private static void ValidateZone(Errors errors, string path, Zone? zone, HashSet<string> zoneIds)
+    private static void ValidateZone(FieldErrors errors, string path, Zone? zone, HashSet<string> zoneIds)
     {
         if (zone is null)
         {
@@ -171,7 +185,7 @@ internal static partial class WaveValidator
         }
     }
 
-    private static void Required(Errors errors, string path, string? value, int max)
+    private static void Required(FieldErrors errors, string path, string? value, int max)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -181,22 +195,5 @@ internal static partial class WaveValidator
         {
             errors.Add(path, $"At most {max} characters.");
         }
-    }
-
-    private sealed class Errors
-    {
-        private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
-
-        public void Add(string path, string message)
-        {
-            if (!_errors.TryGetValue(path, out var list))
-            {
-                _errors[path] = list = [];
-            }
-
-            list.Add(message);
-        }
-
-        public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
     }
 }
