@@ -10,17 +10,20 @@ builder.AddFunctionsSettings(root);
 builder.AddPipelineStorage(root);
 builder.AddPipelineDurable();
 builder.AddPipelineWaves();
+builder.AddPipelineResponses();
 builder.AddPipelineHttp();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRateLimiter();
 
 app.MapHealthApi();
 app.MapDurableApi();
 app.MapWavesApi();
 app.MapOptOutApi();
+app.MapResponsesApi();
 
 app.Run();
 

@@ -52,8 +52,8 @@ public sealed class WaveKillTests
             var invitations = app.Services.GetRequiredService<InvitationStore>();
             for (var i = 0; i < people.Count; i += 5)
             {
-                Assert.Null((await invitations.MarkAsync(tokens[i], InvitationRows.Responded, default)).Problem);
-                Assert.Null((await invitations.MarkAsync(tokens[i + 1], InvitationRows.Responded, default)).Problem);
+                Assert.Equal(TokenState.Open, (await invitations.MarkAsync(tokens[i], InvitationRows.Responded, default)).State);
+                Assert.Equal(TokenState.Open, (await invitations.MarkAsync(tokens[i + 1], InvitationRows.Responded, default)).State);
             }
 
             var reschedule = await http.PostAsJsonAsync($"/api/waves/{wave.Id}/events/reschedule-reminder", new { after = "00:00:01" });

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Pipeline.Durable;
 using Pipeline.Functions.Orchestrations;
+using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 using Pipeline.Survey.Letters;
@@ -9,15 +10,16 @@ namespace Pipeline.Functions.Activities;
 
 /// <summary>
 /// Fixes who gets a reminder: per zone and language, everyone not responded and not opted out at this moment,
-/// cut into batches. The plan is written create-only, so a re-run after a crash reads the first plan back and
+/// cut into batches. Submissions still waiting for their release count as responded. The plan is written create-only, so a re-run after a crash reads the first plan back and
 /// issues exactly the same letters.
 /// </summary>
-internal sealed class PlanRemindersActivity(WaveStore store) : TaskActivity<string, List<LetterJob>>
+internal sealed class PlanRemindersActivity(WaveStore store, ResponseRelease responses) : TaskActivity<string, List<LetterJob>>
 {
     public override async Task<List<LetterJob>> RunAsync(TaskActivityContext context, string input)
     {
         var ct = context.CancellationToken;
         var wave = await store.GetAsync(input, ct) ?? throw new InvalidOperationException($"Wave '{input}' does not exist.");
+        await responses.MarkRespondedAsync(ct);
         var jobs = new List<LetterJob>();
         foreach (var group in WaveStore.Groups(wave))
         {

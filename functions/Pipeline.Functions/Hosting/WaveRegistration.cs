@@ -29,6 +29,7 @@ internal static class WaveRegistration
         services.AddSingleton<InvitationStore>();
         services.AddSingleton<SampleImport>();
         services.AddSingleton<WaveStarter>();
+        services.AddResponses();
         services.AddDurableTask(t => t
             .AddOrchestrator<WaveOrchestrator>()
             .AddActivity<PlanInvitationsActivity>()

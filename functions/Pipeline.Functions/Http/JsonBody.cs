@@ -1,11 +1,13 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Pipeline.Functions.Http;
 
 internal static class JsonBody
 {
     /// <summary>Reads a JSON body; a missing or malformed body gives the ProblemDetails that says where it broke.</summary>
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, int? maxBytes = null)
         where T : class
     {
         if (request.ContentLength is 0)
@@ -18,9 +20,17 @@ internal static class JsonBody
             return (null, TypedResults.Problem(title: "JSON required", detail: $"Send the body with Content-Type application/json, not '{request.ContentType}'.", statusCode: StatusCodes.Status415UnsupportedMediaType));
         }
 
+        byte[]? capped = null;
+        if (maxBytes is { } max && (capped = await ReadCappedAsync(request, max, cancellationToken)) is null)
+        {
+            return (null, TooLarge(max));
+        }
+
         try
         {
-            var value = await request.ReadFromJsonAsync<T>(cancellationToken);
+            var value = maxBytes is null
+                ? await request.ReadFromJsonAsync<T>(cancellationToken)
+                : JsonSerializer.Deserialize<T>(capped!, request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
             return value is null
                 ? (null, TypedResults.Problem(title: "Body required", detail: "The body is JSON null.", statusCode: StatusCodes.Status400BadRequest))
                 : (value, null);
@@ -33,5 +43,33 @@ internal static class JsonBody
                 new Dictionary<string, string[]> { [e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body"] = [$"The body is not valid JSON for this request{where}{line}."] },
                 title: "Malformed JSON"));
         }
+    }
+
+    /// <summary>The 413 for a body over <paramref name="max"/> bytes.</summary>
+    public static IResult TooLarge(int max) =>
+        TypedResults.Problem(title: "Body too large", detail: $"The body may have at most {max:N0} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    /// <summary>The whole body, or null when it has more than <paramref name="max"/> bytes (read no further than that).</summary>
+    public static async Task<byte[]?> ReadCappedAsync(HttpRequest request, int max, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > max)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 }

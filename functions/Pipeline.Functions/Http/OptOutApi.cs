@@ -22,8 +22,8 @@ internal static class OptOutApi
             return problem;
         }
 
-        var result = await invitations.MarkAsync(body!.Token, InvitationRows.OptedOut, ct);
-        return result.Problem ?? (IResult)TypedResults.NoContent();
+        var access = await invitations.MarkAsync(body!.Token, InvitationRows.OptedOut, ct);
+        return TokenProblems.For(access, usedIsProblem: false) ?? (IResult)TypedResults.NoContent();
     }
 }
 

@@ -5,7 +5,47 @@ using Pipeline.Survey.Tokens;
 namespace Pipeline.Functions.Waves;
 
 /// <summary>A token's entry: its wave and the row of its person. Found by the token's keyed hash only.</summary>
-internal sealed record TokenEntry(string WaveId, string Partition, string RowKey);
+internal sealed record TokenEntry(string WaveId, string Partition, string RowKey)
+{
+    /// <summary>The person's zone, from the sample partition "wave|sample|zone|language".</summary>
+    public string Zone => Partition.Split('|')[2];
+
+    /// <summary>The language of the person's letter.</summary>
+    public string Language => Partition.Split('|')[3];
+}
+
+/// <summary>What a typed token opens.</summary>
+internal enum TokenState
+{
+    /// <summary>Not a token: wrong length, a character not in the alphabet, or a failing check character.</summary>
+    Malformed,
+
+    /// <summary>Well formed but no survey has it, or its wave's personal data was purged.</summary>
+    Unknown,
+
+    /// <summary>Its wave is not in fieldwork (closed or cancelled).</summary>
+    Closed,
+
+    /// <summary>A response was already stored for it.</summary>
+    Used,
+
+    Open,
+}
+
+/// <summary>The outcome of opening a token, with its row (and ETag) and wave when it was found.</summary>
+internal sealed record TokenAccess(TokenState State, string? Hint = null)
+{
+    public string Hash { get; init; } = string.Empty;
+
+    public TableRow? Row { get; init; }
+
+    public TokenEntry? Entry { get; init; }
+
+    public WaveRecord? Wave { get; init; }
+
+    /// <summary>The token row's column that says a response was stored for it.</summary>
+    public const string UsedColumn = "Used";
+}
 
 /// <summary>
 /// Table <c>Tokens</c>: partition = the first hex digit of the keyed hash (16 partitions, so a batch of letters
@@ -35,11 +75,30 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
         }
     }
 
-    public async Task<TokenEntry?> FindAsync(AccessToken token, CancellationToken cancellationToken)
+    /// <summary>Parses a typed token and finds its row and wave; the state says whether it may answer.</summary>
+    public async Task<TokenAccess> OpenAsync(string? typed, CancellationToken cancellationToken)
     {
-        var hash = Hash(token);
-        return await store.Tables.TryGetAsync(WaveStore.TokensTable, hash[..1], hash, cancellationToken) is { } row
-            ? new TokenEntry(row.GetString("Wave")!, row.GetString("Partition")!, row.GetString("Row")!)
-            : null;
+        var parse = AccessToken.Parse(typed);
+        if (!parse.Ok)
+        {
+            return new(TokenState.Malformed, parse.Message);
+        }
+
+        var hash = Hash(parse.Token);
+        if (await store.Tables.TryGetAsync(WaveStore.TokensTable, hash[..1], hash, cancellationToken) is not { } row)
+        {
+            return new(TokenState.Unknown) { Hash = hash };
+        }
+
+        var entry = new TokenEntry(row.GetString("Wave")!, row.GetString("Partition")!, row.GetString("Row")!);
+        var wave = await store.GetAsync(entry.WaveId, cancellationToken);
+        var state = wave switch
+        {
+            null or { Purged: true } => TokenState.Unknown,
+            { Phase: not WavePhase.Fieldwork } => TokenState.Closed,
+            _ when InvitationRows.Has(row, TokenAccess.UsedColumn) => TokenState.Used,
+            _ => TokenState.Open,
+        };
+        return new(state) { Hash = hash, Row = row, Entry = entry, Wave = wave };
     }
 }

@@ -5,6 +5,9 @@ internal static class WaveCalendar
 {
     private static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
 
+    /// <summary>The calendar day in Brussels at <paramref name="instant"/>.</summary>
+    public static DateOnly Day(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Brussels).DateTime);
+
     /// <summary>08:00 in Brussels on <paramref name="day"/>: when reminders go out.</summary>
     public static DateTime Morning(DateOnly day) => TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(new TimeOnly(8, 0)), Brussels);
 

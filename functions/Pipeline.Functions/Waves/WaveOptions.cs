@@ -29,4 +29,7 @@ internal sealed class WaveOptions
     public byte[] WaveSecret(string waveId) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(TokenSecret), Encoding.UTF8.GetBytes(waveId));
 
     public byte[] HashKey => Encoding.UTF8.GetBytes(TokenHashKey);
+
+    /// <summary>The key that seals drafts and waiting submissions: derived from <c>TokenHashKey</c> for this one use.</summary>
+    public byte[] SealKey => HMACSHA256.HashData(HashKey, "responses/seal/v1"u8);
 }

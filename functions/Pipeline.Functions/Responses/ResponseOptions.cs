@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Functions.Responses;
+
+/// <summary>Limits of response ingestion (section <c>Responses</c>).</summary>
+internal sealed class ResponseOptions
+{
+    public const string Section = "Responses";
+
+    /// <summary>Largest request body of a submission or a form page, in bytes; default 64 KB. Larger: 413.</summary>
+    [Range(1024, 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Requests per minute from one client address to the respondent pages and API; default 120.</summary>
+    [Range(1, 1_000_000)]
+    public int ClientPermitsPerMinute { get; set; } = 120;
+
+    /// <summary>Submissions and form posts per minute for one token; default 30.</summary>
+    [Range(1, 1_000_000)]
+    public int TokenPermitsPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// How often stored submissions are released into the response store; default one hour. Releases happen on
+    /// multiples of this interval (UTC), so write times in the response store say no more than the interval.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ReleaseInterval { get; set; } = TimeSpan.FromHours(1);
+}

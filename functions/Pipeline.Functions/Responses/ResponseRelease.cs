@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Pipeline.Functions.Waves;
+using Pipeline.Storage;
+
+namespace Pipeline.Functions.Responses;
+
+/// <summary>
+/// Moves stored submissions from the outbox into the response store, all at once, on the release interval.
+/// <list type="number">
+/// <item>each person's invitation row learns "responded" (for the reminder), in a random order;</item>
+/// <item>each response is written, create-only, as <c>responses/{wave}/{zone}/{random}.json</c>, in another random order;</item>
+/// <item>the outbox rows are deleted.</item>
+/// </list>
+/// A crash anywhere leaves outbox rows that the next run finishes: marking is idempotent and a response blob that
+/// exists already is not written twice. Since responses reach the store only here, their write times say which
+/// release interval they were submitted in, and nothing finer.
+/// </summary>
+internal sealed partial class ResponseRelease(WaveStore store, ResponseStore responses, InvitationStore invitations, ILogger<ResponseRelease> logger)
+{
+    public const string Container = "responses";
+
+    private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = 8 };
+
+    public static string BlobName(ResponseRecord response, string randomName) => $"{response.Wave}/{response.Zone}/{randomName}.json";
+
+    /// <summary>Releases every waiting submission; returns how many.</summary>
+    public async Task<int> ReleaseAsync(CancellationToken cancellationToken)
+    {
+        var pending = await MarkRespondedAsync(cancellationToken);
+        if (pending.Length == 0)
+        {
+            return 0;
+        }
+
+        await Parallel.ForEachAsync(Shuffled(pending), Parallelism, async (p, ct) =>
+        {
+            try
+            {
+                await store.Blobs.PutAsync(Container, BlobName(p.Item.Response, p.Item.BlobName), JsonSerializer.SerializeToUtf8Bytes(p.Item.Response, ResponseRecord.Json), BlobCondition.IfNotExists, ct);
+            }
+            catch (ConflictException)
+            {
+                // Written by an earlier run that stopped before deleting its outbox row.
+            }
+        });
+        await Parallel.ForEachAsync(Shuffled(pending), Parallelism, async (p, ct) =>
+        {
+            try
+            {
+                await store.Tables.DeleteAsync(WaveStore.TokensTable, p.Row.PartitionKey, p.Row.RowKey, cancellationToken: ct);
+            }
+            catch (NotFoundException)
+            {
+                // Another host's release took it.
+            }
+        });
+
+        Log.Released(logger, pending.Length);
+        return pending.Length;
+    }
+
+    /// <summary>
+    /// Step 1 alone: the invitation rows of every waiting submission learn "responded". The reminder plan runs it
+    /// first, so that no one who answered before the reminder gets one, whenever the next release comes.
+    /// </summary>
+    public async Task<(TableRow Row, PendingResponse Item)[]> MarkRespondedAsync(CancellationToken cancellationToken)
+    {
+        var rows = new List<TableRow>();
+        await foreach (var row in store.Tables.QueryAllAsync(WaveStore.TokensTable, TableQuery.All.WhereRowKeyStartsWith(ResponseStore.OutboxPrefix), cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        var pending = rows.Select(r => (Row: r, Item: responses.OpenPending(r))).ToArray();
+        await Parallel.ForEachAsync(Shuffled(pending), Parallelism, (p, ct) => new ValueTask(
+            invitations.MarkAsync(new TokenEntry(p.Item.Response.Wave, p.Item.SamplePartition, p.Item.SampleRow), InvitationRows.Responded, ct)));
+        return pending;
+    }
+
+    private static T[] Shuffled<T>(T[] items)
+    {
+        var copy = items.ToArray();
+        Random.Shared.Shuffle(copy);
+        return copy;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Released {Count} responses into the response store")]
+        public static partial void Released(ILogger logger, int count);
+    }
+}

@@ -1,0 +1,81 @@
+using Pipeline.Storage;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>The process "dies" here: nothing after this point of the operation runs.</summary>
+internal sealed class SimulatedCrash(int step) : Exception($"Simulated crash at storage write {step}.");
+
+/// <summary>
+/// Table and blob stores that count every write (insert, upsert, merge, replace, delete, batch, blob put and
+/// delete) and crash just before, or just after, write number <see cref="CrashAt"/>. Reads pass through.
+/// </summary>
+internal sealed class CrashingStorage
+{
+    private int _writes;
+
+    public CrashingStorage(ITableStore tables, IBlobStore blobs)
+    {
+        Tables = new CrashingTables(tables, this);
+        Blobs = new CrashingBlobs(blobs, this);
+    }
+
+    /// <summary>1-based; 0 = never.</summary>
+    public int CrashAt { get; set; }
+
+    /// <summary>Crash after the write has reached storage (its answer is lost), rather than before it.</summary>
+    public bool After { get; set; }
+
+    public int Writes => _writes;
+
+    public ITableStore Tables { get; }
+
+    public IBlobStore Blobs { get; }
+
+    private async Task<T> WriteAsync<T>(Func<Task<T>> write)
+    {
+        var step = Interlocked.Increment(ref _writes);
+        if (step == CrashAt && !After)
+        {
+            throw new SimulatedCrash(step);
+        }
+
+        var result = await write();
+        if (step == CrashAt)
+        {
+            throw new SimulatedCrash(step);
+        }
+
+        return result;
+    }
+
+    private sealed class CrashingTables(ITableStore inner, CrashingStorage plan) : ITableStore
+    {
+        public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.InsertAsync(table, row, cancellationToken));
+
+        public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.UpsertAsync(table, row, cancellationToken));
+
+        public Task<string> MergeAsync(string table, TableRow row, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.MergeAsync(table, row, cancellationToken));
+
+        public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.ReplaceAsync(table, row, ifMatch, cancellationToken));
+
+        public Task DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default) =>
+            plan.WriteAsync(async () => { await inner.DeleteAsync(table, partitionKey, rowKey, ifMatch, cancellationToken); return 0; });
+
+        public Task<TableRow> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) => inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
+
+        public Task<IReadOnlyList<string?>> ExecuteBatchAsync(string table, TableBatch batch, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.ExecuteBatchAsync(table, batch, cancellationToken));
+
+        public Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(table, query, cancellationToken);
+    }
+
+    private sealed class CrashingBlobs(IBlobStore inner, CrashingStorage plan) : IBlobStore
+    {
+        public Task<string> PutAsync(string container, string name, Stream content, BlobCondition condition, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.PutAsync(container, name, content, condition, cancellationToken));
+
+        public Task<BlobContent> GetAsync(string container, string name, CancellationToken cancellationToken = default) => inner.GetAsync(container, name, cancellationToken);
+
+        public Task<BlobPage> ListAsync(string container, string prefix, int pageSize = 1000, string? continuation = null, CancellationToken cancellationToken = default) => inner.ListAsync(container, prefix, pageSize, continuation, cancellationToken);
+
+        public Task<bool> DeleteAsync(string container, string name, string? ifMatch = null, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.DeleteAsync(container, name, ifMatch, cancellationToken));
+    }
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Responses;
+using Pipeline.Functions.Waves;
+using Pipeline.Storage;
+using Pipeline.Survey.Questionnaires;
+using Pipeline.Testing;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>
+/// Invariant 3 on Azurite, with the process dying at each storage write of a submission and of its release,
+/// before and after the write: afterwards the token is either unused with no response, or used with exactly one.
+/// </summary>
+public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
+{
+    private readonly PipelineApplication _app = new() { InMemoryStorage = false };
+    private FieldworkWave _wave = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app.Settings["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync();
+        _app.Settings["DurableTask:HubName"] = "rc" + Guid.NewGuid().ToString("N")[..8];
+        _app.Settings["Responses:ReleaseInterval"] = "1.00:00:00";
+        _wave = await FieldworkWave.StartAsync(_app, people: 30);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task Crash_AtEveryWriteOfSubmitAndRelease_NeverTwoResponses_NeverAUsedTokenWithoutOne()
+    {
+        var services = _app.Services;
+        var crashing = new CrashingStorage(services.GetRequiredService<ITableStore>(), services.GetRequiredService<IBlobStore>());
+        var (intake, release) = Build(new WaveStore(crashing.Tables, crashing.Blobs));
+        var (cleanIntake, cleanRelease) = Build(services.GetRequiredService<WaveStore>());
+        var tokens = services.GetRequiredService<TokenDirectory>();
+
+        // One clean run counts the writes: the submission's batch, then the release's mark, put and delete.
+        crashing.CrashAt = 0;
+        await SubmitAndReleaseAsync(intake, release, _wave.NextToken());
+        var writes = crashing.Writes;
+        Assert.Equal(4, writes);
+
+        var tried = 1;
+        for (var step = 1; step <= writes; step++)
+        {
+            foreach (var after in new[] { false, true })
+            {
+                var token = _wave.NextToken();
+                tried++;
+                crashing.CrashAt = crashing.Writes + step;
+                crashing.After = after;
+                await Assert.ThrowsAsync<SimulatedCrash>(() => SubmitAndReleaseAsync(intake, release, token));
+
+                // The host comes back: the next release runs, and the respondent tries again.
+                await cleanRelease.ReleaseAsync(default);
+                var used = (await tokens.OpenAsync(token, default)).State == TokenState.Used;
+                Assert.True(used == (step > 1 || after), $"step {step}, after {after}: token used = {used}");
+                var again = await cleanIntake.SubmitAsync(Submission(token), default);
+                Assert.Equal(used ? IntakeStatus.TokenRefused : IntakeStatus.Stored, again.Status);
+                await cleanRelease.ReleaseAsync(default);
+                Assert.Equal(tried, (await _wave.ResponsesAsync()).Count);
+            }
+        }
+
+        var responded = await CountRespondedAsync(services.GetRequiredService<WaveStore>());
+        Assert.Equal(tried, responded);
+    }
+
+    [Fact]
+    public async Task Submit_IsNotInTheResponseStoreUntilTheRelease_ThenAllAtOnce()
+    {
+        var http = _app.CreateClient();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/responses", new { token = _wave.NextToken(), answers = _wave.Answers(i) })).StatusCode);
+        }
+
+        Assert.Empty(await _wave.ResponsesAsync());
+        var released = await _app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
+
+        Assert.Equal(5, released);
+        Assert.Equal(5, (await _wave.ResponsesAsync()).Count);
+        Assert.Equal(0, await _app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default));
+    }
+
+    private (ResponseIntake Intake, ResponseRelease Release) Build(WaveStore store)
+    {
+        var services = _app.Services;
+        var options = services.GetRequiredService<IOptions<WaveOptions>>();
+        var tokens = new TokenDirectory(store, options);
+        var responses = new ResponseStore(store, options, TimeProvider.System);
+        var release = new ResponseRelease(store, responses, new InvitationStore(store, tokens), NullLogger<ResponseRelease>.Instance);
+        return (new ResponseIntake(tokens, responses, services.GetRequiredService<TokenRateLimiter>()), release);
+    }
+
+    private Submission Submission(string token) =>
+        new(token, null, null, SyntheticAnswers.Complete(_wave.Questionnaire, new Random(token.GetHashCode(StringComparison.Ordinal))), ResponseRecord.Web);
+
+    private async Task SubmitAndReleaseAsync(ResponseIntake intake, ResponseRelease release, string token)
+    {
+        Assert.Equal(IntakeStatus.Stored, (await intake.SubmitAsync(Submission(token), default)).Status);
+        await release.ReleaseAsync(default);
+    }
+
+    private async Task<int> CountRespondedAsync(WaveStore store)
+    {
+        var record = (await store.GetAsync(_wave.Definition.Id, default))!;
+        var count = 0;
+        foreach (var group in WaveStore.Groups(record))
+        {
+            count += await store.Tables.QueryAllAsync(WaveStore.SampleTable(group.Partition), TableQuery.InPartition(group.Partition))
+                .CountAsync(r => InvitationRows.Has(r, InvitationRows.Responded));
+        }
+
+        return count;
+    }
+}
