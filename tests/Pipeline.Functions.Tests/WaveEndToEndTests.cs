@@ -4,7 +4,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Durable.Worker;
+using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
+using Pipeline.Survey.Questionnaires;
 using Pipeline.Storage;
 using Pipeline.Survey.Sample;
 using Pipeline.Survey.Tokens;
@@ -34,6 +36,7 @@ public sealed class WaveEndToEndTests
         app.Settings["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync();
         app.Settings["DurableTask:HubName"] = "e2e" + Guid.NewGuid().ToString("N")[..8];
         app.Settings["DurableTask:MaxConcurrentActivities"] = "4";
+        app.Settings["Responses:ClientPermitsPerMinute"] = "100000";
         app.ConfigureServices = services => services.AddSingleton<IFaultInjector>(faults);
         var http = app.CreateClient();
         http.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
@@ -54,13 +57,17 @@ public sealed class WaveEndToEndTests
         var invited = await LettersAsync(kit, wave.Id, "invitation");
         AssertExactlyOnce(invited, people.Select(p => tokens[p.PersonReference].Display));
 
-        // 40% answer (through the invitation store: the ingestion API is another issue), 5% opt out through the API.
-        var invitations = app.Services.GetRequiredService<InvitationStore>();
+        // 40% answer through the response API (their release comes later: the reminder plan must still skip them),
+        // 5% opt out through the API.
+        var questionnaire = wave.QuestionnaireFor(wave.Zones[0].Id)!;
+        var respondent = app.CreateClient();
         for (var i = 0; i < people.Count; i++)
         {
             if (i % 5 < 2)
             {
-                Assert.Equal(TokenState.Open, (await invitations.MarkAsync(tokens[people[i].PersonReference].Display, InvitationRows.Responded, default)).State);
+                var answers = AnswerJson.Write(questionnaire, SyntheticAnswers.Complete(questionnaire, new Random(i)));
+                var answered = await respondent.PostAsJsonAsync("/api/responses", new { token = tokens[people[i].PersonReference].Display, answers });
+                Assert.Equal(HttpStatusCode.Created, answered.StatusCode);
             }
             else if (i % 20 == 2)
             {
@@ -83,9 +90,13 @@ public sealed class WaveEndToEndTests
         Assert.Equal(3, summary.GetProperty("zones").GetArrayLength());
         Assert.True(closed.GetProperty("purged").GetBoolean());
 
-        // After the close: tokens are refused, and no name or address is left anywhere.
+        // After the close and purge: tokens are unknown (as if they never existed), every response is in the
+        // response store once, and no name or address is left anywhere.
         var late = await app.CreateClient().PostAsJsonAsync("/api/optout", new { token = tokens[people[3].PersonReference].Display });
-        Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, late.StatusCode);
+        await app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
+        var stored = await app.Services.GetRequiredService<IBlobStore>().ListAllAsync(ResponseRelease.Container, wave.Id + "/").CountAsync();
+        Assert.Equal(800, stored);
         var store = app.Services.GetRequiredService<WaveStore>();
         var rows = new List<TableRow>();
         foreach (var group in WaveStore.Groups((await store.GetAsync(wave.Id, default))!))
