@@ -1,6 +1,7 @@
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Http;
+using Pipeline.Functions.Pages;
 using Pipeline.Storage.Emulator;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +25,7 @@ app.MapDurableApi();
 app.MapWavesApi();
 app.MapOptOutApi();
 app.MapResponsesApi();
+app.MapRespondentPages();
 
 app.Run();
 
