@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
+using Pipeline.Survey.Questionnaires;
 
 namespace Pipeline.Functions.Tests;
 
@@ -200,6 +201,61 @@ public sealed partial class ResponsesApiTests(ResponsesApiTests.Fixture fixture)
         Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.Created));
         Assert.Equal(49, statuses.Count(s => s == HttpStatusCode.Conflict));
         Assert.Equal(before + 1, (await _wave.ResponsesAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Paper_MixedRows_ReportEachRefusedLine_FirstStoredWins()
+    {
+        var (online, paper, wrong) = (_wave.NextToken(), _wave.NextToken(), _wave.NextToken());
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(new { token = online, answers = _wave.Answers() })).StatusCode);
+        var questions = _wave.Questionnaire.Questions.Select(q => q.Id).ToList();
+        string Row(string token, Dictionary<string, IReadOnlyList<string>> answers) =>
+            token + ";nl;" + string.Join(";", questions.Select(q => answers.TryGetValue(q, out var v) ? string.Join("|", v) : ""));
+        var complete = SyntheticAnswers.Complete(_wave.Questionnaire, new Random(5));
+        var bad = new Dictionary<string, IReadOnlyList<string>>(complete) { ["buurt_lawaai"] = ["7"] };
+        var csv = "token;language;" + string.Join(";", questions) + "\n"
+            + Row(paper, complete) + "\n"
+            + Row(online, complete) + "\n"
+            + Row(wrong, bad) + "\n"
+            + Row("ABCD-EFGH-JKMN-P", complete) + "\n";
+
+        var response = await Operator().PostAsync(new Uri($"/api/waves/{_wave.Definition.Id}/paper-responses", UriKind.Relative), new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, report.GetProperty("accepted").GetInt32());
+        Assert.Equal(
+            [(3L, 409), (4L, 400), (5L, 400)],
+            report.GetProperty("rejections").EnumerateArray().Select(r => (r.GetProperty("line").GetInt64(), r.GetProperty("status").GetInt32())));
+        Assert.True(report.GetProperty("rejections")[1].GetProperty("errors").TryGetProperty("answers.buurt_lawaai", out _));
+        Assert.Equal(HttpStatusCode.Conflict, (await PostAsync(new { token = paper, answers = _wave.Answers() })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(new { token = wrong, answers = _wave.Answers() })).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("token;bestaat_niet\nX;1\n", HttpStatusCode.BadRequest, "bestaat_niet")]
+    [InlineData("buurt_inbraak\n1\n", HttpStatusCode.BadRequest, "token")]
+    [InlineData("", HttpStatusCode.BadRequest, "token")]
+    public async Task Paper_UnreadableHeader_400StoresNothing(string csv, HttpStatusCode status, string named)
+    {
+        var response = await Operator().PostAsync(new Uri($"/api/waves/{_wave.Definition.Id}/paper-responses", UriKind.Relative), new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        Assert.Contains(named, (await ProblemAsync(response, status)).GetProperty("errors").GetProperty("line 1")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Paper_WithoutOperatorKey_401()
+    {
+        var response = await _http.PostAsync(new Uri($"/api/waves/{_wave.Definition.Id}/paper-responses", UriKind.Relative), new StringContent("token\n", Encoding.UTF8, "text/csv"));
+
+        await ProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    private HttpClient Operator()
+    {
+        var http = _app.CreateClient();
+        http.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
+        return http;
     }
 
     [GeneratedRegex(@"^resp-[0-9a-f]{8}/[a-z0-9-]+/[0-9a-f]{32}\.json$")]

@@ -22,6 +22,7 @@ internal static class ResponseRegistration
         services.AddSingleton<ResponseRelease>();
         services.AddSingleton<ResponseIntake>();
         services.AddSingleton<TokenRateLimiter>();
+        services.AddSingleton<PaperImport>();
         return services;
     }
 }

@@ -15,6 +15,9 @@ internal sealed record Submission(string? Token, string? Language, string? Quest
 
     /// <summary>Whether the per-token rate limit applies (not to operators keying in paper forms).</summary>
     public bool LimitPerToken { get; init; } = true;
+
+    /// <summary>When set, a token of another wave is unknown (paper forms are keyed in per wave).</summary>
+    public string? WaveId { get; init; }
 }
 
 internal enum IntakeStatus
@@ -43,6 +46,11 @@ internal sealed class ResponseIntake(TokenDirectory tokens, ResponseStore store,
     public async Task<IntakeResult> SubmitAsync(Submission submission, CancellationToken cancellationToken)
     {
         var access = await tokens.OpenAsync(submission.Token, cancellationToken);
+        if (submission.WaveId is { } waveId && access.Entry is { } found && found.WaveId != waveId)
+        {
+            access = new TokenAccess(TokenState.Unknown);
+        }
+
         if (access.State != TokenState.Open)
         {
             return new(IntakeStatus.TokenRefused, access);

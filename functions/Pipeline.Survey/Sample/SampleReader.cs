@@ -31,19 +31,7 @@ internal sealed partial class SampleReader(WaveDefinition wave)
     /// <summary>Each row in order: a person, or the reason the row is refused.</summary>
     public async IAsyncEnumerable<(SamplePerson? Person, SampleError? Error)> ReadAsync(TextReader text, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // The separator (';' or ',') is detected from the header. A short row reads as empty fields, so that it is reported as a missing field with its line.
-        var options = new CsvReaderOptions
-        {
-            HasHeader = true,
-            TrimWhitespace = true,
-            TrackLineNumbers = true,
-            SkipEmptyLines = true,
-            MissingField = CsvMissingFieldHandling.ReturnEmpty,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            MalformedData = CsvMalformedDataHandling.Recover,
-            IncludeValuesInExceptions = false,
-        };
-        await using var csv = CsvReader.Create(text, options, leaveOpen: true);
+        await using var csv = CsvReader.Create(text, CsvFiles.ReaderOptions(), leaveOpen: true);
         var any = await csv.ReadAsync(cancellationToken);
         if (csv.Headers is not { Count: > 0 })
         {
