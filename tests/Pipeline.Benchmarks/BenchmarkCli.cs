@@ -19,12 +19,17 @@ namespace Pipeline.Benchmarks;
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- fanout  [--activities 1000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- latency [--samples 200]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- letters --people 100000 --zones 18
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- responses [--submissions 5000] [--clients 32,64]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- worker  --storage CONN --hub NAME   (a worker process for the kill test)
 /// </code>
 /// Storage is a fresh in-memory Azurite on free ports unless <c>--storage</c> gives a connection string.
 /// </summary>
 internal static class BenchmarkCli
 {
+    public const string TokenSecret = "benchmark-token-secret-0123456789abcdef";
+
+    public const string TokenHashKey = "benchmark-token-hash-key-0123456789abcdef";
+
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length == 0)
@@ -64,6 +69,7 @@ internal static class BenchmarkCli
                 "worker" => await WorkerAsync(),
                 "render" => RenderBenchmark.Run(Int(options, "letters", 500)),
                 "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4)),
+                "responses" => await ResponsesBenchmark.RunAsync(host.Services, connection, Int(options, "submissions", 5000), [.. options.GetValueOrDefault("clients", "32,64").Split(',').Select(int.Parse)]),
                 _ => throw new ArgumentException($"Unknown scenario '{args[0]}'."),
             };
             Console.WriteLine(result);
@@ -96,8 +102,8 @@ internal static class BenchmarkCli
             ["DurableTask:MaxConcurrentOrchestrations"] = options.GetValueOrDefault("orchestration-slots", "16"),
             ["DurableTask:MaxConcurrentActivities"] = options.GetValueOrDefault("activity-slots", "32"),
             ["DurableTask:PollInterval"] = options.GetValueOrDefault("poll", "00:00:00.100"),
-            ["Waves:TokenSecret"] = "benchmark-token-secret-0123456789abcdef",
-            ["Waves:TokenHashKey"] = "benchmark-token-hash-key-0123456789abcdef",
+            ["Waves:TokenSecret"] = TokenSecret,
+            ["Waves:TokenHashKey"] = TokenHashKey,
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ITableStore>(tables);

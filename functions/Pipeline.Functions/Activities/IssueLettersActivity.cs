@@ -61,7 +61,7 @@ internal sealed class IssueLettersActivity(WaveStore store, TokenDirectory token
 
         if (job.Kind == LetterKind.Invitation)
         {
-            await tokens.RecordAsync(issued.Select(i => (i.Token, new TokenEntry(job.WaveId, partition, i.Row.RowKey))), ct);
+            await tokens.RecordAsync(issued.Select(i => (i.Token, new TokenEntry(job.WaveId, partition, i.Row.RowKey), i.Row)), ct);
         }
 
         var flag = job.Kind == LetterKind.Invitation ? InvitationRows.Invited : InvitationRows.Reminded;

@@ -5,8 +5,9 @@ using Pipeline.Storage;
 namespace Pipeline.Functions.Activities;
 
 /// <summary>
-/// Removes a closed wave's names and addresses: the personal columns of every sample row, and the letters and
-/// manifests (which print them). Zone-level counts stay. Idempotent.
+/// Removes a closed wave's names and addresses: the personal columns of every sample row, the letters and
+/// manifests (which print them), and the wave's token rows (so its tokens become unknown, and no hash of them is
+/// left to test guesses against). Zone-level counts and the anonymous responses stay. Idempotent.
 /// </summary>
 internal sealed class PurgePersonalDataActivity(WaveStore store) : TaskActivity<string, int>
 {
@@ -29,6 +30,21 @@ internal sealed class PurgePersonalDataActivity(WaveStore store) : TaskActivity<
 
                 await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable(group.Partition), batch, ct);
                 purged += chunk.Length;
+            }
+        }
+
+        var tokenRows = await store.Tables.QueryAllAsync(WaveStore.TokensTable, TableQuery.All.Where("Wave", TableComparison.Equal, input), ct).ToListAsync(ct);
+        foreach (var partition in tokenRows.GroupBy(r => r.PartitionKey))
+        {
+            foreach (var chunk in partition.Chunk(TableBatch.MaxOperations))
+            {
+                var batch = new TableBatch();
+                foreach (var row in chunk)
+                {
+                    batch.Delete(row.PartitionKey, row.RowKey, row.ETag);
+                }
+
+                await store.Tables.ExecuteBatchAsync(WaveStore.TokensTable, batch, ct);
             }
         }
 

@@ -28,7 +28,7 @@ internal sealed record ResponseRecord(
 }
 
 /// <summary>
-/// A stored submission waiting for its release, sealed in an outbox row: where its response goes (a random
+/// A stored submission waiting for its release, sealed in its token row: where its response goes (a random
 /// name), and whose invitation row learns "responded".
 /// </summary>
 internal sealed record PendingResponse(string BlobName, string SamplePartition, string SampleRow, ResponseRecord Response);

@@ -5,15 +5,16 @@ using Pipeline.Storage;
 namespace Pipeline.Functions.Responses;
 
 /// <summary>
-/// Moves stored submissions from the outbox into the response store, all at once, on the release interval.
+/// Moves pending responses from the token rows into the response store, all at once, on the release interval.
 /// <list type="number">
 /// <item>each person's invitation row learns "responded" (for the reminder), in a random order;</item>
 /// <item>each response is written, create-only, as <c>responses/{wave}/{zone}/{random}.json</c>, in another random order;</item>
-/// <item>the outbox rows are deleted.</item>
+/// <item>each token row drops its sealed response, in a third random order.</item>
 /// </list>
-/// A crash anywhere leaves outbox rows that the next run finishes: marking is idempotent and a response blob that
+/// A crash anywhere leaves pending rows that the next run finishes: marking is idempotent and a response blob that
 /// exists already is not written twice. Since responses reach the store only here, their write times say which
-/// release interval they were submitted in, and nothing finer.
+/// release interval they were submitted in, and nothing finer; the three random orders keep the write times of
+/// one release from pairing a token row with its response.
 /// </summary>
 internal sealed partial class ResponseRelease(WaveStore store, ResponseStore responses, InvitationStore invitations, ILogger<ResponseRelease> logger)
 {
@@ -40,18 +41,18 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
             }
             catch (ConflictException)
             {
-                // Written by an earlier run that stopped before deleting its outbox row.
+                // Written by an earlier run that stopped before it cleared the token row.
             }
         });
         await Parallel.ForEachAsync(Shuffled(pending), Parallelism, async (p, ct) =>
         {
             try
             {
-                await store.Tables.DeleteAsync(WaveStore.TokensTable, p.Row.PartitionKey, p.Row.RowKey, cancellationToken: ct);
+                await store.Tables.ReplaceAsync(WaveStore.TokensTable, ResponseStore.Released(p.Row), p.Row.ETag!, ct);
             }
-            catch (NotFoundException)
+            catch (Exception e) when (e is PreconditionFailedException or NotFoundException)
             {
-                // Another host's release took it.
+                // Another host's release took it, or the wave's tokens were purged.
             }
         });
 
@@ -66,7 +67,7 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
     public async Task<(TableRow Row, PendingResponse Item)[]> MarkRespondedAsync(CancellationToken cancellationToken)
     {
         var rows = new List<TableRow>();
-        await foreach (var row in store.Tables.QueryAllAsync(WaveStore.TokensTable, TableQuery.All.WhereRowKeyStartsWith(ResponseStore.OutboxPrefix), cancellationToken))
+        await foreach (var row in store.Tables.QueryAllAsync(WaveStore.TokensTable, TableQuery.All.Where(ResponseStore.PendingColumn, TableComparison.Equal, true), cancellationToken))
         {
             rows.Add(row);
         }

@@ -16,16 +16,17 @@ internal enum SubmitOutcome
 /// <summary>
 /// Stores submissions exactly once, and the drafts of the form.
 /// <para>
-/// A submission is one atomic batch on the token's partition of table <c>Tokens</c>: the token row is replaced
-/// (ETag-guarded) by one that says "used" and has no draft, and an outbox row with a random key holds the sealed
-/// response. Either both are written or neither: there is no used token without its response and no response
-/// without its used token, and of concurrent submissions of one token exactly one wins the ETag.
-/// <see cref="ResponseRelease"/> later moves outbox rows into the response store.
+/// A submission is one ETag-guarded write of the token's row in table <c>Tokens</c>: the row becomes "used",
+/// loses its draft, and holds the sealed response, marked pending. Either the write happens or not: there is no
+/// used token without its response and no response without its used token, and of concurrent submissions of
+/// one token exactly one wins the ETag. <see cref="ResponseRelease"/> later moves pending responses into the
+/// response store.
 /// </para>
 /// </summary>
 internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> options, TimeProvider time)
 {
-    public const string OutboxPrefix = "o|";
+    /// <summary>True on a token row whose response waits for its release.</summary>
+    public const string PendingColumn = "Pending";
     private const string DraftColumn = "Draft";
     private const string SealedColumn = "Sealed";
     private const int MaxAttempts = 5;
@@ -35,7 +36,7 @@ internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> optio
     public async Task<SubmitOutcome> SubmitAsync(TokenAccess access, Questionnaire questionnaire, IReadOnlyDictionary<string, IReadOnlyList<string>> answers, string language, string channel, CancellationToken cancellationToken)
     {
         var entry = access.Entry!;
-        var person = await store.Tables.GetAsync(WaveStore.SampleTable(entry.Partition), entry.Partition, entry.RowKey, cancellationToken);
+        var person = access.Row!;
         var response = new ResponseRecord(
             entry.WaveId,
             questionnaire.Version,
@@ -49,32 +50,32 @@ internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> optio
             channel,
             AnswerJson.Write(questionnaire, answers));
         var pending = new PendingResponse(Guid.NewGuid().ToString("N"), entry.Partition, entry.RowKey, response);
-        var outbox = new TableRow(access.Row!.PartitionKey, OutboxPrefix + Guid.NewGuid().ToString("N"), new Dictionary<string, object>
-        {
-            [SealedColumn] = _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(pending, ResponseRecord.Json)),
-        });
-
-        return await UpdateTokenRowAsync(access.Row, used: true, draft: null, outbox, cancellationToken) ? SubmitOutcome.Stored : SubmitOutcome.AlreadyUsed;
+        var sealedResponse = _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(pending, ResponseRecord.Json));
+        return await UpdateTokenRowAsync(access.Row!, used: true, draft: null, sealedResponse, cancellationToken) ? SubmitOutcome.Stored : SubmitOutcome.AlreadyUsed;
     }
 
     /// <summary>Keeps a respondent's unfinished answers, sealed; false when the token was used meanwhile.</summary>
     public Task<bool> SaveDraftAsync(TokenAccess access, Draft draft, CancellationToken cancellationToken) =>
-        UpdateTokenRowAsync(access.Row!, used: false, _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(draft, ResponseRecord.Json)), outbox: null, cancellationToken);
+        UpdateTokenRowAsync(access.Row!, used: false, _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(draft, ResponseRecord.Json)), pending: null, cancellationToken);
 
     public Draft? ReadDraft(TokenAccess access) =>
         access.Row?.Get<byte[]>(DraftColumn) is { Length: > 0 } sealedDraft
             ? JsonSerializer.Deserialize<Draft>(_sealer.Open(sealedDraft), ResponseRecord.Json)
             : null;
 
-    /// <summary>Opens an outbox row written by <see cref="SubmitAsync"/>.</summary>
-    public PendingResponse OpenPending(TableRow outboxRow) =>
-        JsonSerializer.Deserialize<PendingResponse>(_sealer.Open(outboxRow.Get<byte[]>(SealedColumn)), ResponseRecord.Json)!;
+    /// <summary>Opens the pending response of a token row written by <see cref="SubmitAsync"/>.</summary>
+    public PendingResponse OpenPending(TableRow tokenRow) =>
+        JsonSerializer.Deserialize<PendingResponse>(_sealer.Open(tokenRow.Get<byte[]>(SealedColumn)), ResponseRecord.Json)!;
+
+    /// <summary>The token row once its response is in the response store: used, and nothing else to release.</summary>
+    public static TableRow Released(TableRow tokenRow) =>
+        tokenRow with { Properties = tokenRow.Properties.Where(p => p.Key != SealedColumn).ToDictionary(p => p.Key, p => p.Key == PendingColumn ? false : p.Value) };
 
     /// <summary>
-    /// Replaces the token row guarded by its ETag (re-reading it after a lost race), with the outbox row in the
-    /// same batch. False when the token is, or becomes, used.
+    /// Replaces the token row guarded by its ETag (re-reading it after a lost race). False when the token is, or
+    /// becomes, used.
     /// </summary>
-    private async Task<bool> UpdateTokenRowAsync(TableRow row, bool used, byte[]? draft, TableRow? outbox, CancellationToken cancellationToken)
+    private async Task<bool> UpdateTokenRowAsync(TableRow row, bool used, byte[]? draft, byte[]? pending, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -90,15 +91,15 @@ internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> optio
                 properties[DraftColumn] = draft;
             }
 
-            var batch = new TableBatch().Replace(new TableRow(row.PartitionKey, row.RowKey, properties), row.ETag!);
-            if (outbox is not null)
+            if (pending is not null)
             {
-                batch.Insert(outbox);
+                properties[PendingColumn] = true;
+                properties[SealedColumn] = pending;
             }
 
             try
             {
-                await store.Tables.ExecuteBatchAsync(WaveStore.TokensTable, batch, cancellationToken);
+                await store.Tables.ReplaceAsync(WaveStore.TokensTable, new TableRow(row.PartitionKey, row.RowKey, properties), row.ETag!, cancellationToken);
                 return true;
             }
             catch (PreconditionFailedException) when (attempt < MaxAttempts)

@@ -12,6 +12,12 @@ internal static class InvitationRows
     public const string Responded = "Responded";
     public const string OptedOut = "OptedOut";
 
+    /// <summary>
+    /// The columns a response copies for weighting and aggregates; the token row carries them too, so that a
+    /// submission needs no read of the person's row.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Weighting = ["Municipality", "Neighbourhood", "AgeBand", "Sex"];
+
     /// <summary>The columns that identify a person; removed when the wave's personal data is purged.</summary>
     public static readonly IReadOnlyList<string> Personal = ["PersonRef", "Name", "Address1", "Address2", "Postcode", "AgeBand", "Sex"];
 

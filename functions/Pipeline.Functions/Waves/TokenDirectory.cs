@@ -55,11 +55,23 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
 {
     public string Hash(AccessToken token) => token.KeyedHash(options.Value.HashKey);
 
-    /// <summary>Records the tokens of many people; idempotent (a re-run writes the same rows).</summary>
-    public async Task RecordAsync(IEnumerable<(AccessToken Token, TokenEntry Entry)> tokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the tokens of many people, with the weighting columns of each person's row (see
+    /// <see cref="InvitationRows.Weighting"/>); idempotent (a re-run writes the same rows).
+    /// </summary>
+    public async Task RecordAsync(IEnumerable<(AccessToken Token, TokenEntry Entry, TableRow Person)> tokens, CancellationToken cancellationToken)
     {
-        var rows = tokens.Select(t => (Hash: Hash(t.Token), t.Entry)).Select(t =>
-            new TableRow(t.Hash[..1], t.Hash, new Dictionary<string, object> { ["Wave"] = t.Entry.WaveId, ["Partition"] = t.Entry.Partition, ["Row"] = t.Entry.RowKey }));
+        var rows = tokens.Select(t =>
+        {
+            var hash = Hash(t.Token);
+            var properties = new Dictionary<string, object> { ["Wave"] = t.Entry.WaveId, ["Partition"] = t.Entry.Partition, ["Row"] = t.Entry.RowKey };
+            foreach (var column in InvitationRows.Weighting)
+            {
+                properties[column] = t.Person.GetString(column) ?? string.Empty;
+            }
+
+            return new TableRow(hash[..1], hash, properties);
+        });
         foreach (var partition in rows.GroupBy(r => r.PartitionKey))
         {
             foreach (var chunk in partition.Chunk(TableBatch.MaxOperations))
@@ -91,7 +103,7 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
         }
 
         var entry = new TokenEntry(row.GetString("Wave")!, row.GetString("Partition")!, row.GetString("Row")!);
-        var wave = await store.GetAsync(entry.WaveId, cancellationToken);
+        var wave = await store.GetRecentAsync(entry.WaveId, cancellationToken);
         var state = wave switch
         {
             null or { Purged: true } => TokenState.Unknown,
@@ -102,3 +114,4 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
         return new(state) { Hash = hash, Row = row, Entry = entry, Wave = wave };
     }
 }
+

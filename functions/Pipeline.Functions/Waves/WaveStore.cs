@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Pipeline.Functions.Orchestrations;
@@ -26,11 +27,37 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
 
     public IBlobStore Blobs => blobs;
 
+    /// <summary>How old a wave read by <see cref="GetRecentAsync"/> may be: 5 s.</summary>
+    public static readonly TimeSpan RecentAge = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, (WaveRecord Record, long ReadAt)> _recent = new(StringComparer.Ordinal);
+
     public async Task<WaveRecord> CreateAsync(WaveDefinition definition, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var record = new WaveRecord(definition, WavePhase.Draft, now);
         var etag = await tables.InsertAsync(WavesTable, ToRow(record), cancellationToken);
-        return record with { ETag = etag };
+        return Remember(record with { ETag = etag });
+    }
+
+    /// <summary>
+    /// The wave as read at most <see cref="RecentAge"/> ago, by this process: for the respondents' hot path, where
+    /// each submission would otherwise read and parse the wave. Changes made in this process are seen at once;
+    /// a change made by another host (a close, a cancel) within 5 s.
+    /// </summary>
+    public async Task<WaveRecord?> GetRecentAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_recent.TryGetValue(id, out var recent) && Environment.TickCount64 - recent.ReadAt < RecentAge.TotalMilliseconds)
+        {
+            return recent.Record;
+        }
+
+        return await GetAsync(id, cancellationToken) is { } record ? Remember(record) : null;
+    }
+
+    private WaveRecord Remember(WaveRecord record)
+    {
+        _recent[record.Definition.Id] = (record, Environment.TickCount64);
+        return record;
     }
 
     /// <summary>The wave; null when there is none, also for an id no wave can have (so a malformed id is a 404, not a storage error).</summary>
@@ -44,7 +71,7 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
     public async Task<WaveRecord> SaveAsync(WaveRecord record, CancellationToken cancellationToken)
     {
         var etag = await tables.ReplaceAsync(WavesTable, ToRow(record), record.ETag!, cancellationToken);
-        return record with { ETag = etag };
+        return Remember(record with { ETag = etag });
     }
 
     /// <summary>
