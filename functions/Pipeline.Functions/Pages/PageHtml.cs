@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace Pipeline.Functions.Pages;
 
@@ -41,7 +42,10 @@ internal static class PageHtml
         dd{margin:0}
         """;
 
-    public static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
+    /// <summary>Encodes markup characters only: accented letters stay letters, so pages stay small and readable.</summary>
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public static string Encode(string? text) => Encoder.Encode(text ?? string.Empty);
 
     /// <summary>A whole page. <paramref name="languageLink"/> gives the address of this page in another language, or null for none.</summary>
     public static string Layout(string language, string title, string body, Func<string, string?> languageLink, string extraStyle = "")
