@@ -27,12 +27,16 @@ internal sealed class CrashingStorage
 
     public int Writes => _writes;
 
+    /// <summary>Every write in the order it started: "table key" or "container name".</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
+
     public ITableStore Tables { get; }
 
     public IBlobStore Blobs { get; }
 
-    private async Task<T> WriteAsync<T>(Func<Task<T>> write)
+    private async Task<T> WriteAsync<T>(string what, Func<Task<T>> write)
     {
+        Log.Enqueue(what);
         var step = Interlocked.Increment(ref _writes);
         if (step == CrashAt && !After)
         {
@@ -50,32 +54,32 @@ internal sealed class CrashingStorage
 
     private sealed class CrashingTables(ITableStore inner, CrashingStorage plan) : ITableStore
     {
-        public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.InsertAsync(table, row, cancellationToken));
+        public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => plan.WriteAsync($"{table} {row.RowKey}", () => inner.InsertAsync(table, row, cancellationToken));
 
-        public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.UpsertAsync(table, row, cancellationToken));
+        public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => plan.WriteAsync($"{table} {row.RowKey}", () => inner.UpsertAsync(table, row, cancellationToken));
 
-        public Task<string> MergeAsync(string table, TableRow row, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.MergeAsync(table, row, cancellationToken));
+        public Task<string> MergeAsync(string table, TableRow row, CancellationToken cancellationToken = default) => plan.WriteAsync($"{table} {row.RowKey}", () => inner.MergeAsync(table, row, cancellationToken));
 
-        public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.ReplaceAsync(table, row, ifMatch, cancellationToken));
+        public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken = default) => plan.WriteAsync($"{table} {row.RowKey}", () => inner.ReplaceAsync(table, row, ifMatch, cancellationToken));
 
         public Task DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default) =>
-            plan.WriteAsync(async () => { await inner.DeleteAsync(table, partitionKey, rowKey, ifMatch, cancellationToken); return 0; });
+            plan.WriteAsync($"{table} {rowKey}", async () => { await inner.DeleteAsync(table, partitionKey, rowKey, ifMatch, cancellationToken); return 0; });
 
         public Task<TableRow> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) => inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
 
-        public Task<IReadOnlyList<string?>> ExecuteBatchAsync(string table, TableBatch batch, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.ExecuteBatchAsync(table, batch, cancellationToken));
+        public Task<IReadOnlyList<string?>> ExecuteBatchAsync(string table, TableBatch batch, CancellationToken cancellationToken = default) => plan.WriteAsync($"{table} batch", () => inner.ExecuteBatchAsync(table, batch, cancellationToken));
 
         public Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(table, query, cancellationToken);
     }
 
     private sealed class CrashingBlobs(IBlobStore inner, CrashingStorage plan) : IBlobStore
     {
-        public Task<string> PutAsync(string container, string name, Stream content, BlobCondition condition, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.PutAsync(container, name, content, condition, cancellationToken));
+        public Task<string> PutAsync(string container, string name, Stream content, BlobCondition condition, CancellationToken cancellationToken = default) => plan.WriteAsync($"{container} {name}", () => inner.PutAsync(container, name, content, condition, cancellationToken));
 
         public Task<BlobContent> GetAsync(string container, string name, CancellationToken cancellationToken = default) => inner.GetAsync(container, name, cancellationToken);
 
         public Task<BlobPage> ListAsync(string container, string prefix, int pageSize = 1000, string? continuation = null, CancellationToken cancellationToken = default) => inner.ListAsync(container, prefix, pageSize, continuation, cancellationToken);
 
-        public Task<bool> DeleteAsync(string container, string name, string? ifMatch = null, CancellationToken cancellationToken = default) => plan.WriteAsync(() => inner.DeleteAsync(container, name, ifMatch, cancellationToken));
+        public Task<bool> DeleteAsync(string container, string name, string? ifMatch = null, CancellationToken cancellationToken = default) => plan.WriteAsync($"{container} {name}", () => inner.DeleteAsync(container, name, ifMatch, cancellationToken));
     }
 }

@@ -90,6 +90,53 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, await _app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default));
     }
 
+    [Fact]
+    public async Task Release_WritesResponsesAndClearsTokenRowsInUnrelatedOrders()
+    {
+        var services = _app.Services;
+        var recording = new CrashingStorage(services.GetRequiredService<ITableStore>(), services.GetRequiredService<IBlobStore>());
+        var (intake, release) = Build(new WaveStore(recording.Tables, recording.Blobs));
+        await release.ReleaseAsync(default);
+        var tokens = Enumerable.Range(0, 24).Select(_ => _wave.NextToken()).ToList();
+        foreach (var token in tokens)
+        {
+            Assert.Equal(IntakeStatus.Stored, (await intake.SubmitAsync(Submission(token), default)).Status);
+        }
+
+        // The test holds the keys, so it can pair each token row with its response's random name.
+        var directory = services.GetRequiredService<TokenDirectory>();
+        var responses = services.GetRequiredService<ResponseStore>();
+        var blobOf = new Dictionary<string, string>();
+        foreach (var token in tokens)
+        {
+            var row = (await directory.OpenAsync(token, default)).Row!;
+            blobOf[row.RowKey] = responses.OpenPending(row).BlobName;
+        }
+
+        while (recording.Log.TryDequeue(out _))
+        {
+        }
+
+        await release.ReleaseAsync(default);
+
+        var log = recording.Log.ToList();
+        var puts = log.Where(l => l.StartsWith(ResponseRelease.Container + " ", StringComparison.Ordinal)).ToList();
+        var clears = log.Where(l => l.StartsWith(WaveStore.TokensTable + " ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]).ToList();
+        Assert.Equal(24, puts.Count);
+        Assert.Equal(24, clears.Count);
+        var putRank = blobOf.Keys.ToDictionary(k => k, k => puts.FindIndex(p => p.Contains(blobOf[k], StringComparison.Ordinal)));
+        var clearRank = blobOf.Keys.ToDictionary(k => k, k => clears.IndexOf(k));
+        var rho = Spearman([.. blobOf.Keys.Select(k => (double)putRank[k])], [.. blobOf.Keys.Select(k => (double)clearRank[k])]);
+        Assert.InRange(Math.Abs(rho), 0, 0.8);
+    }
+
+    private static double Spearman(double[] a, double[] b)
+    {
+        var n = a.Length;
+        var d2 = a.Zip(b, (x, y) => (x - y) * (x - y)).Sum();
+        return 1 - (6 * d2 / (n * ((double)n * n - 1)));
+    }
+
     private (ResponseIntake Intake, ResponseRelease Release) Build(WaveStore store)
     {
         var services = _app.Services;
