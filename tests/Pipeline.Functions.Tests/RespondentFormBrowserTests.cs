@@ -13,6 +13,7 @@ namespace Pipeline.Functions.Tests;
 /// Azurite, on a 360 px wide phone screen: a typo in the token, one page with a missing answer, back and forth,
 /// skip logic, save, resume in a new session, review, submit, and the response as stored.
 /// </summary>
+[Collection(ReleasesOnAzurite.Name)]
 public sealed class RespondentFormBrowserTests : IAsyncLifetime, IDisposable
 {
     private readonly PipelineApplication _app = new() { InMemoryStorage = false };

@@ -19,6 +19,7 @@ namespace Pipeline.Functions.Tests;
 /// A whole wave on Azurite, with the host's clock under the test's control: 2,000 people over 3 zones and
 /// 2 languages; invitations; 40% respond and 5% opt out; reminders; close; purge.
 /// </summary>
+[Collection(ReleasesOnAzurite.Name)]
 public sealed class WaveEndToEndTests
 {
     [Fact]

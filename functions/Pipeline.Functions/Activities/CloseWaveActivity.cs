@@ -1,4 +1,5 @@
 using Pipeline.Durable;
+using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
@@ -6,7 +7,7 @@ using Pipeline.Functions.Waves;
 namespace Pipeline.Functions.Activities;
 
 /// <summary>Closes a wave (its tokens stop working) and counts what it achieved per zone.</summary>
-internal sealed class CloseWaveActivity(WaveStore store, ResponseRelease responses, TimeProvider time) : TaskActivity<CloseRequest, WaveSummary>
+internal sealed class CloseWaveActivity(WaveStore store, ResponseRelease responses, AggregateService aggregates, TimeProvider time) : TaskActivity<CloseRequest, WaveSummary>
 {
     public override async Task<WaveSummary> RunAsync(TaskActivityContext context, CloseRequest input)
     {
@@ -14,8 +15,9 @@ internal sealed class CloseWaveActivity(WaveStore store, ResponseRelease respons
         var wave = await WaveLifecycle.UpdateAsync(store, input.WaveId, w => w.Phase is WavePhase.Closed or WavePhase.Cancelled
             ? w
             : w with { Phase = input.Cancelled ? WavePhase.Cancelled : WavePhase.Closed, ClosedAt = time.GetUtcNow() }, ct);
-        // The final release: every response submitted before the close is in the response store, and counted.
+        // The final release and refresh: every response submitted before the close is in the response store and the aggregates.
         await responses.ReleaseAsync(ct);
+        await aggregates.RequestAsync(input.WaveId, ct);
         var zones = await store.CountByZoneAsync(wave, ct);
         return new WaveSummary(input.Cancelled, zones.Sum(z => z.Invited), zones.Sum(z => z.Reminded), zones.Sum(z => z.Responded), zones);
     }

@@ -1,3 +1,4 @@
+using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Http;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Triggers;
@@ -6,15 +7,16 @@ namespace Pipeline.Functions.Hosting;
 
 internal static class ResponseRegistration
 {
-    /// <summary>The rate limits of the respondent pages and API, and the hourly release trigger (after <c>AddPipelineWaves</c>).</summary>
+    /// <summary>The rate limits of the respondent pages and API, the hourly release trigger and the aggregates trigger (after <c>AddPipelineWaves</c>).</summary>
     public static WebApplicationBuilder AddPipelineResponses(this WebApplicationBuilder builder)
     {
         builder.Services.AddRespondentLimits();
         builder.Services.AddHostedService<ResponseReleaseTrigger>();
+        builder.Services.AddHostedService<AggregateTrigger>();
         return builder;
     }
 
-    /// <summary>Response ingestion (<c>Responses:*</c>) without the web parts, for any host; part of <c>AddWaves</c>.</summary>
+    /// <summary>Response ingestion (<c>Responses:*</c>) and the aggregates (<c>Aggregates:*</c>) without the web parts, for any host; part of <c>AddWaves</c>.</summary>
     public static IServiceCollection AddResponses(this IServiceCollection services)
     {
         services.AddOptions<ResponseOptions>().BindConfiguration(ResponseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -23,6 +25,8 @@ internal static class ResponseRegistration
         services.AddSingleton<ResponseIntake>();
         services.AddSingleton<TokenRateLimiter>();
         services.AddSingleton<PaperImport>();
+        services.AddOptions<AggregateOptions>().BindConfiguration(AggregateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AggregateService>();
         return services;
     }
 }

@@ -28,6 +28,7 @@ internal static partial class WavesApi
         group.MapPost("/{id}/events/{name}", RaiseAsync);
         group.MapPost("/{id}/cancel", (WaveStore store, DurableTaskClient client, string id, CancellationToken ct) => SignalAsync(store, client, id, WaveEvents.Cancel, null, ct));
         group.MapPost("/{id}/paper-responses", ImportPaperAsync);
+        group.MapGet("/{id}/aggregates", AggregatesAsync);
         group.MapGet("/{id}/letters", ListLettersAsync);
         group.MapGet("/{id}/letters/{**name}", DownloadLetterAsync);
         return routes;

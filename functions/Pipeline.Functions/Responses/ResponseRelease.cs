@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 
@@ -8,6 +9,7 @@ namespace Pipeline.Functions.Responses;
 /// Moves pending responses from the token rows into the response store, all at once, on the release interval.
 /// <list type="number">
 /// <item>each person's invitation row learns "responded" (for the reminder), in a random order;</item>
+/// <item>each wave with new responses gets a recompute request for its aggregates;</item>
 /// <item>each response is written, create-only, as <c>responses/{wave}/{zone}/{random}.json</c>, in another random order;</item>
 /// <item>each token row drops its sealed response, in a third random order.</item>
 /// </list>
@@ -16,7 +18,7 @@ namespace Pipeline.Functions.Responses;
 /// release interval they were submitted in, and nothing finer; the three random orders keep the write times of
 /// one release from pairing a token row with its response.
 /// </summary>
-internal sealed partial class ResponseRelease(WaveStore store, ResponseStore responses, InvitationStore invitations, ILogger<ResponseRelease> logger)
+internal sealed partial class ResponseRelease(WaveStore store, ResponseStore responses, InvitationStore invitations, AggregateService aggregates, ILogger<ResponseRelease> logger)
 {
     public const string Container = "responses";
 
@@ -31,6 +33,12 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
         if (pending.Length == 0)
         {
             return 0;
+        }
+
+        // Asked before the blobs are written, so that a crash right after a write still leaves the request.
+        foreach (var wave in pending.Select(p => p.Item.Response.Wave).Distinct())
+        {
+            await aggregates.RequestAsync(wave, cancellationToken);
         }
 
         await Parallel.ForEachAsync(Shuffled(pending), Parallelism, async (p, ct) =>

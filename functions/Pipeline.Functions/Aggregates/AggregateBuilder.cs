@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Pipeline.Functions.Responses;
+using Pipeline.Survey.Questionnaires;
+using Pipeline.Survey.Statistics;
+using Pipeline.Survey.Waves;
+
+namespace Pipeline.Functions.Aggregates;
+
+/// <summary>An area's respondents and invitations, before any figure.</summary>
+internal sealed record AreaRespondents(string Level, string Area, string? Parent, string? Zone, List<int> Members, int Invited);
+
+/// <summary>
+/// Builds every area's aggregate of a wave from its responses: weights raked per zone (age band x sex to the
+/// zone's margins), figures per question, primary and complementary suppression among sibling areas, the
+/// response rate, and each zone against the other zones.
+/// </summary>
+internal static class AggregateBuilder
+{
+    public const string Wave = "wave";
+    public const string Zone = "zone";
+    public const string Municipality = "municipality";
+    public const string Neighbourhood = "neighbourhood";
+
+    public static IReadOnlyList<AreaAggregate> Build(
+        WaveDefinition wave,
+        IReadOnlyList<ResponseRecord> responses,
+        IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), int> invited,
+        DateTimeOffset now,
+        SuppressionOptions suppression,
+        RakingOptions raking)
+    {
+        var answers = responses.Select(r => ToAnswers(r.Answers)).ToArray();
+        var weights = new double[responses.Count];
+        var weighting = new Dictionary<string, WeightingSummary>(StringComparer.Ordinal);
+        foreach (var zone in wave.Zones)
+        {
+            var members = Enumerable.Range(0, responses.Count).Where(i => responses[i].Zone == zone.Id).ToArray();
+            var result = Weighting.Rake([.. members.Select(i => (responses[i].AgeBand, responses[i].Sex))], [.. zone.Margins.Select(m => (m.AgeBand, m.Sex, (double)m.Population))], raking);
+            for (var k = 0; k < members.Length; k++)
+            {
+                weights[members[k]] = result.Weights[k];
+            }
+
+            weighting[zone.Id] = new WeightingSummary(
+                string.Create(CultureInfo.InvariantCulture, $"raking of age band x sex to the zone's population margins, weights trimmed at {raking.TrimFactor}x the mean"),
+                result.Converged, result.Iterations, result.DesignEffect, result.EffectiveN);
+        }
+
+        var areas = Areas(wave, responses, invited);
+        var baseQuestionnaire = QuestionnaireCatalog.Find(wave.QuestionnaireVersion)!;
+        var figures = new Dictionary<string, List<(QuestionFigures Figures, Question Question)>>(StringComparer.Ordinal);
+        foreach (var area in areas)
+        {
+            var questionnaire = area.Zone is null ? baseQuestionnaire : wave.QuestionnaireFor(area.Zone)!;
+            var respondents = area.Members.Select(i => ((IReadOnlyDictionary<string, IReadOnlyList<string>>)answers[i], weights[i])).ToList();
+            figures[Key(area)] = [.. questionnaire.Questions.Where(q => q.Type != QuestionType.Text)
+                .Select(q => (QuestionFigures.Compute(questionnaire, q, respondents), q))];
+        }
+
+        var areaPublication = new Dictionary<string, Publication>(StringComparer.Ordinal);
+        var questionPublication = new Dictionary<(string Area, string Question), Publication>();
+        foreach (var siblings in areas.GroupBy(a => (a.Level, a.Parent)))
+        {
+            var list = siblings.ToList();
+            var published = Suppression.Siblings([.. list.Select(a => a.Members.Count)], suppression);
+            for (var i = 0; i < list.Count; i++)
+            {
+                areaPublication[Key(list[i])] = published[i];
+            }
+
+            foreach (var question in list.SelectMany(a => figures[Key(a)]).Select(f => f.Figures.QuestionId).Distinct())
+            {
+                var withIt = list.Where(a => figures[Key(a)].Any(f => f.Figures.QuestionId == question)).ToList();
+                var bases = withIt.Select(a => figures[Key(a)].First(f => f.Figures.QuestionId == question).Figures.Base).ToList();
+                var questionPublished = Suppression.Siblings(bases, suppression);
+                for (var i = 0; i < withIt.Count; i++)
+                {
+                    var area = areaPublication[Key(withIt[i])] == Publication.Suppressed ? Publication.Suppressed : questionPublished[i];
+                    questionPublication[(Key(withIt[i]), question)] = area;
+                }
+            }
+        }
+
+        return [.. areas.Select(area =>
+        {
+            var key = Key(area);
+            var rate = area.Invited > 0 ? Wilson.Interval(Math.Min(area.Members.Count, area.Invited), area.Invited) : null;
+            var questions = figures[key].Select(f => questionPublication[(key, f.Figures.QuestionId)] == Publication.Suppressed
+                ? QuestionAggregate.Suppressed(f.Figures.QuestionId)
+                : Publish(f.Figures, questionPublication[(key, f.Figures.QuestionId)], area, areas, figures)).ToList();
+            return new AreaAggregate(wave.Id, area.Level, area.Area, area.Parent, now, area.Members.Count, area.Invited,
+                areaPublication[key] == Publication.Suppressed ? null : rate, areaPublication[key],
+                area.Level == Zone ? weighting[area.Area] : null, areaPublication[key] == Publication.Suppressed ? [] : questions);
+        })];
+    }
+
+    /// <summary>The area's key in its level: a zone id, "zone/municipality" or "zone/municipality/neighbourhood".</summary>
+    public static string Key(AreaRespondents area) => area.Level + ":" + area.Area;
+
+    private static QuestionAggregate Publish(QuestionFigures f, Publication publication, AreaRespondents area, List<AreaRespondents> areas, Dictionary<string, List<(QuestionFigures Figures, Question Question)>> figures)
+    {
+        Difference? against = null;
+        if (area.Level == Zone && f.Top2?.WeightedShare is { } top)
+        {
+            var others = areas.Where(a => a.Level == Zone && a.Area != area.Area)
+                .Select(a => figures[Key(a)].FirstOrDefault(x => x.Figures.QuestionId == f.QuestionId).Figures)
+                .Where(o => o?.Top2?.WeightedShare is not null).ToList();
+            var otherN = others.Sum(o => o!.EffectiveBase);
+            if (otherN > 0)
+            {
+                var otherShare = others.Sum(o => o!.Top2!.WeightedShare!.Value * o.EffectiveBase) / otherN;
+                against = Comparison.Compare(top.Value, f.EffectiveBase, otherShare, otherN);
+            }
+        }
+
+        return new(f.QuestionId, publication, f.Asked, f.Base, f.DontKnow, f.EffectiveBase,
+            [.. f.Options.Select(OptionAggregate.From).OfType<OptionAggregate>()],
+            OptionAggregate.From(f.Bottom2), OptionAggregate.From(f.Top2), f.Mean, f.WeightedMean, against);
+    }
+
+    private static List<AreaRespondents> Areas(WaveDefinition wave, IReadOnlyList<ResponseRecord> responses, IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), int> invited)
+    {
+        List<int> Where(Func<ResponseRecord, bool> test) => [.. Enumerable.Range(0, responses.Count).Where(i => test(responses[i]))];
+        int Invited(Func<(string Zone, string Municipality, string Neighbourhood), bool> test) => invited.Where(i => test(i.Key)).Sum(i => i.Value);
+        var areas = new List<AreaRespondents> { new(Wave, wave.Id, null, null, Where(_ => true), Invited(_ => true)) };
+        foreach (var zone in wave.Zones)
+        {
+            areas.Add(new(Zone, zone.Id, wave.Id, zone.Id, Where(r => r.Zone == zone.Id), Invited(i => i.Zone == zone.Id)));
+            foreach (var municipality in zone.Municipalities)
+            {
+                var m = $"{zone.Id}/{municipality.Name}";
+                areas.Add(new(Municipality, m, zone.Id, zone.Id, Where(r => r.Zone == zone.Id && r.Municipality == municipality.Name),
+                    Invited(i => i.Zone == zone.Id && i.Municipality == municipality.Name)));
+                foreach (var neighbourhood in municipality.Neighbourhoods)
+                {
+                    areas.Add(new(Neighbourhood, $"{m}/{neighbourhood}", m, zone.Id,
+                        Where(r => r.Zone == zone.Id && r.Municipality == municipality.Name && r.Neighbourhood == neighbourhood),
+                        Invited(i => i.Zone == zone.Id && i.Municipality == municipality.Name && i.Neighbourhood == neighbourhood)));
+                }
+            }
+        }
+
+        return areas;
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> ToAnswers(JsonObject answers) =>
+        answers.Where(a => a.Value is not null).ToDictionary(
+            a => a.Key,
+            a => a.Value is JsonArray array ? (IReadOnlyList<string>)[.. array.Select(v => v!.ToString())] : [a.Value!.ToString()],
+            StringComparer.Ordinal);
+}

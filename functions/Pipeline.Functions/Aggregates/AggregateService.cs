@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Responses;
+using Pipeline.Functions.Waves;
+using Pipeline.Storage;
+using Pipeline.Survey.Statistics;
+
+namespace Pipeline.Functions.Aggregates;
+
+/// <summary>
+/// Recomputes a wave's aggregates from its response blobs and writes one blob per area:
+/// <c>aggregates/{wave}/{level}/{area}.json</c>. Recomputes are requested by a row in table
+/// <c>AggregateRequests</c>, written before the response blobs that need it (so a crash after the write still
+/// leaves the request), and taken by <see cref="ProcessRequestsAsync"/>, which deletes a request only if nobody
+/// renewed it meanwhile: every response blob is counted at least once.
+/// </summary>
+internal sealed partial class AggregateService(WaveStore store, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateService> logger)
+{
+    public const string Container = "aggregates";
+    public const string RequestsTable = "AggregateRequests";
+    private const string RequestPartition = "wave";
+
+    private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = 8 };
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastRun = new(StringComparer.Ordinal);
+
+    public static string BlobName(string wave, string level, string area) => $"{wave}/{level}/{Uri.EscapeDataString(area)}.json";
+
+    /// <summary>Asks for a recompute of the wave (idempotent; requests coalesce).</summary>
+    public Task RequestAsync(string waveId, CancellationToken cancellationToken) =>
+        store.Tables.UpsertAsync(RequestsTable, new TableRow(RequestPartition, waveId, new Dictionary<string, object> { ["RequestedAt"] = time.GetUtcNow() }), cancellationToken);
+
+    /// <summary>
+    /// Takes every request whose wave was not recomputed by this host within the coalesce window; returns how
+    /// many waves were recomputed.
+    /// </summary>
+    public async Task<int> ProcessRequestsAsync(CancellationToken cancellationToken)
+    {
+        var done = 0;
+        await foreach (var request in store.Tables.QueryAllAsync(RequestsTable, TableQuery.InPartition(RequestPartition), cancellationToken))
+        {
+            if (_lastRun.TryGetValue(request.RowKey, out var last) && time.GetUtcNow() - last < options.Value.CoalesceWindow)
+            {
+                continue;
+            }
+
+            _lastRun[request.RowKey] = time.GetUtcNow();
+            await RecomputeAsync(request.RowKey, cancellationToken);
+            done++;
+            try
+            {
+                await store.Tables.DeleteAsync(RequestsTable, request.PartitionKey, request.RowKey, request.ETag, cancellationToken);
+            }
+            catch (Exception e) when (e is PreconditionFailedException or NotFoundException)
+            {
+                // Renewed while we computed: the next pass recomputes again.
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>Recomputes and writes every area of the wave; returns the number of responses read.</summary>
+    public async Task<int> RecomputeAsync(string waveId, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(waveId, cancellationToken) is not { } wave)
+        {
+            return 0;
+        }
+
+        var names = await store.Blobs.ListAllAsync(ResponseRelease.Container, waveId + "/", cancellationToken).Select(b => b.Name).ToListAsync(cancellationToken);
+        var responses = new ConcurrentBag<ResponseRecord>();
+        await Parallel.ForEachAsync(names, Parallelism, async (name, ct) =>
+            responses.Add(JsonSerializer.Deserialize<ResponseRecord>((await store.Blobs.GetAsync(ResponseRelease.Container, name, ct)).Content.Span, ResponseRecord.Json)!));
+        var invited = new Dictionary<(string, string, string), int>();
+        foreach (var group in WaveStore.Groups(wave))
+        {
+            await foreach (var row in store.Tables.QueryAllAsync(WaveStore.SampleTable(group.Partition), TableQuery.InPartition(group.Partition), cancellationToken))
+            {
+                if (InvitationRows.Has(row, InvitationRows.Invited))
+                {
+                    var key = (group.Zone, row.GetString("Municipality") ?? string.Empty, row.GetString("Neighbourhood") ?? string.Empty);
+                    invited[key] = invited.GetValueOrDefault(key) + 1;
+                }
+            }
+        }
+
+        var settings = options.Value;
+        var areas = AggregateBuilder.Build(wave.Definition, [.. responses], invited, time.GetUtcNow(),
+            new SuppressionOptions(settings.MinimumRespondents, settings.IndicativeRespondents), new RakingOptions(settings.TrimFactor));
+        await Parallel.ForEachAsync(areas, Parallelism, async (area, ct) =>
+            await store.Blobs.PutAsync(Container, BlobName(area.Wave, area.Level, area.Area), JsonSerializer.SerializeToUtf8Bytes(area, Json), BlobCondition.None, ct));
+        Log.Recomputed(logger, waveId, responses.Count, areas.Count);
+        return responses.Count;
+    }
+
+    /// <summary>The aggregate of one area, or null when none was computed.</summary>
+    public async Task<byte[]?> ReadAsync(string waveId, string level, string area, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await store.Blobs.GetAsync(Container, BlobName(waveId, level, area), cancellationToken)).Content.ToArray();
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The areas computed for a wave: (level, area).</summary>
+    public async Task<List<(string Level, string Area)>> ListAsync(string waveId, CancellationToken cancellationToken) =>
+        await store.Blobs.ListAllAsync(Container, waveId + "/", cancellationToken)
+            .Select(b => b.Name.Split('/'))
+            .Select(parts => (parts[1], Uri.UnescapeDataString(parts[2][..^".json".Length])))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>camelCase, enums as names: the aggregate blobs and the API's JSON.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Recomputed the aggregates of wave {WaveId} from {Responses} responses: {Areas} areas")]
+        public static partial void Recomputed(ILogger logger, string waveId, int responses, int areas);
+    }
+}

@@ -1,0 +1,53 @@
+using Pipeline.Survey.Statistics;
+
+namespace Pipeline.Functions.Aggregates;
+
+/// <summary>
+/// The published figures of one area (the wave, a zone, a municipality or a neighbourhood): what was computed
+/// when and from how many responses, and per question the figures, unless suppressed (then none at all).
+/// </summary>
+internal sealed record AreaAggregate(
+    string Wave,
+    string Level,
+    string Area,
+    string? Parent,
+    DateTimeOffset ComputedAt,
+    int Responses,
+    int Invited,
+    Share? ResponseRate,
+    Publication Publication,
+    WeightingSummary? Weighting,
+    IReadOnlyList<QuestionAggregate> Questions)
+{
+    public string BaseNote { get; init; } = QuestionFigures.BaseNote;
+
+    public string ComparisonMethod { get; init; } = Comparison.Method + "; each zone against all other zones of the wave";
+
+    public string SuppressionNote { get; init; } = "Figures on fewer than the minimum of respondents are not published; one more sibling area is suppressed when only one would be, so that no figure can be recovered from a total.";
+}
+
+internal sealed record WeightingSummary(string Method, bool Converged, int Iterations, double DesignEffect, double EffectiveN);
+
+/// <summary>One question's figures in one area; every figure is null when <see cref="Publication"/> is Suppressed.</summary>
+internal sealed record QuestionAggregate(
+    string Id,
+    Publication Publication,
+    int? Asked,
+    int? Base,
+    int? DontKnow,
+    double? EffectiveBase,
+    IReadOnlyList<OptionAggregate>? Options,
+    OptionAggregate? Bottom2,
+    OptionAggregate? Top2,
+    double? Mean,
+    double? WeightedMean,
+    Difference? Top2AgainstOtherZones)
+{
+    public static QuestionAggregate Suppressed(string id) => new(id, Publication.Suppressed, null, null, null, null, null, null, null, null, null, null);
+}
+
+internal sealed record OptionAggregate(string Code, int Count, int Percent, Share Share, Share? Weighted)
+{
+    public static OptionAggregate? From(OptionFigure? figure) =>
+        figure?.Share is { } share ? new(figure.Code, figure.Count, share.Percent, share, figure.WeightedShare) : null;
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions.Aggregates;
+using Pipeline.Functions.Responses;
+using Pipeline.Testing;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>Aggregates recomputed from response blobs: through the trigger, suppressed where too few, exported as CSV.</summary>
+[Collection(ReleasesOnAzurite.Name)]
+public sealed class AggregatesTests
+{
+    [Fact]
+    public async Task Trigger_AfterARelease_ZoneFiguresPublished_SmallNeighbourhoodsSuppressed_CsvExport()
+    {
+        await using var app = new PipelineApplication
+        {
+            Settings = { ["Responses:ClientPermitsPerMinute"] = "100000", ["Aggregates:PollInterval"] = "00:00:00.100", ["Aggregates:CoalesceWindow"] = "00:00:00" },
+        };
+        var wave = await FieldworkWave.StartAsync(app, people: 130);
+        var http = app.CreateClient();
+        for (var i = 0; i < 120; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/responses", new { token = wave.Tokens[i], answers = wave.Answers(i) })).StatusCode);
+        }
+
+        await app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
+        var operatorClient = app.CreateClient();
+        operatorClient.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
+        var zoneId = wave.Definition.Zones[0].Id;
+        var url = $"/api/waves/{wave.Definition.Id}/aggregates?level=zone&area={zoneId}";
+        var zone = await PollAsync(operatorClient, url, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(120, zone.GetProperty("responses").GetInt32());
+        Assert.Equal(130, zone.GetProperty("invited").GetInt32());
+        Assert.Equal("Published", zone.GetProperty("publication").GetString());
+        Assert.True(zone.GetProperty("weighting").GetProperty("converged").GetBoolean());
+        var guarantee = zone.GetProperty("questions").EnumerateArray().Single(q => q.GetProperty("id").GetString() == "participatie_politie_garandeert");
+        Assert.Equal(guarantee.GetProperty("base").GetInt32(), guarantee.GetProperty("options").EnumerateArray().Sum(o => o.GetProperty("count").GetInt32()));
+        Assert.Contains("don't know", zone.GetProperty("baseNote").GetString(), StringComparison.Ordinal);
+
+        var list = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/waves/{wave.Definition.Id}/aggregates");
+        var neighbourhood = list.EnumerateArray().First(a => a.GetProperty("level").GetString() == "neighbourhood").GetProperty("area").GetString()!;
+        var small = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/waves/{wave.Definition.Id}/aggregates?level=neighbourhood&area={Uri.EscapeDataString(neighbourhood)}");
+        Assert.Equal("Suppressed", small.GetProperty("publication").GetString());
+        Assert.Empty(small.GetProperty("questions").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, small.GetProperty("responseRate").ValueKind);
+
+        var csv = await operatorClient.GetStringAsync(new Uri(url + "&format=csv", UriKind.Relative));
+        Assert.StartsWith(string.Join(";", Http.WavesApi.AggregateColumns), csv, StringComparison.Ordinal);
+        Assert.Contains(";participatie_politie_garandeert;", csv, StringComparison.Ordinal);
+        var bad = await operatorClient.GetAsync(new Uri($"/api/waves/{wave.Definition.Id}/aggregates?level=street&area=x", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task Trigger_RequestLeftWhileTheHostWasDown_TakenWhenAHostStarts()
+    {
+        var connection = await TestAzurite.ConnectionStringAsync();
+        var hub = "ag" + Guid.NewGuid().ToString("N")[..8];
+        FieldworkWave wave;
+        await using (var down = new PipelineApplication { InMemoryStorage = false })
+        {
+            down.Settings["AzureWebJobsStorage"] = connection;
+            down.Settings["DurableTask:HubName"] = hub;
+            down.Settings["Aggregates:PollInterval"] = "00:10:00";
+            wave = await FieldworkWave.StartAsync(down, people: 6);
+            var http = down.CreateClient();
+            for (var i = 0; i < 4; i++)
+            {
+                Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/responses", new { token = wave.Tokens[i], answers = wave.Answers(i) })).StatusCode);
+            }
+
+            await down.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
+            Assert.Null(await down.Services.GetRequiredService<AggregateService>().ReadAsync(wave.Definition.Id, AggregateBuilder.Zone, wave.Definition.Zones[0].Id, default));
+        }
+
+        await using var up = new PipelineApplication { InMemoryStorage = false };
+        up.Settings["AzureWebJobsStorage"] = connection;
+        up.Settings["DurableTask:HubName"] = hub;
+        up.Settings["Aggregates:PollInterval"] = "00:00:00.100";
+        var client = up.CreateClient();
+        client.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
+
+        var zone = await PollAsync(client, $"/api/waves/{wave.Definition.Id}/aggregates?level=zone&area={wave.Definition.Zones[0].Id}", TimeSpan.FromSeconds(10));
+
+        Assert.Equal(4, zone.GetProperty("responses").GetInt32());
+        Assert.Equal("Suppressed", zone.GetProperty("publication").GetString());
+    }
+
+    private static async Task<JsonElement> PollAsync(HttpClient http, string url, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var response = await http.GetAsync(new Uri(url, UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return await response.Content.ReadFromJsonAsync<JsonElement>();
+            }
+
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.True(DateTime.UtcNow < deadline, $"No aggregate at {url} within {within.TotalSeconds} s.");
+            await Task.Delay(100);
+        }
+    }
+}
