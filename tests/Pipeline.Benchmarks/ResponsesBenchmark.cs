@@ -79,7 +79,7 @@ internal static class ResponsesBenchmark
     }
 
     /// <summary>A wave in fieldwork with <paramref name="people"/> tokens recorded, as its letters would leave it.</summary>
-    private static async Task<(Survey.Waves.WaveDefinition Wave, List<string> Tokens)> OpenWaveAsync(IServiceProvider services, int people)
+    internal static async Task<(Survey.Waves.WaveDefinition Wave, List<string> Tokens)> OpenWaveAsync(IServiceProvider services, int people)
     {
         var store = services.GetRequiredService<WaveStore>();
         var wave = SyntheticSample.Wave("bench-" + Guid.NewGuid().ToString("N")[..8], 1, ["nl", "fr"], DateOnly.FromDateTime(DateTime.UtcNow));
