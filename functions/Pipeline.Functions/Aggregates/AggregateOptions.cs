@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using NCrontab;
 
 namespace Pipeline.Functions.Aggregates;
 
 /// <summary>Statistics and trigger settings of the aggregates (section <c>Aggregates</c>).</summary>
-internal sealed class AggregateOptions
+internal sealed class AggregateOptions : IValidatableObject
 {
     public const string Section = "Aggregates";
 
@@ -26,4 +27,25 @@ internal sealed class AggregateOptions
     /// <summary>How often the trigger looks for recompute requests; default 1 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The nightly refresh: an NCRONTAB expression of 6 fields (second minute hour day month weekday), as Azure
+    /// Functions' timer trigger takes, in Europe/Brussels time; default <c>0 0 2 * * *</c> (02:00 every night).
+    /// </summary>
+    [Required]
+    public string NightlySchedule { get; set; } = "0 0 2 * * *";
+
+    /// <summary>Closed waves stay in the nightly refresh this many days after their close; default 14.</summary>
+    [Range(0, 3650)]
+    public int RecentlyClosedDays { get; set; } = 14;
+
+    public CrontabSchedule ParseNightly() => CrontabSchedule.Parse(NightlySchedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (CrontabSchedule.TryParse(NightlySchedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+        {
+            yield return new ValidationResult($"Aggregates:NightlySchedule '{NightlySchedule}' is not an NCRONTAB expression of 6 fields (second minute hour day month weekday), e.g. 0 0 2 * * *.", [nameof(NightlySchedule)]);
+        }
+    }
 }

@@ -13,6 +13,7 @@ internal static class ResponseRegistration
         builder.Services.AddRespondentLimits();
         builder.Services.AddHostedService<ResponseReleaseTrigger>();
         builder.Services.AddHostedService<AggregateTrigger>();
+        builder.Services.AddHostedService<NightlyRefreshTrigger>();
         return builder;
     }
 
@@ -27,6 +28,7 @@ internal static class ResponseRegistration
         services.AddSingleton<PaperImport>();
         services.AddOptions<AggregateOptions>().BindConfiguration(AggregateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AggregateService>();
+        services.AddSingleton<NightlyRefresh>();
         return services;
     }
 }

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Waves;
+using Pipeline.Storage;
+
+namespace Pipeline.Functions.Aggregates;
+
+/// <summary>
+/// The nightly refresh of every open or recently closed wave's aggregates, on <see cref="AggregateOptions.NightlySchedule"/>
+/// in Brussels time. Like Functions' timer trigger, a run missed while no host was up runs once when a host
+/// starts (not once per missed night). A lease row in table <c>AggregateRequests</c> keeps two hosts from running
+/// it at once: the claim is an ETag-guarded write, and a claim left by a crashed host expires after 30 minutes.
+/// </summary>
+internal sealed partial class NightlyRefresh(WaveStore store, AggregateService aggregates, IOptions<AggregateOptions> options, TimeProvider time, ILogger<NightlyRefresh> logger)
+{
+    private const string Partition = "nightly";
+    private const string Row = "schedule";
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(30);
+    private static readonly DateTimeOffset Never = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+
+    /// <summary>The latest scheduled time at or before <paramref name="now"/> (looking back at most 400 days).</summary>
+    public DateTimeOffset? LastDue(DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, Brussels).DateTime;
+        var occurrences = options.Value.ParseNightly().GetNextOccurrences(local.AddDays(-400), local.AddTicks(1)).ToList();
+        return occurrences.Count == 0 ? null : new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(occurrences[^1], Brussels));
+    }
+
+    /// <summary>The next scheduled time after <paramref name="now"/>.</summary>
+    public DateTimeOffset Next(DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, Brussels).DateTime;
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(options.Value.ParseNightly().GetNextOccurrence(local), Brussels));
+    }
+
+    /// <summary>Runs the refresh when a scheduled time has passed since the last run and no other host holds it; true when it ran.</summary>
+    public async Task<bool> RunIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (LastDue(now) is not { } due)
+        {
+            return false;
+        }
+
+        var row = await store.Tables.TryGetAsync(AggregateService.RequestsTable, Partition, Row, cancellationToken);
+        if (row?.Get<DateTimeOffset>("LastRun") >= due || row?.Get<DateTimeOffset>("LeaseUntil") > now)
+        {
+            return false;
+        }
+
+        var claim = new TableRow(Partition, Row, new Dictionary<string, object>
+        {
+            ["LastRun"] = row?.Get<DateTimeOffset>("LastRun") ?? Never,
+            ["LeaseUntil"] = now + Lease,
+        });
+        string etag;
+        try
+        {
+            etag = row is null
+                ? await store.Tables.InsertAsync(AggregateService.RequestsTable, claim, cancellationToken)
+                : await store.Tables.ReplaceAsync(AggregateService.RequestsTable, claim, row.ETag!, cancellationToken);
+        }
+        catch (Exception e) when (e is ConflictException or PreconditionFailedException)
+        {
+            return false;
+        }
+
+        var cutoff = now.AddDays(-options.Value.RecentlyClosedDays);
+        var waves = (await store.ListAsync(cancellationToken))
+            .Where(w => w.Phase == WavePhase.Fieldwork || (w.Phase is WavePhase.Closed or WavePhase.Cancelled && w.ClosedAt >= cutoff))
+            .ToList();
+        foreach (var wave in waves)
+        {
+            await aggregates.RecomputeAsync(wave.Definition.Id, cancellationToken);
+        }
+
+        await store.Tables.ReplaceAsync(AggregateService.RequestsTable, new TableRow(Partition, Row, new Dictionary<string, object> { ["LastRun"] = due, ["LeaseUntil"] = now }), etag, cancellationToken);
+        Log.Refreshed(logger, waves.Count, due);
+        return true;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Nightly refresh of {Waves} waves, due {Due}")]
+        public static partial void Refreshed(ILogger logger, int waves, DateTimeOffset due);
+    }
+}
