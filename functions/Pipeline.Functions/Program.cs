@@ -27,6 +27,7 @@ app.MapWavesApi();
 app.MapOptOutApi();
 app.MapResponsesApi();
 app.MapRespondentPages();
+app.MapDashboard();
 
 app.Run();
 

@@ -89,9 +89,13 @@ internal static class AggregateBuilder
             var questions = figures[key].Select(f => questionPublication[(key, f.Figures.QuestionId)] == Publication.Suppressed
                 ? QuestionAggregate.Suppressed(f.Figures.QuestionId)
                 : Publish(f.Figures, questionPublication[(key, f.Figures.QuestionId)], area, areas, figures)).ToList();
+            var suppressed = areaPublication[key] == Publication.Suppressed;
             return new AreaAggregate(wave.Id, area.Level, area.Area, area.Parent, now, area.Members.Count, area.Invited,
-                areaPublication[key] == Publication.Suppressed ? null : rate, areaPublication[key],
-                area.Level == Zone ? weighting[area.Area] : null, areaPublication[key] == Publication.Suppressed ? [] : questions);
+                suppressed ? null : rate, areaPublication[key], area.Level == Zone ? weighting[area.Area] : null, suppressed ? [] : questions)
+            {
+                ResponsesPerDay = suppressed || area.Level is not (Wave or Zone) ? null
+                    : area.Members.GroupBy(i => responses[i].Day).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g => g.Count()),
+            };
         })];
     }
 

@@ -23,6 +23,9 @@ internal sealed record AreaAggregate(
 
     public string ComparisonMethod { get; init; } = Comparison.Method + "; each zone against all other zones of the wave";
 
+    /// <summary>Responses per submission day (the wave and its zones only; none for a suppressed area).</summary>
+    public IReadOnlyDictionary<string, int>? ResponsesPerDay { get; init; }
+
     public string SuppressionNote { get; init; } = "Figures on fewer than the minimum of respondents are not published; one more sibling area is suppressed when only one would be, so that no figure can be recovered from a total.";
 }
 

@@ -45,6 +45,17 @@ internal static class PageHtml
     /// <summary>Encodes markup characters only: accented letters stay letters, so pages stay small and readable.</summary>
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
+    /// <summary>The headers of every page: the policy above, no caching (tokens, answers), no referrer, no sniffing.</summary>
+    public static async ValueTask<object?> SecureHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var headers = context.HttpContext.Response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.CacheControl = "no-store";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XContentTypeOptions = "nosniff";
+        return await next(context);
+    }
+
     public static string Encode(string? text) => Encoder.Encode(text ?? string.Empty);
 
     /// <summary>A whole page. <paramref name="languageLink"/> gives the address of this page in another language, or null for none.</summary>

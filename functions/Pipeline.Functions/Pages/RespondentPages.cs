@@ -21,15 +21,7 @@ internal static class RespondentPages
 {
     public static IEndpointRouteBuilder MapRespondentPages(this IEndpointRouteBuilder routes)
     {
-        var pages = routes.MapGroup(string.Empty).WithTags("Respondent pages").RequireRateLimiting(RespondentLimits.Policy).AddEndpointFilter(async (context, next) =>
-        {
-            var headers = context.HttpContext.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.CacheControl = "no-store";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.XContentTypeOptions = "nosniff";
-            return await next(context);
-        });
+        var pages = routes.MapGroup(string.Empty).WithTags("Respondent pages").RequireRateLimiting(RespondentLimits.Policy).AddEndpointFilter(SecureHeaders);
         pages.MapGet("/", (HttpRequest request, string? lang) => TokenPage(Pick(lang, request), null, null, StatusCodes.Status200OK));
         pages.MapPost("/", EnterTokenAsync);
         pages.MapGet("/s/{token}", ShowAsync);
