@@ -56,6 +56,40 @@ public sealed class AggregatesTests
     }
 
     [Fact]
+    public async Task Recompute_SameZoneInAnEarlierWave_TrendAgainstThePreviousWave()
+    {
+        await using var app = new PipelineApplication { Settings = { ["Aggregates:PollInterval"] = "00:10:00" } };
+        var before = await FieldworkWave.StartAsync(app, people: 100, w => w with { InvitationDate = new DateOnly(2024, 3, 4) });
+        var now = await FieldworkWave.StartAsync(app, people: 100);
+        var intake = app.Services.GetRequiredService<ResponseIntake>();
+        async Task AnswerAsync(FieldworkWave wave, string guarantee)
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                var answers = Pipeline.Survey.Questionnaires.SyntheticAnswers.Complete(wave.Questionnaire, new Random(i));
+                answers["participatie_politie_garandeert"] = [i < 90 ? guarantee : "3"];
+                Assert.Equal(IntakeStatus.Stored, (await intake.SubmitAsync(new Submission(wave.Tokens[i], null, null, answers, ResponseRecord.Web) { LimitPerToken = false }, default)).Status);
+            }
+        }
+
+        await AnswerAsync(before, "1");
+        await AnswerAsync(now, "5");
+        await app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
+        var aggregates = app.Services.GetRequiredService<AggregateService>();
+        await aggregates.RecomputeAsync(before.Definition.Id, default);
+        await aggregates.RecomputeAsync(now.Definition.Id, default);
+
+        var zone = JsonDocument.Parse((await aggregates.ReadAsync(now.Definition.Id, AggregateBuilder.Zone, now.Definition.Zones[0].Id, default))!).RootElement;
+        var first = JsonDocument.Parse((await aggregates.ReadAsync(before.Definition.Id, AggregateBuilder.Zone, before.Definition.Zones[0].Id, default))!).RootElement;
+        JsonElement Guarantee(JsonElement aggregate) => aggregate.GetProperty("questions").EnumerateArray().Single(q => q.GetProperty("id").GetString() == "participatie_politie_garandeert");
+
+        Assert.Equal(before.Definition.Id, zone.GetProperty("previousWave").GetString());
+        Assert.Equal("Higher", Guarantee(zone).GetProperty("top2AgainstPreviousWave").GetString());
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("previousWave").ValueKind);
+        Assert.Equal(JsonValueKind.Null, Guarantee(first).GetProperty("top2AgainstPreviousWave").ValueKind);
+    }
+
+    [Fact]
     public async Task Trigger_RequestLeftWhileTheHostWasDown_TakenWhenAHostStarts()
     {
         var connection = await TestAzurite.ConnectionStringAsync();

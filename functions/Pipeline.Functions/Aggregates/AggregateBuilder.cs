@@ -28,7 +28,8 @@ internal static class AggregateBuilder
         IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), int> invited,
         DateTimeOffset now,
         SuppressionOptions suppression,
-        RakingOptions raking)
+        RakingOptions raking,
+        IReadOnlyDictionary<string, AreaAggregate>? previous = null)
     {
         var answers = responses.Select(r => ToAnswers(r.Answers)).ToArray();
         var weights = new double[responses.Count];
@@ -88,11 +89,15 @@ internal static class AggregateBuilder
             var rate = area.Invited > 0 ? Wilson.Interval(Math.Min(area.Members.Count, area.Invited), area.Invited) : null;
             var questions = figures[key].Select(f => questionPublication[(key, f.Figures.QuestionId)] == Publication.Suppressed
                 ? QuestionAggregate.Suppressed(f.Figures.QuestionId)
-                : Publish(f.Figures, questionPublication[(key, f.Figures.QuestionId)], area, areas, figures)).ToList();
+                : Publish(f.Figures, questionPublication[(key, f.Figures.QuestionId)], area, areas, figures) with
+                {
+                    Top2AgainstPreviousWave = area.Level == Zone && previous?.GetValueOrDefault(area.Area) is { } before ? Trend(f.Figures, before) : null,
+                }).ToList();
             var suppressed = areaPublication[key] == Publication.Suppressed;
             return new AreaAggregate(wave.Id, area.Level, area.Area, area.Parent, now, area.Members.Count, area.Invited,
                 suppressed ? null : rate, areaPublication[key], area.Level == Zone ? weighting[area.Area] : null, suppressed ? [] : questions)
             {
+                PreviousWave = area.Level == Zone ? previous?.GetValueOrDefault(area.Area)?.Wave : null,
                 ResponsesPerDay = suppressed || area.Level is not (Wave or Zone) ? null
                     : area.Members.GroupBy(i => responses[i].Day).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g => g.Count()),
             };
@@ -122,6 +127,11 @@ internal static class AggregateBuilder
             [.. f.Options.Select(OptionAggregate.From).OfType<OptionAggregate>()],
             OptionAggregate.From(f.Bottom2), OptionAggregate.From(f.Top2), f.Mean, f.WeightedMean, against);
     }
+
+    private static Difference? Trend(QuestionFigures now, AreaAggregate before) =>
+        now.Top2?.WeightedShare is { } top && before.Questions.FirstOrDefault(q => q.Id == now.QuestionId) is { Top2.Weighted: { } then, EffectiveBase: { } n }
+            ? Comparison.Compare(top.Value, now.EffectiveBase, then.Value, n)
+            : null;
 
     private static List<AreaRespondents> Areas(WaveDefinition wave, IReadOnlyList<ResponseRecord> responses, IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), int> invited)
     {

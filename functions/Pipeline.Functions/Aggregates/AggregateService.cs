@@ -88,11 +88,35 @@ internal sealed partial class AggregateService(WaveStore store, IOptions<Aggrega
 
         var settings = options.Value;
         var areas = AggregateBuilder.Build(wave.Definition, [.. responses], invited, time.GetUtcNow(),
-            new SuppressionOptions(settings.MinimumRespondents, settings.IndicativeRespondents), new RakingOptions(settings.TrimFactor));
+            new SuppressionOptions(settings.MinimumRespondents, settings.IndicativeRespondents), new RakingOptions(settings.TrimFactor),
+            await PreviousAsync(wave, cancellationToken));
         await Parallel.ForEachAsync(areas, Parallelism, async (area, ct) =>
             await store.Blobs.PutAsync(Container, BlobName(area.Wave, area.Level, area.Area), JsonSerializer.SerializeToUtf8Bytes(area, Json), BlobCondition.None, ct));
         Log.Recomputed(logger, waveId, responses.Count, areas.Count);
         return responses.Count;
+    }
+
+    /// <summary>Per zone of <paramref name="wave"/>, the zone aggregate of the latest earlier wave (by invitation date) with that zone.</summary>
+    private async Task<Dictionary<string, AreaAggregate>> PreviousAsync(WaveRecord wave, CancellationToken cancellationToken)
+    {
+        var earlier = (await store.ListAsync(cancellationToken))
+            .Where(w => w.Definition.InvitationDate < wave.Definition.InvitationDate)
+            .OrderByDescending(w => w.Definition.InvitationDate)
+            .ToList();
+        var previous = new Dictionary<string, AreaAggregate>(StringComparer.Ordinal);
+        foreach (var zone in wave.Definition.Zones)
+        {
+            foreach (var candidate in earlier.Where(w => w.Definition.Zones.Any(z => z.Id == zone.Id)))
+            {
+                if (await ReadAsync(candidate.Definition.Id, AggregateBuilder.Zone, zone.Id, cancellationToken) is { } json)
+                {
+                    previous[zone.Id] = JsonSerializer.Deserialize<AreaAggregate>(json, Json)!;
+                    break;
+                }
+            }
+        }
+
+        return previous;
     }
 
     /// <summary>The aggregate of one area, or null when none was computed.</summary>

@@ -23,6 +23,9 @@ internal sealed record AreaAggregate(
 
     public string ComparisonMethod { get; init; } = Comparison.Method + "; each zone against all other zones of the wave";
 
+    /// <summary>The zone's previous wave (the latest earlier wave with a zone of the same id), when it has figures.</summary>
+    public string? PreviousWave { get; init; }
+
     /// <summary>Responses per submission day (the wave and its zones only; none for a suppressed area).</summary>
     public IReadOnlyDictionary<string, int>? ResponsesPerDay { get; init; }
 
@@ -46,6 +49,9 @@ internal sealed record QuestionAggregate(
     double? WeightedMean,
     Difference? Top2AgainstOtherZones)
 {
+    /// <summary>The weighted top-2 share against the same zone's previous wave, by the same test.</summary>
+    public Difference? Top2AgainstPreviousWave { get; init; }
+
     public static QuestionAggregate Suppressed(string id) => new(id, Publication.Suppressed, null, null, null, null, null, null, null, null, null, null);
 }
 

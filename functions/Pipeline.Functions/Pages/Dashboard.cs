@@ -103,7 +103,7 @@ internal static class Dashboard
             Fact(html, "Weighting", string.Create(CultureInfo.InvariantCulture, $"{w.Method}; design effect {w.DesignEffect:F2}, effective n {w.EffectiveN:F0}{(w.Converged ? string.Empty : " (did not converge)")}"));
         }
 
-        Fact(html, "Previous wave", "none recorded for this zone");
+        Fact(html, "Previous wave", aggregate.PreviousWave ?? "none recorded for this zone");
         html.Append("</dl>");
         if (aggregate.Publication == Publication.Suppressed)
         {
@@ -112,24 +112,19 @@ internal static class Dashboard
         }
 
         html.Append("<h2>Key indicators</h2><p>Share (strongly) agreeing or satisfied, weighted, with its 95% interval; ")
-            .Append(Encode(aggregate.BaseNote)).Append("</p><table><thead><tr><th>Question</th><th>Share</th><th>Interval</th><th>Against other zones</th></tr></thead><tbody>");
+            .Append(Encode(aggregate.BaseNote)).Append("</p><table><thead><tr><th>Question</th><th>Share</th><th>Interval</th><th>Against other zones</th><th>Against the previous wave</th></tr></thead><tbody>");
         foreach (var question in aggregate.Questions.Where(q => q.Publication == Publication.Suppressed || q.Top2 is not null))
         {
             html.Append("<tr><td>").Append(Encode(questionnaire.Find(question.Id)?.Text.In("nl") ?? question.Id)).Append("</td>");
             if (question.Top2?.Weighted is { } share)
             {
                 html.Append("<td class=\"num\">").Append(Percent(share)).Append(question.Publication == Publication.Indicative ? " <span class=\"indicative\">(indicative)</span>" : string.Empty)
-                    .Append("</td><td>").Append(Whisker(share)).Append("</td><td>").Append(question.Top2AgainstOtherZones switch
-                    {
-                        Difference.Higher => "higher",
-                        Difference.Lower => "lower",
-                        Difference.NotDifferent => "not different",
-                        _ => "—",
-                    }).Append("</td></tr>");
+                    .Append("</td><td>").Append(Whisker(share)).Append("</td><td>").Append(Words(question.Top2AgainstOtherZones))
+                    .Append("</td><td>").Append(Words(question.Top2AgainstPreviousWave)).Append("</td></tr>");
             }
             else
             {
-                html.Append("<td colspan=\"3\" class=\"too-few\">").Append(TooFew).Append("</td></tr>");
+                html.Append("<td colspan=\"4\" class=\"too-few\">").Append(TooFew).Append("</td></tr>");
             }
         }
 
@@ -150,6 +145,14 @@ internal static class Dashboard
         Downloads(html, id, AggregateBuilder.Zone, zone, code);
         return Page(definition.Name, html);
     }
+
+    private static string Words(Difference? difference) => difference switch
+    {
+        Difference.Higher => "higher",
+        Difference.Lower => "lower",
+        Difference.NotDifferent => "not different",
+        _ => "—",
+    };
 
     private static string FirstIndicator(Questionnaire questionnaire, AreaAggregate zone) =>
         zone.Questions.FirstOrDefault(q => q.Top2 is not null) is { } q ? questionnaire.Find(q.Id)?.Text.In("nl") ?? q.Id : "Indicator";
