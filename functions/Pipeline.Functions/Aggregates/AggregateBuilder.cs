@@ -133,24 +133,27 @@ internal static class AggregateBuilder
             ? Comparison.Compare(top.Value, now.EffectiveBase, then.Value, n)
             : null;
 
+    /// <summary>The areas and their respondents; responses are grouped by zone first, so a national wave is one pass per level.</summary>
     private static List<AreaRespondents> Areas(WaveDefinition wave, IReadOnlyList<ResponseRecord> responses, IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), int> invited)
     {
-        List<int> Where(Func<ResponseRecord, bool> test) => [.. Enumerable.Range(0, responses.Count).Where(i => test(responses[i]))];
-        int Invited(Func<(string Zone, string Municipality, string Neighbourhood), bool> test) => invited.Where(i => test(i.Key)).Sum(i => i.Value);
-        var areas = new List<AreaRespondents> { new(Wave, wave.Id, null, null, Where(_ => true), Invited(_ => true)) };
+        var byZone = Enumerable.Range(0, responses.Count).GroupBy(i => responses[i].Zone, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var invitedByZone = invited.GroupBy(i => i.Key.Zone, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var areas = new List<AreaRespondents> { new(Wave, wave.Id, null, null, [.. Enumerable.Range(0, responses.Count)], invited.Values.Sum()) };
         foreach (var zone in wave.Zones)
         {
-            areas.Add(new(Zone, zone.Id, wave.Id, zone.Id, Where(r => r.Zone == zone.Id), Invited(i => i.Zone == zone.Id)));
+            var members = byZone.GetValueOrDefault(zone.Id) ?? [];
+            var zoneInvited = invitedByZone.GetValueOrDefault(zone.Id) ?? [];
+            areas.Add(new(Zone, zone.Id, wave.Id, zone.Id, members, zoneInvited.Sum(i => i.Value)));
             foreach (var municipality in zone.Municipalities)
             {
                 var m = $"{zone.Id}/{municipality.Name}";
-                areas.Add(new(Municipality, m, zone.Id, zone.Id, Where(r => r.Zone == zone.Id && r.Municipality == municipality.Name),
-                    Invited(i => i.Zone == zone.Id && i.Municipality == municipality.Name)));
+                var inMunicipality = members.Where(i => responses[i].Municipality == municipality.Name).ToList();
+                areas.Add(new(Municipality, m, zone.Id, zone.Id, inMunicipality, zoneInvited.Where(i => i.Key.Municipality == municipality.Name).Sum(i => i.Value)));
                 foreach (var neighbourhood in municipality.Neighbourhoods)
                 {
                     areas.Add(new(Neighbourhood, $"{m}/{neighbourhood}", m, zone.Id,
-                        Where(r => r.Zone == zone.Id && r.Municipality == municipality.Name && r.Neighbourhood == neighbourhood),
-                        Invited(i => i.Zone == zone.Id && i.Municipality == municipality.Name && i.Neighbourhood == neighbourhood)));
+                        [.. inMunicipality.Where(i => responses[i].Neighbourhood == neighbourhood)],
+                        zoneInvited.Where(i => i.Key.Municipality == municipality.Name && i.Key.Neighbourhood == neighbourhood).Sum(i => i.Value)));
                 }
             }
         }
