@@ -1,56 +1,36 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Responses;
 using Pipeline.Survey.Questionnaires;
-using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 
 /// <summary>The analysts' dashboard in headless Chromium, on Kestrel and Azurite: charts drawn, small areas shown as "too few answers".</summary>
 [Collection(ReleasesOnAzurite.Name)]
-public sealed class DashboardBrowserTests : IAsyncLifetime, IDisposable
+public sealed class DashboardBrowserTests : IAsyncLifetime
 {
-    private readonly PipelineApplication _app = new() { InMemoryStorage = false };
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private BrowserSession _session = null!;
 
-    public async Task InitializeAsync()
-    {
-        _app.Settings["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync();
-        _app.Settings["DurableTask:HubName"] = "db" + Guid.NewGuid().ToString("N")[..8];
-        _app.UseKestrel(0);
-        _app.StartServer();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = await Chromium.EnsureAsync(), Headless = true, Args = Chromium.Arguments });
-    }
+    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync("db");
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
-
-    public void Dispose() => _app.Dispose();
+    public async Task DisposeAsync() => await _session.DisposeAsync();
 
     [Fact]
     public async Task Dashboard_OverviewAndZone_ChartsDrawn_SmallNeighbourhoodsSayTooFewAnswers()
     {
-        var wave = await FieldworkWave.StartAsync(_app, people: 140);
-        var intake = _app.Services.GetRequiredService<ResponseIntake>();
+        var app = _session.App;
+        var wave = await FieldworkWave.StartAsync(app, people: 140);
+        var intake = app.Services.GetRequiredService<ResponseIntake>();
         for (var i = 0; i < 120; i++)
         {
             var answers = SyntheticAnswers.Complete(wave.Questionnaire, new Random(i));
             Assert.Equal(IntakeStatus.Stored, (await intake.SubmitAsync(new Submission(wave.Tokens[i], null, null, answers, ResponseRecord.Web) { LimitPerToken = false }, default)).Status);
         }
 
-        await _app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
-        await _app.Services.GetRequiredService<AggregateService>().RecomputeAsync(wave.Definition.Id, default);
-        var root = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
-        var page = await (await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1024, Height = 800 }, JavaScriptEnabled = false })).NewPageAsync();
+        await app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
+        await app.Services.GetRequiredService<AggregateService>().RecomputeAsync(wave.Definition.Id, default);
+        var root = _session.Root;
+        var page = await _session.PageAsync(1024, 800);
 
         await page.GotoAsync($"{root}/dashboard/{wave.Definition.Id}?code={PipelineApplication.OperatorKey}");
         var overview = Path.Combine(Path.GetTempPath(), $"dashboard-{wave.Definition.Id}.png");

@@ -1,10 +1,7 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Pipeline.Functions.Responses;
-using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 
@@ -14,40 +11,22 @@ namespace Pipeline.Functions.Tests;
 /// skip logic, save, resume in a new session, review, submit, and the response as stored.
 /// </summary>
 [Collection(ReleasesOnAzurite.Name)]
-public sealed class RespondentFormBrowserTests : IAsyncLifetime, IDisposable
+public sealed class RespondentFormBrowserTests : IAsyncLifetime
 {
-    private readonly PipelineApplication _app = new() { InMemoryStorage = false };
+    private BrowserSession _session = null!;
     private FieldworkWave _wave = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
     private string _base = null!;
 
     public async Task InitializeAsync()
     {
-        _app.Settings["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync();
-        _app.Settings["DurableTask:HubName"] = "ui" + Guid.NewGuid().ToString("N")[..8];
-        _app.UseKestrel(0);
-        _app.StartServer();
-        _base = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
-        _wave = await FieldworkWave.StartAsync(_app, people: 6);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = await Chromium.EnsureAsync(), Headless = true, Args = Chromium.Arguments });
+        _session = await BrowserSession.StartAsync("ui");
+        _base = _session.Root;
+        _wave = await FieldworkWave.StartAsync(_session.App, people: 6);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _session.DisposeAsync();
 
-    public void Dispose() => _app.Dispose();
-
-    private async Task<IPage> PhoneAsync()
-    {
-        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 360, Height = 740 }, JavaScriptEnabled = false, Locale = "nl-BE" });
-        return await context.NewPageAsync();
-    }
+    private Task<IPage> PhoneAsync() => _session.PageAsync(360, 740);
 
     [Fact]
     public async Task Form_InDutchOnAPhone_TypoFixed_ErrorCorrected_BackAndForth_SaveResumeSubmit_StoresTheAnswers()
@@ -134,7 +113,7 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime, IDisposable
         // The token is spent, and the response is stored as answered.
         await page.GotoAsync($"{_base}/s/{token}");
         Assert.Contains("al mee ingevuld", await page.Locator("#token-error").InnerTextAsync(), StringComparison.Ordinal);
-        await _app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
+        await _session.App.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
         var (_, json) = Assert.Single(await _wave.ResponsesAsync());
         var answers = JsonDocument.Parse(json).RootElement.GetProperty("answers");
         Assert.Equal("3", answers.GetProperty("buurt_drugs").GetString());

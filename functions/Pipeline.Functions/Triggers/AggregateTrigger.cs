@@ -8,28 +8,10 @@ namespace Pipeline.Functions.Triggers;
 /// requests that response writes left (also those left while the host was down), at most one recompute per
 /// wave per <see cref="AggregateOptions.CoalesceWindow"/>.
 /// </summary>
-internal sealed partial class AggregateTrigger(AggregateService aggregates, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateTrigger> logger) : BackgroundService
+internal sealed class AggregateTrigger(AggregateService aggregates, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateTrigger> logger)
+    : TimerTrigger(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await aggregates.ProcessRequestsAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Log.Failed(logger, e);
-            }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => aggregates.ProcessRequestsAsync(cancellationToken);
 
-            await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 6002, Level = LogLevel.Error, Message = "Recomputing aggregates failed; the request stays and is retried")]
-        public static partial void Failed(ILogger logger, Exception exception);
-    }
+    protected override TimeSpan Delay(DateTimeOffset now) => options.Value.PollInterval;
 }

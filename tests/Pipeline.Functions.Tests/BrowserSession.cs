@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Pipeline.Testing;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>The host on Kestrel (a free port) and the shared Azurite, with headless Debian Chromium driven by Playwright.</summary>
+internal sealed class BrowserSession : IAsyncDisposable
+{
+    private BrowserSession(PipelineApplication app, IPlaywright playwright, IBrowser browser, string root)
+    {
+        App = app;
+        Playwright = playwright;
+        Browser = browser;
+        Root = root;
+    }
+
+    public PipelineApplication App { get; }
+
+    public IPlaywright Playwright { get; }
+
+    public IBrowser Browser { get; }
+
+    /// <summary>The host's address, e.g. http://127.0.0.1:41234.</summary>
+    public string Root { get; }
+
+    public static async Task<BrowserSession> StartAsync(string hubPrefix)
+    {
+        var app = new PipelineApplication { InMemoryStorage = false };
+        app.Settings["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync();
+        app.Settings["DurableTask:HubName"] = hubPrefix + Guid.NewGuid().ToString("N")[..8];
+        app.UseKestrel(0);
+        app.StartServer();
+        var root = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+        var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = await Chromium.EnsureAsync(), Headless = true, Args = Chromium.Arguments });
+        return new(app, playwright, browser, root);
+    }
+
+    /// <summary>A new page in a fresh context (no cookies), without script, at <paramref name="width"/> x <paramref name="height"/>.</summary>
+    public async Task<IPage> PageAsync(int width, int height, string locale = "nl-BE") =>
+        await (await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, JavaScriptEnabled = false, Locale = locale })).NewPageAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        Playwright.Dispose();
+        await App.DisposeAsync();
+    }
+}
