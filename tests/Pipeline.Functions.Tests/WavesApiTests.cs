@@ -164,6 +164,25 @@ public sealed class WavesApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ExtendClose_ToAnEarlierTime_409SaysTheCurrentClose_LaterAccepted()
+    {
+        var wave = WaveTestKit.Wave("extend-test");
+        await _kit.CreateAsync(wave);
+        await _kit.UploadAsync(wave.Id, WaveTestKit.Csv(wave, 10));
+        Assert.Equal(HttpStatusCode.Accepted, (await _kit.StartAsync(wave.Id)).StatusCode);
+        await _kit.WaitForAsync(wave.Id, "waiting for reminder");
+        Task<HttpResponseMessage> ExtendAsync(string after) => _kit.Http.PostAsync(new Uri($"/api/waves/{wave.Id}/events/extend-close", UriKind.Relative),
+            new StringContent($$"""{"after":"{{after}}"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        var earlier = await ExtendAsync("1.00:00:00");
+        var later = await ExtendAsync("30.00:00:00");
+
+        Assert.Equal(HttpStatusCode.Conflict, earlier.StatusCode);
+        Assert.Contains("only moves the close later", await WaveTestKit.ProblemAsync(earlier), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, later.StatusCode);
+    }
+
+    [Fact]
     public async Task Start_WithoutSample409_UnknownWave404_BadTimers400()
     {
         var wave = WaveTestKit.Wave("start-test");
