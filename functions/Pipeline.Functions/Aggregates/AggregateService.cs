@@ -25,6 +25,9 @@ internal sealed partial class AggregateService(WaveStore store, IOptions<Aggrega
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastRun = new(StringComparer.Ordinal);
 
+    /// <summary>The responses this host has read, per wave and blob name (a few KB each; a national wave some 300 MB).</summary>
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ResponseRecord>> _read = new(StringComparer.Ordinal);
+
     public static string BlobName(string wave, string level, string area) => $"{wave}/{level}/{Uri.EscapeDataString(area)}.json";
 
     /// <summary>Asks for a recompute of the wave (idempotent; requests coalesce).</summary>
@@ -69,10 +72,12 @@ internal sealed partial class AggregateService(WaveStore store, IOptions<Aggrega
             return 0;
         }
 
+        // Response blobs are written once and never change, so a blob read by an earlier recompute is not read again.
         var names = await store.Blobs.ListAllAsync(ResponseRelease.Container, waveId + "/", cancellationToken).Select(b => b.Name).ToListAsync(cancellationToken);
-        var responses = new ConcurrentBag<ResponseRecord>();
-        await Parallel.ForEachAsync(names, Parallelism, async (name, ct) =>
-            responses.Add(JsonSerializer.Deserialize<ResponseRecord>((await store.Blobs.GetAsync(ResponseRelease.Container, name, ct)).Content.Span, ResponseRecord.Json)!));
+        var known = _read.GetOrAdd(waveId, _ => new ConcurrentDictionary<string, ResponseRecord>(StringComparer.Ordinal));
+        await Parallel.ForEachAsync(names.Where(n => !known.ContainsKey(n)), Parallelism, async (name, ct) =>
+            known[name] = JsonSerializer.Deserialize<ResponseRecord>((await store.Blobs.GetAsync(ResponseRelease.Container, name, ct)).Content.Span, ResponseRecord.Json)!);
+        var responses = names.Select(n => known[n]).ToList();
         var invited = new Dictionary<(string, string, string), int>();
         foreach (var group in WaveStore.Groups(wave))
         {
@@ -87,7 +92,7 @@ internal sealed partial class AggregateService(WaveStore store, IOptions<Aggrega
         }
 
         var settings = options.Value;
-        var areas = AggregateBuilder.Build(wave.Definition, [.. responses], invited, time.GetUtcNow(),
+        var areas = AggregateBuilder.Build(wave.Definition, responses, invited, time.GetUtcNow(),
             new SuppressionOptions(settings.MinimumRespondents, settings.IndicativeRespondents), new RakingOptions(settings.TrimFactor),
             await PreviousAsync(wave, cancellationToken));
         await Parallel.ForEachAsync(areas, Parallelism, async (area, ct) =>
