@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Pipeline.Functions.Responses;
 using Pipeline.Survey.Questionnaires;
 using Pipeline.Survey.Statistics;
@@ -31,7 +30,7 @@ internal static class AggregateBuilder
         RakingOptions raking,
         IReadOnlyDictionary<string, AreaAggregate>? previous = null)
     {
-        var answers = responses.Select(r => ToAnswers(r.Answers)).ToArray();
+        var answers = responses.Select(r => AnswerJson.Read(r.Answers)).ToArray();
         var weights = new double[responses.Count];
         var weighting = new Dictionary<string, WeightingSummary>(StringComparer.Ordinal);
         foreach (var zone in wave.Zones)
@@ -160,10 +159,4 @@ internal static class AggregateBuilder
 
         return areas;
     }
-
-    private static Dictionary<string, IReadOnlyList<string>> ToAnswers(JsonObject answers) =>
-        answers.Where(a => a.Value is not null).ToDictionary(
-            a => a.Key,
-            a => a.Value is JsonArray array ? (IReadOnlyList<string>)[.. array.Select(v => v!.ToString())] : [a.Value!.ToString()],
-            StringComparer.Ordinal);
 }

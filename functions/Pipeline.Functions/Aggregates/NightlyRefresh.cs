@@ -16,21 +16,20 @@ internal sealed partial class NightlyRefresh(WaveStore store, AggregateService a
     private const string Row = "schedule";
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(30);
     private static readonly DateTimeOffset Never = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
 
     /// <summary>The latest scheduled time at or before <paramref name="now"/> (looking back at most 400 days).</summary>
     public DateTimeOffset? LastDue(DateTimeOffset now)
     {
-        var local = TimeZoneInfo.ConvertTime(now, Brussels).DateTime;
+        var local = TimeZoneInfo.ConvertTime(now, WaveCalendar.Brussels).DateTime;
         var occurrences = options.Value.ParseNightly().GetNextOccurrences(local.AddDays(-400), local.AddTicks(1)).ToList();
-        return occurrences.Count == 0 ? null : new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(occurrences[^1], Brussels));
+        return occurrences.Count == 0 ? null : new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(occurrences[^1], WaveCalendar.Brussels));
     }
 
     /// <summary>The next scheduled time after <paramref name="now"/>.</summary>
     public DateTimeOffset Next(DateTimeOffset now)
     {
-        var local = TimeZoneInfo.ConvertTime(now, Brussels).DateTime;
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(options.Value.ParseNightly().GetNextOccurrence(local), Brussels));
+        var local = TimeZoneInfo.ConvertTime(now, WaveCalendar.Brussels).DateTime;
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(options.Value.ParseNightly().GetNextOccurrence(local), WaveCalendar.Brussels));
     }
 
     /// <summary>Runs the refresh when a scheduled time has passed since the last run and no other host holds it; true when it ran.</summary>

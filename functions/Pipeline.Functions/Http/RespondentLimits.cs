@@ -33,11 +33,18 @@ internal static class RespondentLimits
         return services;
     }
 
-    /// <summary>429 with <c>Retry-After</c> in whole seconds.</summary>
-    public static IResult TooMany(HttpContext context, TimeSpan retryAfter, string who)
+    /// <summary>Sets <c>Retry-After</c> in whole seconds (at least 1); returns them.</summary>
+    public static int SetRetryAfter(HttpContext context, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return seconds;
+    }
+
+    /// <summary>429 ProblemDetails with <c>Retry-After</c>.</summary>
+    public static IResult TooMany(HttpContext context, TimeSpan retryAfter, string who)
+    {
+        var seconds = SetRetryAfter(context, retryAfter);
         return TypedResults.Problem(title: "Too many requests", detail: $"Too many requests from {who}; try again in {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests);
     }
 }

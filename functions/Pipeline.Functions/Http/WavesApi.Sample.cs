@@ -1,5 +1,3 @@
-using System.Text;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Pipeline.Durable.Client;
 using Pipeline.Functions.Waves;
@@ -25,38 +23,22 @@ internal static partial class WavesApi
             return StartedConflict(id);
         }
 
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        return await ReadUploadAsync(http, "Sample", options.Value.MaxSampleBytes, async text =>
         {
-            limit.MaxRequestBodySize = options.Value.MaxSampleBytes;
-        }
+            var result = await import.ImportAsync(wave, text, ct);
+            if (!result.Ok)
+            {
+                return TypedResults.Problem(
+                    title: "The sample was refused",
+                    detail: $"{result.ErrorCount}{(result.ErrorCount >= SampleImportResult.MaxReported ? " or more" : string.Empty)} rows have errors; nothing was imported. Correct them and upload the whole file again.",
+                    statusCode: StatusCodes.Status400BadRequest,
+                    extensions: new Dictionary<string, object?> { ["errors"] = result.Errors.Select(e => new { line = e.Line, reason = e.Reason }).ToList() });
+            }
 
-        SampleImportResult result;
-        try
-        {
-            using var text = new StreamReader(http.Request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-            result = await import.ImportAsync(wave, text, ct);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TypedResults.Problem(title: "Sample too large", detail: $"The sample file is larger than {options.Value.MaxSampleBytes} bytes (Waves:MaxSampleBytes).", statusCode: StatusCodes.Status413PayloadTooLarge);
-        }
-        catch (DecoderFallbackException)
-        {
-            return TypedResults.Problem(title: "Not UTF-8", detail: "The sample file must be UTF-8 text; save it as 'CSV UTF-8'.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        if (!result.Ok)
-        {
-            return TypedResults.Problem(
-                title: "The sample was refused",
-                detail: $"{result.ErrorCount}{(result.ErrorCount >= SampleImportResult.MaxReported ? " or more" : string.Empty)} rows have errors; nothing was imported. Correct them and upload the whole file again.",
-                statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["errors"] = result.Errors.Select(e => new { line = e.Line, reason = e.Reason }).ToList() });
-        }
-
-        return await import.AttachAsync(wave, result, ct) is { } attached
-            ? TypedResults.Ok(new SampleAccepted(id, attached.SampleSize, result.Counts))
-            : StartedConflict(id);
+            return await import.AttachAsync(wave, result, ct) is { } attached
+                ? TypedResults.Ok(new SampleAccepted(id, attached.SampleSize, result.Counts))
+                : StartedConflict(id);
+        });
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult StartedConflict(string id) =>

@@ -53,7 +53,7 @@ internal sealed record Form(Questionnaire Questionnaire, Draft Draft, string Lan
         {
             heading = text.ReviewHeading;
             html.Append("<h1>").Append(Encode(heading)).Append("</h1><p>").Append(Encode(text.ReviewIntro)).Append("</p>");
-            QuestionHtml.Review(html, Questionnaire, pages, Draft.Answers, PageLink(token, 0).Replace("page=0", "page={0}", StringComparison.Ordinal), Language);
+            QuestionHtml.Review(html, Questionnaire, pages, Draft.Answers, n => PageLink(token, n), Language);
             html.Append("<form method=\"post\" action=\"").Append(action).Append("\"><input type=\"hidden\" name=\"lang\" value=\"").Append(Language).Append("\">")
                 .Append("<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"submit\">").Append(Encode(text.Submit)).Append("</button>")
                 .Append("<a href=\"").Append(Encode(PageLink(token, pages.Count))).Append("\">").Append(Encode(text.Back)).Append("</a></div></form>");

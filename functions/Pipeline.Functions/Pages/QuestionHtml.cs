@@ -75,7 +75,7 @@ internal static class QuestionHtml
     }
 
     /// <summary>The review: every answered or asked question of every page, with a link to change it.</summary>
-    public static void Review(StringBuilder html, Questionnaire questionnaire, IReadOnlyList<FormPage> pages, IReadOnlyDictionary<string, IReadOnlyList<string>> answers, string pageLink, string language)
+    public static void Review(StringBuilder html, Questionnaire questionnaire, IReadOnlyList<FormPage> pages, IReadOnlyDictionary<string, IReadOnlyList<string>> answers, Func<int, string> pageLink, string language)
     {
         var text = FormText.For(language);
         foreach (var page in pages)
@@ -89,7 +89,7 @@ internal static class QuestionHtml
                 html.Append("<dt>").Append(Encode(question.Text.In(language))).Append("</dt><dd>").Append(Encode(shown)).Append("</dd>");
             }
 
-            html.Append("</dl><p><a href=\"").Append(Encode(string.Format(CultureInfo.InvariantCulture, pageLink, page.Number))).Append("\">")
+            html.Append("</dl><p><a href=\"").Append(Encode(pageLink(page.Number))).Append("\">")
                 .Append(Encode(text.Change)).Append(": ").Append(Encode(page.Block.Title.In(language))).Append("</a></p>");
         }
     }

@@ -80,15 +80,14 @@ internal static class RespondentPages
 
         if (limiter.TryAcquire(access.Hash) is { } retry)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds));
-            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            var seconds = RespondentLimits.SetRetryAfter(request.HttpContext, retry);
             return TokenPage(form.Language, token, string.Format(CultureInfo.InvariantCulture, text.TooMany, seconds), StatusCodes.Status429TooManyRequests);
         }
 
         var action = posted.GetValueOrDefault("action").ToString();
         if (action == "submit")
         {
-            var result = await intake.SubmitAsync(new Submission(token, form.Language, null, form.Draft.Answers, ResponseRecord.Web) { DropUnasked = true, LimitPerToken = false }, ct);
+            var result = await intake.SubmitAsync(access, new Submission(token, form.Language, null, form.Draft.Answers, ResponseRecord.Web) { DropUnasked = true, LimitPerToken = false }, ct);
             return result.Status switch
             {
                 IntakeStatus.Stored => Results.Redirect($"/thanks?lang={form.Language}", preserveMethod: false),

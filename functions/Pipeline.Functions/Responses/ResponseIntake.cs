@@ -43,9 +43,12 @@ internal sealed record IntakeResult(IntakeStatus Status, TokenAccess? Access = n
 /// <summary>The one path every submission takes: token, rate limit, questionnaire, language, answers, store.</summary>
 internal sealed class ResponseIntake(TokenDirectory tokens, ResponseStore store, TokenRateLimiter limiter)
 {
-    public async Task<IntakeResult> SubmitAsync(Submission submission, CancellationToken cancellationToken)
+    public async Task<IntakeResult> SubmitAsync(Submission submission, CancellationToken cancellationToken) =>
+        await SubmitAsync(await tokens.OpenAsync(submission.Token, cancellationToken), submission, cancellationToken);
+
+    /// <summary>The same, for a token the caller has just opened (the form did, to draw its page).</summary>
+    public async Task<IntakeResult> SubmitAsync(TokenAccess access, Submission submission, CancellationToken cancellationToken)
     {
-        var access = await tokens.OpenAsync(submission.Token, cancellationToken);
         if (submission.WaveId is { } waveId && access.Entry is { } found && found.WaveId != waveId)
         {
             access = new TokenAccess(TokenState.Unknown);

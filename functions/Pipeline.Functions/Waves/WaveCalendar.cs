@@ -3,7 +3,7 @@ namespace Pipeline.Functions.Waves;
 /// <summary>Wave dates are calendar days in Belgium; timers need UTC instants.</summary>
 internal static class WaveCalendar
 {
-    private static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+    public static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
 
     /// <summary>The calendar day in Brussels at <paramref name="instant"/>.</summary>
     public static DateOnly Day(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Brussels).DateTime);

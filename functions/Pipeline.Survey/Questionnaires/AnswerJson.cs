@@ -49,6 +49,13 @@ internal static class AnswerJson
         _ => null,
     };
 
+    /// <summary>Answers written by <see cref="Write"/> (a stored response), back as lists of strings.</summary>
+    public static Dictionary<string, IReadOnlyList<string>> Read(JsonObject answers) =>
+        answers.Where(a => a.Value is not null).ToDictionary(
+            a => a.Key,
+            a => a.Value is JsonArray array ? (IReadOnlyList<string>)[.. array.Select(v => v!.ToString())] : [a.Value!.ToString()],
+            StringComparer.Ordinal);
+
     /// <summary>Checked answers as typed JSON, in questionnaire order.</summary>
     public static JsonObject Write(Questionnaire questionnaire, IReadOnlyDictionary<string, IReadOnlyList<string>> answers)
     {

@@ -1,0 +1,33 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Pipeline.Functions.Http;
+
+internal static partial class WavesApi
+{
+    /// <summary>
+    /// Streams an uploaded file (a sample, keyed-in paper forms) as strict UTF-8 to <paramref name="read"/>: 413
+    /// when it is larger than <paramref name="maxBytes"/>, 400 when it is not UTF-8.
+    /// </summary>
+    private static async Task<IResult> ReadUploadAsync(HttpContext http, string what, long maxBytes, Func<TextReader, Task<IResult>> read)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        try
+        {
+            using var text = new StreamReader(http.Request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            return await read(text);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TypedResults.Problem(title: $"{what} too large", detail: $"The file is larger than {maxBytes} bytes (Waves:MaxSampleBytes).", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (DecoderFallbackException)
+        {
+            return TypedResults.Problem(title: "Not UTF-8", detail: "The file must be UTF-8 text; save it as 'CSV UTF-8'.", statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+}
