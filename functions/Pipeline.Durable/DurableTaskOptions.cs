@@ -35,6 +35,19 @@ public sealed class DurableTaskOptions
     [Range(1, 1024)]
     public int MaxConcurrentActivities { get; set; } = 16;
 
+    /// <summary>
+    /// How long a worker keeps an instance after a step, to run the activities that step scheduled itself and feed
+    /// their answers straight into the next step: no work item, no inbox message, no reload of the history. An
+    /// activity still running when the time is up is handed to the work table, leased to this worker. Events raised
+    /// meanwhile wait for the session's end, so this is also the most they are delayed. Zero turns sessions off; at
+    /// most a third of <see cref="LeaseDuration"/> is used. Default 2 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The session time a worker uses: <see cref="SessionTimeout"/>, at most a third of the lease.</summary>
+    internal TimeSpan EffectiveSessionTimeout => SessionTimeout < LeaseDuration / 3 ? SessionTimeout : LeaseDuration / 3;
+
     /// <summary>Payloads longer than this many characters go to a blob. Default 30,000 (a table string holds 32K).</summary>
     [Range(100, 32_000)]
     public int LargePayloadThreshold { get; set; } = 30_000;

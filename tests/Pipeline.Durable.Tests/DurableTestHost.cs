@@ -72,7 +72,19 @@ internal sealed class Faults : IFaultInjector
     private readonly Lock _gate = new();
     private readonly Dictionary<FaultPoint, int> _remaining = [];
 
-    public List<FaultPoint> Fired { get; } = [];
+    private readonly List<FaultPoint> _fired = [];
+
+    /// <summary>The points that threw so far, copied under the lock: workers add to them while a test reads.</summary>
+    public IReadOnlyList<FaultPoint> Fired
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _fired];
+            }
+        }
+    }
 
     /// <summary>When set, every point throws: the worker behaves as if its process had died.</summary>
     public bool Dead { get; set; }
@@ -99,7 +111,7 @@ internal sealed class Faults : IFaultInjector
             if (_remaining.TryGetValue(point, out var left) && left > 0)
             {
                 _remaining[point] = left - 1;
-                Fired.Add(point);
+                _fired.Add(point);
                 throw new SimulatedCrashException(point);
             }
         }

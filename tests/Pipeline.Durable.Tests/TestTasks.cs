@@ -45,6 +45,8 @@ internal static class TestTasks
         .AddActivity<Boom>()
         .AddActivity<Echo>()
         .AddOrchestrator<SlowOne>()
+        .AddOrchestrator<SlowOrStop>()
+        .AddOrchestrator<SlowOrDeadline>()
         .AddActivity<Slow>();
 }
 
@@ -227,6 +229,35 @@ internal sealed class KillableSequence : TaskOrchestrator<int, string>
 internal sealed class SlowOne : TaskOrchestrator<string, string>
 {
     public override Task<string> RunAsync(TaskOrchestrationContext context, string input) => context.CallActivityAsync<string>(nameof(Slow), input);
+}
+
+/// <summary>The slow activity against an event "stop": says which came first.</summary>
+internal sealed class SlowOrStop : TaskOrchestrator<string, string>
+{
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
+    {
+        var work = context.CallActivityAsync<string>(nameof(Slow), input);
+        var stop = context.WaitForExternalEvent<string>("stop");
+        return await Task.WhenAny(work, stop) == stop ? "stopped" : await work;
+    }
+}
+
+/// <summary>The slow activity against a one-day timer: the step that schedules both commits at once.</summary>
+internal sealed class SlowOrDeadline : TaskOrchestrator<string, string>
+{
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
+    {
+        using var cancel = new CancellationTokenSource();
+        var work = context.CallActivityAsync<string>(nameof(Slow), input);
+        var deadline = context.CreateTimer(context.CurrentUtcDateTime.AddDays(1), cancel.Token);
+        if (await Task.WhenAny(work, deadline) == deadline)
+        {
+            return "late";
+        }
+
+        cancel.Cancel();
+        return work.Result;
+    }
 }
 
 /// <summary>Runs until the test opens <see cref="Probe.Gate"/>.</summary>

@@ -11,8 +11,9 @@ public sealed class TwoProcessTests
     {
         var stores = await TestStores.AzuriteAsync();
         var connection = await TestAzurite.ConnectionStringAsync();
-        using var first = WorkerProcess.Start(connection, stores.HubName);
-        using var second = WorkerProcess.Start(connection, stores.HubName);
+        // Four instances at a time each, so that neither process takes all the work before the other polls.
+        using var first = WorkerProcess.Start(connection, stores.HubName, "--orchestration-slots", "4");
+        using var second = WorkerProcess.Start(connection, stores.HubName, "--orchestration-slots", "4");
         try
         {
             await RunAsync(stores, first);
@@ -29,9 +30,9 @@ public sealed class TwoProcessTests
         await using var client = await DurableTestHost.StartAsync(stores, settings: s => s["DurableTask:RunWorker"] = "false");
 
         var ids = new List<string>();
-        for (var i = 0; i < 16; i++)
+        for (var i = 0; i < 24; i++)
         {
-            ids.Add(await client.Client.ScheduleNewOrchestrationInstanceAsync(nameof(KillableSequence), 4, $"kill-{i:D2}"));
+            ids.Add(await client.Client.ScheduleNewOrchestrationInstanceAsync(nameof(KillableSequence), 6, $"kill-{i:D2}"));
         }
 
         // Kill the first worker once both have answered activities.
@@ -41,13 +42,20 @@ public sealed class TwoProcessTests
             TimeSpan.FromSeconds(60));
         first.Kill(); // SIGKILL: whatever it held stays leased until the lease (5 s here) runs out.
         await first.WaitForExitAsync();
+        var finished = 0;
+        foreach (var id in ids)
+        {
+            finished += (await client.Client.GetInstanceAsync(id))!.IsCompleted ? 1 : 0;
+        }
+
+        Assert.True(finished < ids.Count, "the kill landed after the run");
 
         foreach (var id in ids)
         {
             await Eventually.TrueAsync(async () => (await client.Client.GetInstanceAsync(id))!.IsCompleted, $"completion of {id}", TimeSpan.FromSeconds(90));
             var done = await client.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
             Assert.Equal(OrchestrationRuntimeStatus.Completed, done!.RuntimeStatus);
-            Assert.Equal(["0", "1", "2", "3"], done.ReadOutputAs<string>()!.Split(',').Select(p => p.Split('@')[0]));
+            Assert.Equal(["0", "1", "2", "3", "4", "5"], done.ReadOutputAs<string>()!.Split(',').Select(p => p.Split('@')[0]));
             await HistoryInvariants.AssertCleanAsync(stores, id);
         }
     }

@@ -35,7 +35,14 @@ public sealed record ParentInstance(string InstanceId, string ExecutionId, int T
 
 public sealed record OrchestratorStarted : HistoryEvent;
 
-public sealed record TaskScheduled(int EventId, string Name, string? Input) : HistoryEvent;
+public sealed record TaskScheduled(int EventId, string Name, string? Input) : HistoryEvent
+{
+    /// <summary>
+    /// Whether the worker that committed this event runs the activity itself, inside its session on the instance,
+    /// without a work item; a worker that takes the instance over after a lapsed lease writes the work item then.
+    /// </summary>
+    public bool Local { get; init; }
+}
 
 public sealed record TaskCompleted(int TaskScheduledId, string? Result) : HistoryEvent;
 

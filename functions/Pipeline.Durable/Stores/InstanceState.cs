@@ -28,5 +28,14 @@ internal sealed record InstanceStatus(
 /// <summary>An inbox message: its id, the execution it is for (null: whichever runs), and its event.</summary>
 internal sealed record InboxMessage(string Id, string? ExecutionId, long Seq, HistoryEvent Event);
 
-/// <summary>All an orchestration step needs: the status, the current execution's history, and the inbox.</summary>
-internal sealed record InstanceSnapshot(InstanceStatus? Status, Pipeline.Storage.TableRow? StatusRow, IReadOnlyList<HistoryEvent> History, IReadOnlyList<InboxMessage> Inbox, IReadOnlyList<string> StaleRows);
+/// <summary>
+/// All an orchestration step needs: the status, the current execution's history, and the inbox. Within a session,
+/// the history may end in events not committed yet (<see cref="Uncommitted"/>, with the ids of the stored messages
+/// they consumed, <see cref="Consumed"/>); <see cref="Status"/> is then as last committed, but for its custom status.
+/// </summary>
+internal sealed record InstanceSnapshot(InstanceStatus? Status, Pipeline.Storage.TableRow? StatusRow, IReadOnlyList<HistoryEvent> History, IReadOnlyList<InboxMessage> Inbox, IReadOnlyList<string> StaleRows)
+{
+    public IReadOnlyList<HistoryEvent> Uncommitted { get; init; } = [];
+
+    public IReadOnlyList<string> Consumed { get; init; } = [];
+}

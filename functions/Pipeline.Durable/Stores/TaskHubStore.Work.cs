@@ -20,9 +20,10 @@ internal sealed partial class TaskHubStore
 
     /// <summary>
     /// Adds an activity work item, leased to <paramref name="claimFor"/> when given (the row is returned, and the
-    /// caller runs it); a repeated step finds the row there and leaves it.
+    /// caller runs it); a repeated step finds the row there and leaves it. <paramref name="dequeueCount"/> counts
+    /// the runs it had already, outside the work table.
     /// </summary>
-    public async Task<TableRow?> AddTaskAsync(string instanceId, string executionId, TaskScheduled task, CancellationToken cancellationToken, string? claimFor = null)
+    public async Task<TableRow?> AddTaskAsync(string instanceId, string executionId, TaskScheduled task, CancellationToken cancellationToken, string? claimFor = null, int dequeueCount = 0)
     {
         var key = TaskRow(instanceId, executionId, task.EventId);
         var properties = new Dictionary<string, object>
@@ -33,7 +34,7 @@ internal sealed partial class TaskHubStore
             ["Name"] = task.Name,
             ["LeaseOwner"] = claimFor ?? string.Empty,
             ["LeaseUntil"] = claimFor is null ? NoLease : Now + options.LeaseDuration,
-            ["DequeueCount"] = claimFor is null ? 0 : 1,
+            ["DequeueCount"] = dequeueCount + (claimFor is null ? 0 : 1),
         };
         await SetPayloadAsync(properties, "Input", task.Input, instanceId, $"{executionId}/task-{task.EventId}", cancellationToken);
         var row = new TableRow(WorkPartition, key, properties);
@@ -68,15 +69,18 @@ internal sealed partial class TaskHubStore
             await TryDeleteAsync(Timers, WorkPartition, TimerRow(timer.FireAt, instanceId, executionId, timer.EventId), cancellationToken);
         }
 
-        var answered = history.Select(e => e switch
-        {
-            TaskCompleted c => c.TaskScheduledId,
-            TaskFailed f => f.TaskScheduledId,
-            _ => -1,
-        }).ToHashSet();
+        var answered = history.Select(AnsweredTask).ToHashSet();
         foreach (var task in history.OfType<TaskScheduled>().Where(t => !answered.Contains(t.EventId)))
         {
             await TryDeleteAsync(Tasks, WorkPartition, TaskRow(instanceId, executionId, task.EventId), cancellationToken);
         }
     }
+
+    /// <summary>The activity <paramref name="e"/> answers, or -1.</summary>
+    public static int AnsweredTask(HistoryEvent e) => e switch
+    {
+        TaskCompleted c => c.TaskScheduledId,
+        TaskFailed f => f.TaskScheduledId,
+        _ => -1,
+    };
 }

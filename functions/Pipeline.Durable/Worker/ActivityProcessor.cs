@@ -1,14 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Pipeline.Durable.Stores;
 using Pipeline.Storage;
 
 namespace Pipeline.Durable.Worker;
 
 /// <summary>
-/// Runs one claimed activity work item: the activity, then its result into the instance's inbox, then the
-/// work item's removal. A crash before the removal runs the activity again after the lease: at least once.
+/// Runs activities, from a claimed work item or within a session on their instance, and delivers answers: into
+/// the instance's inbox, then the work item's removal. A crash before the answer is stored (in the inbox, or in
+/// the session's next commit) runs the activity again after the lease: at least once.
 /// </summary>
 internal sealed class ActivityProcessor(
     TaskHubStore hub,
@@ -16,42 +16,53 @@ internal sealed class ActivityProcessor(
     IServiceScopeFactory scopes,
     IFaultInjector faults,
     WorkSignal signal,
-    IOptions<DurableTaskOptions> options,
     ILogger<ActivityProcessor> logger)
 {
     /// <summary>
-    /// Runs the activity and delivers its answer. With <paramref name="claimInstanceFor"/>, an idle instance's
-    /// ready row is created leased to that worker and returned, so the next step runs here at once.
+    /// Runs an activity: its answer, <see cref="TaskCompleted"/> or <see cref="TaskFailed"/>, is not stored yet.
     /// </summary>
-    public async Task<TableRow?> ProcessAsync(TableRow claimed, CancellationToken cancellationToken, string? claimInstanceFor = null, bool instanceBusyHere = false)
+    public async Task<HistoryEvent> RunAsync(string name, string instanceId, int taskId, string? input, int dequeueCount, CancellationToken cancellationToken)
     {
-        var instanceId = claimed.GetString("InstanceId")!;
-        var executionId = claimed.GetString("ExecutionId")!;
-        var taskId = claimed.Get<int>("TaskId");
-        var name = claimed.GetString("Name")!;
         HistoryEvent outcome;
-        await using (var lease = new LeaseKeeper(hub, hub.Tasks, claimed, options.Value.LeaseDuration))
+        try
         {
-            try
-            {
-                var result = await RunAsync(claimed, instanceId, taskId, name, cancellationToken);
-                outcome = new TaskCompleted(taskId, result);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                outcome = new TaskFailed(taskId, TaskFailureDetails.From(e));
-            }
-
-            claimed = lease.Current;
+            await using var scope = scopes.CreateAsyncScope();
+            var activity = registry.CreateActivity(scope.ServiceProvider, name)
+                ?? throw new InvalidOperationException($"No activity named '{name}' is registered in this worker.");
+            var context = new TaskActivityContext(name, instanceId, taskId, dequeueCount, cancellationToken);
+            outcome = new TaskCompleted(taskId, DurableJson.Serialize(await activity.RunAsync(context, DurableJson.Deserialize(input, activity.InputType))));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            outcome = new TaskFailed(taskId, TaskFailureDetails.From(e));
         }
 
         faults.At(FaultPoint.ActivityAfterRun, instanceId);
-        var ready = await hub.SendAsync(instanceId, $"a-{executionId}-{taskId}", executionId, outcome with { Timestamp = hub.Now.UtcDateTime }, cancellationToken, claimInstanceFor, instanceBusyHere);
+        return outcome with { Timestamp = hub.Now.UtcDateTime };
+    }
+
+    /// <summary>
+    /// Delivers an activity's answer to its instance's inbox, then removes its work item (when it has one). With
+    /// <paramref name="claimInstanceFor"/>, an idle instance's ready row is created leased to that worker and
+    /// returned, so the next step runs here at once. A crash before the removal runs the activity again after
+    /// the lease: at least once.
+    /// </summary>
+    public async Task<TableRow?> AnswerAsync(TableRow? workItem, string instanceId, string executionId, HistoryEvent outcome, CancellationToken cancellationToken, string? claimInstanceFor = null, bool instanceBusyHere = false)
+    {
+        var taskId = TaskHubStore.AnsweredTask(outcome);
+        var ready = await hub.SendAsync(instanceId, AnswerId(executionId, taskId), executionId, outcome, cancellationToken, claimInstanceFor, instanceBusyHere);
         signal.PulseOrchestrations();
         faults.At(FaultPoint.ActivityBeforeDelete, instanceId);
-        await DeleteAsync(claimed, cancellationToken);
+        if (workItem is not null)
+        {
+            await DeleteAsync(workItem, cancellationToken);
+        }
+
         return ready;
     }
+
+    /// <summary>The id of an activity's answer message, the same for every run of it.</summary>
+    public static string AnswerId(string executionId, int taskId) => $"a-{executionId}-{taskId}";
 
     /// <summary>Sets aside a work item claimed too often and fails its instance with the reason.</summary>
     public async Task PoisonAsync(TableRow claimed, int count, CancellationToken cancellationToken)
@@ -65,16 +76,6 @@ internal sealed class ActivityProcessor(
         await hub.SendAsync(instanceId, $"p-{executionId}-{claimed.Get<int>("TaskId")}", executionId, new PoisonDetected(reason) { Timestamp = hub.Now.UtcDateTime }, cancellationToken);
         signal.PulseOrchestrations();
         await DeleteAsync(claimed, cancellationToken);
-    }
-
-    private async Task<string?> RunAsync(TableRow claimed, string instanceId, int taskId, string name, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var activity = registry.CreateActivity(scope.ServiceProvider, name)
-            ?? throw new InvalidOperationException($"No activity named '{name}' is registered in this worker.");
-        var input = DurableJson.Deserialize(await hub.GetPayloadAsync(claimed, "Input", cancellationToken), activity.InputType);
-        var context = new TaskActivityContext(name, instanceId, taskId, claimed.Get<int>("DequeueCount"), cancellationToken);
-        return DurableJson.Serialize(await activity.RunAsync(context, input));
     }
 
     private async Task DeleteAsync(TableRow claimed, CancellationToken cancellationToken)

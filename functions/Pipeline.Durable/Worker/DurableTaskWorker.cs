@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -91,22 +92,32 @@ internal sealed class DurableTaskWorker(
                 continue;
             }
 
+            // A lease left on a row nobody released: the worker that held the instance crashed or lost it.
+            var recover = !string.IsNullOrEmpty(row.GetString("LeaseOwner"));
+
             lock (_running)
             {
                 _running.Add(row.RowKey);
             }
 
             started++;
-            _ = Task.Run(() => StepAsync(claimed, stoppingToken), CancellationToken.None);
+            _ = Task.Run(() => StepAsync(claimed, recover, stoppingToken), CancellationToken.None);
         }
 
         return started > 0;
     }
 
-    private async Task StepAsync(TableRow claimed, CancellationToken stoppingToken)
+    /// <summary>
+    /// A session on a claimed instance: a step, then, while <see cref="DurableTaskOptions.SessionTimeout"/> lasts,
+    /// the activities it kept for this worker and the next step with their answers, from the instance as this
+    /// worker left it. A step that sent nothing out defers its commit to the session's next one. The ready row stays leased throughout, so that no other worker takes the instance and,
+    /// should this one die, the next one to claim it sees a lapsed lease (<paramref name="recover"/>) and puts the
+    /// unanswered local activities into the work table.
+    /// </summary>
+    private async Task StepAsync(TableRow claimed, bool recover, CancellationToken stoppingToken)
     {
         var instanceId = claimed.RowKey;
-        IReadOnlyList<TableRow> localTasks = [];
+        var running = new List<LocalActivity>();
         try
         {
             var count = claimed.Get<int>("DequeueCount");
@@ -117,24 +128,52 @@ internal sealed class DurableTaskWorker(
                 return;
             }
 
-            // Activities this step schedules are leased to this worker, as many as it has free slots for, and run here.
-            var reserved = ReserveActivitySlots(_options.MaxConcurrentActivities);
-            StepResult step;
-            try
+            var timeout = _options.EffectiveSessionTimeout;
+            var ends = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+            var reserved = 0;
+            // After a worker died in its session, the activities go to the work table, where their claims are counted.
+            Func<int, int> reserve = n => reserved = !recover && timeout > TimeSpan.Zero && Stopwatch.GetTimestamp() < ends ? ReserveActivitySlots(n) : 0;
+            var input = StepInput.Fresh(reserve, recover);
+            var more = false;
+            while (true)
             {
-                step = await orchestrations.ProcessAsync(instanceId, stoppingToken, _options.WorkerId, reserved);
-            }
-            finally
-            {
-                Interlocked.Add(ref _activitiesRunning, -reserved);
+                reserved = 0;
+                StepResult step;
+                try
+                {
+                    step = await orchestrations.ProcessAsync(instanceId, input, stoppingToken);
+                }
+                finally
+                {
+                    // Slots granted to a step that failed, or that it did not use, go back.
+                    Interlocked.Add(ref _activitiesRunning, -reserved);
+                }
+
+                Interlocked.Add(ref _activitiesRunning, step.LocalTasks.Count);
+                running.AddRange(step.LocalTasks.Select(task => Start(instanceId, step.ExecutionId!, task, stoppingToken)));
+                more |= step.More;
+                if (step.Next is null)
+                {
+                    // The execution ended: answers of activities still running would be dropped anyway.
+                    running.Clear();
+                    break;
+                }
+
+                if (running.Count == 0 || await NextAnswersAsync(running, ends, stoppingToken) is not { Count: > 0 } answers)
+                {
+                    // Out of time: what the session deferred is committed before its activities are handed off.
+                    await orchestrations.FlushAsync(step.Next, stoppingToken);
+                    break;
+                }
+
+                input = new StepInput(step.Next, answers, reserve, false);
             }
 
-            Interlocked.Add(ref _activitiesRunning, step.LocalTasks.Count);
-            localTasks = step.LocalTasks;
+            await HandOffAsync(instanceId, running, stoppingToken);
+            running.Clear();
             faults.At(FaultPoint.BeforeRelease, instanceId);
-            await hub.ReleaseReadyAsync(claimed, step.More, stoppingToken);
-            signal.PulseActivities();
-            if (step.More)
+            await hub.ReleaseReadyAsync(claimed, more, stoppingToken);
+            if (more)
             {
                 signal.PulseOrchestrations();
             }
@@ -157,13 +196,75 @@ internal sealed class DurableTaskWorker(
                 _running.Remove(instanceId);
             }
 
-            // Started only now that the instance is released here, so that their answers can claim it straight away.
-            foreach (var task in localTasks)
-            {
-                _ = Task.Run(() => ActivityAsync(task, stoppingToken), CancellationToken.None);
-            }
-
             signal.PulseOrchestrations();
+        }
+    }
+
+    /// <summary>An activity this worker runs within its session on the instance.</summary>
+    private sealed record LocalActivity(string ExecutionId, TaskScheduled Task, Task<HistoryEvent> Outcome);
+
+    private LocalActivity Start(string instanceId, string executionId, TaskScheduled task, CancellationToken stoppingToken) =>
+        new(executionId, task, Task.Run(
+            async () =>
+            {
+                try
+                {
+                    return await activities.RunAsync(task.Name, instanceId, task.EventId, task.Input, 1, stoppingToken);
+                }
+                finally
+                {
+                    FreeActivitySlot();
+                }
+            },
+            CancellationToken.None));
+
+    /// <summary>
+    /// Waits until one of the session's activities answers or the session ends, then takes every answer there is.
+    /// An activity that crashed ends the session the way a crash would: its lease is kept until it lapses.
+    /// </summary>
+    private static async Task<List<InboxMessage>> NextAnswersAsync(List<LocalActivity> running, long ends, CancellationToken stoppingToken)
+    {
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), ends);
+        if (left > TimeSpan.Zero && !running.Exists(r => r.Outcome.IsCompleted))
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(left);
+            await Task.WhenAny(running.Select(r => r.Outcome)).WaitAsync(timeout.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            stoppingToken.ThrowIfCancellationRequested();
+        }
+
+        var answers = new List<InboxMessage>();
+        foreach (var done in running.Where(r => r.Outcome.IsCompleted).ToList())
+        {
+            var outcome = await done.Outcome;
+            answers.Add(new InboxMessage(ActivityProcessor.AnswerId(done.ExecutionId, done.Task.EventId), done.ExecutionId, 0, outcome with { MessageId = null }));
+            running.Remove(done);
+        }
+
+        return answers;
+    }
+
+    /// <summary>
+    /// The session ends with activities still running: each gets a work item leased to this worker, written
+    /// before the instance is released, and answers through the inbox like any other activity.
+    /// </summary>
+    private async Task HandOffAsync(string instanceId, List<LocalActivity> running, CancellationToken stoppingToken)
+    {
+        foreach (var local in running)
+        {
+            var row = await hub.AddTaskAsync(instanceId, local.ExecutionId, local.Task with { Local = false }, stoppingToken, claimFor: _options.WorkerId);
+            _ = Task.Run(() => DeliverAsync(instanceId, local.ExecutionId, async ct =>
+            {
+                if (row is null)
+                {
+                    // Its work item was there already (written by a worker recovering the instance): answer without it.
+                    return (null, await local.Outcome);
+                }
+
+                await using var lease = new LeaseKeeper(hub, hub.Tasks, row, _options.LeaseDuration);
+                var outcome = await local.Outcome;
+                return (lease.Current, outcome);
+            }, stoppingToken), CancellationToken.None);
         }
     }
 
@@ -234,6 +335,7 @@ internal sealed class DurableTaskWorker(
         var free = _options.MaxConcurrentActivities - Volatile.Read(ref _activitiesRunning);
         if (free <= 0)
         {
+            Volatile.Write(ref _activitiesStarved, 1);
             return false;
         }
 
@@ -262,33 +364,19 @@ internal sealed class DurableTaskWorker(
             if (count > _options.MaxDequeueCount)
             {
                 await activities.PoisonAsync(claimed, count, stoppingToken);
+                return;
             }
-            else
-            {
-                // The answer's instance is claimed for this worker when it can take it, so its next step runs here at once.
-                var instanceId = claimed.GetString("InstanceId")!;
-                var claimFor = ReserveInstance(instanceId, out var busyHere) ? _options.WorkerId : null;
-                TableRow? ready = null;
-                try
-                {
-                    ready = await activities.ProcessAsync(claimed, stoppingToken, claimFor, busyHere);
-                }
-                finally
-                {
-                    if (claimFor is not null && ready is null)
-                    {
-                        lock (_running)
-                        {
-                            _running.Remove(instanceId);
-                        }
-                    }
-                }
 
-                if (ready is not null)
-                {
-                    _ = Task.Run(() => StepAsync(ready, stoppingToken), CancellationToken.None);
-                }
+            var instanceId = claimed.GetString("InstanceId")!;
+            HistoryEvent outcome;
+            await using (var lease = new LeaseKeeper(hub, hub.Tasks, claimed, _options.LeaseDuration))
+            {
+                var input = await hub.GetPayloadAsync(claimed, "Input", stoppingToken);
+                outcome = await activities.RunAsync(claimed.GetString("Name")!, instanceId, claimed.Get<int>("TaskId"), input, count, stoppingToken);
+                claimed = lease.Current;
             }
+
+            await DeliverAsync(instanceId, claimed.GetString("ExecutionId")!, _ => Task.FromResult<(TableRow?, HistoryEvent)>((claimed, outcome)), stoppingToken);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
@@ -299,8 +387,59 @@ internal sealed class DurableTaskWorker(
         }
         finally
         {
-            Interlocked.Decrement(ref _activitiesRunning);
+            FreeActivitySlot();
+        }
+    }
+
+    /// <summary>Set when the activity poll found no free slot: a slot freed then wakes it, and no other does.</summary>
+    private int _activitiesStarved;
+
+    private void FreeActivitySlot()
+    {
+        Interlocked.Decrement(ref _activitiesRunning);
+        if (Interlocked.Exchange(ref _activitiesStarved, 0) == 1)
+        {
             signal.PulseActivities();
+        }
+    }
+
+    /// <summary>
+    /// Delivers an activity's answer. The instance is claimed for this worker when it can take it, so that its next
+    /// step runs here at once.
+    /// </summary>
+    private async Task DeliverAsync(string instanceId, string executionId, Func<CancellationToken, Task<(TableRow? WorkItem, HistoryEvent Outcome)>> answer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var (workItem, outcome) = await answer(stoppingToken);
+            var claimFor = ReserveInstance(instanceId, out var busyHere) ? _options.WorkerId : null;
+            TableRow? ready = null;
+            try
+            {
+                ready = await activities.AnswerAsync(workItem, instanceId, executionId, outcome, stoppingToken, claimFor, busyHere);
+            }
+            finally
+            {
+                if (claimFor is not null && ready is null)
+                {
+                    lock (_running)
+                    {
+                        _running.Remove(instanceId);
+                    }
+                }
+            }
+
+            if (ready is not null)
+            {
+                _ = Task.Run(() => StepAsync(ready, recover: false, stoppingToken), CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            Log.ActivityAbandoned(logger, "answer", instanceId, e);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
