@@ -25,7 +25,49 @@ internal sealed partial class TaskHubStore
     /// </summary>
     public async Task<TableRow?> AddTaskAsync(string instanceId, string executionId, TaskScheduled task, CancellationToken cancellationToken, string? claimFor = null, int dequeueCount = 0)
     {
-        var key = TaskRow(instanceId, executionId, task.EventId);
+        var row = await TaskRowAsync(instanceId, executionId, task, claimFor, dequeueCount, cancellationToken);
+        try
+        {
+            var etag = await tables.InsertAsync(Tasks, row, cancellationToken);
+            return claimFor is null ? null : row with { ETag = etag };
+        }
+        catch (ConflictException)
+        {
+            // Written by an earlier run of this step, and perhaps already leased: leave it be.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Adds unleased work items for a fan-out, 100 to a batch; a batch that meets a row an earlier run of the step
+    /// wrote is added row by row.
+    /// </summary>
+    public async Task AddTasksAsync(string instanceId, string executionId, IReadOnlyList<TaskScheduled> tasks, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in tasks.Chunk(TableBatch.MaxOperations))
+        {
+            var batch = new TableBatch();
+            foreach (var task in chunk)
+            {
+                batch.Insert(await TaskRowAsync(instanceId, executionId, task, null, 0, cancellationToken));
+            }
+
+            try
+            {
+                await tables.ExecuteBatchAsync(Tasks, batch, cancellationToken);
+            }
+            catch (ConflictException)
+            {
+                foreach (var task in chunk)
+                {
+                    await AddTaskAsync(instanceId, executionId, task, cancellationToken);
+                }
+            }
+        }
+    }
+
+    private async Task<TableRow> TaskRowAsync(string instanceId, string executionId, TaskScheduled task, string? claimFor, int dequeueCount, CancellationToken cancellationToken)
+    {
         var properties = new Dictionary<string, object>
         {
             ["InstanceId"] = instanceId,
@@ -37,17 +79,7 @@ internal sealed partial class TaskHubStore
             ["DequeueCount"] = dequeueCount + (claimFor is null ? 0 : 1),
         };
         await SetPayloadAsync(properties, "Input", task.Input, instanceId, $"{executionId}/task-{task.EventId}", cancellationToken);
-        var row = new TableRow(WorkPartition, key, properties);
-        try
-        {
-            var etag = await tables.InsertAsync(Tasks, row, cancellationToken);
-            return claimFor is null ? null : row with { ETag = etag };
-        }
-        catch (ConflictException)
-        {
-            // Written by an earlier run of this step, and perhaps already leased: leave it be.
-            return null;
-        }
+        return new TableRow(WorkPartition, TaskRow(instanceId, executionId, task.EventId), properties);
     }
 
     /// <summary>Adds a durable timer; a repeated step rewrites the same row.</summary>

@@ -51,7 +51,12 @@ internal sealed class ActivityProcessor(
     {
         var taskId = TaskHubStore.AnsweredTask(outcome);
         var ready = await hub.SendAsync(instanceId, AnswerId(executionId, taskId), executionId, outcome, cancellationToken, claimInstanceFor, instanceBusyHere);
-        signal.PulseOrchestrations();
+        if (ready is null && !instanceBusyHere)
+        {
+            // Neither stepped here next nor in a session here, which polls when it ends: a poll picks it up.
+            signal.PulseOrchestrations();
+        }
+
         faults.At(FaultPoint.ActivityBeforeDelete, instanceId);
         if (workItem is not null)
         {

@@ -244,14 +244,12 @@ internal sealed class OrchestrationProcessor(
             events.Add(e);
         }
 
-        // Sends are independent of one another, so a fan-out writes them in parallel.
-        await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (send, ct) =>
+        // Work items go in batches; the rest are independent of one another, so a fan-out writes them in parallel.
+        await hub.AddTasksAsync(id, execution, sends.OfType<TaskScheduled>().ToList(), cancellationToken);
+        await Parallel.ForEachAsync(sends.Where(e => e is not TaskScheduled), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (send, ct) =>
         {
             switch (send)
             {
-                case TaskScheduled task:
-                    await hub.AddTaskAsync(id, execution, task, ct);
-                    break;
                 case TimerCreated timer:
                     await hub.AddTimerAsync(id, execution, timer, ct);
                     break;
