@@ -25,7 +25,8 @@ public sealed class NightlyRefreshTests
     {
         var store = new WaveStore(_tables, _blobs);
         var options = Options.Create(new AggregateOptions { NightlySchedule = schedule });
-        return new NightlyRefresh(store, new AggregateService(store, options, _clock, NullLogger<AggregateService>.Instance), options, _clock, NullLogger<NightlyRefresh>.Instance);
+        var segments = new ResponseSegments(store);
+        return new NightlyRefresh(store, new AggregateService(store, segments, options, _clock, NullLogger<AggregateService>.Instance), segments, options, _clock, NullLogger<NightlyRefresh>.Instance);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 using Pipeline.Survey.Statistics;
@@ -15,7 +14,7 @@ namespace Pipeline.Functions.Aggregates;
 /// leaves the request), and taken by <see cref="ProcessRequestsAsync"/>, which deletes a request only if nobody
 /// renewed it meanwhile: every response blob is counted at least once.
 /// </summary>
-internal sealed partial class AggregateService(WaveStore store, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateService> logger)
+internal sealed partial class AggregateService(WaveStore store, ResponseSegments segments, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateService> logger)
 {
     public const string Container = "aggregates";
     public const string RequestsTable = "AggregateRequests";
@@ -24,9 +23,6 @@ internal sealed partial class AggregateService(WaveStore store, IOptions<Aggrega
     private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = 8 };
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastRun = new(StringComparer.Ordinal);
-
-    /// <summary>The responses this host has read, per wave and blob name (a few KB each; a national wave some 300 MB).</summary>
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ResponseRecord>> _read = new(StringComparer.Ordinal);
 
     public static string BlobName(string wave, string level, string area) => $"{wave}/{level}/{Uri.EscapeDataString(area)}.json";
 
@@ -72,12 +68,7 @@ internal sealed partial class AggregateService(WaveStore store, IOptions<Aggrega
             return 0;
         }
 
-        // Response blobs are written once and never change, so a blob read by an earlier recompute is not read again.
-        var names = await store.Blobs.ListAllAsync(ResponseRelease.Container, waveId + "/", cancellationToken).Select(b => b.Name).ToListAsync(cancellationToken);
-        var known = _read.GetOrAdd(waveId, _ => new ConcurrentDictionary<string, ResponseRecord>(StringComparer.Ordinal));
-        await Parallel.ForEachAsync(names.Where(n => !known.ContainsKey(n)), Parallelism, async (name, ct) =>
-            known[name] = JsonSerializer.Deserialize<ResponseRecord>((await store.Blobs.GetAsync(ResponseRelease.Container, name, ct)).Content.Span, ResponseRecord.Json)!);
-        var responses = names.Select(n => known[n]).ToList();
+        var responses = (await segments.ReadAsync(waveId, cancellationToken)).Values.ToList();
         var invited = new Dictionary<(string, string, string), int>();
         foreach (var group in WaveStore.Groups(wave))
         {

@@ -5,12 +5,13 @@ using Pipeline.Storage;
 namespace Pipeline.Functions.Aggregates;
 
 /// <summary>
-/// The nightly refresh of every open or recently closed wave's aggregates, on <see cref="AggregateOptions.NightlySchedule"/>
+/// The nightly refresh of every open or recently closed wave: its responses compacted into per-zone segments
+/// (<see cref="ResponseSegments"/>), then its aggregates recomputed, on <see cref="AggregateOptions.NightlySchedule"/>
 /// in Brussels time. Like Functions' timer trigger, a run missed while no host was up runs once when a host
 /// starts (not once per missed night). A lease row in table <c>AggregateRequests</c> keeps two hosts from running
 /// it at once: the claim is an ETag-guarded write, and a claim left by a crashed host expires after 30 minutes.
 /// </summary>
-internal sealed partial class NightlyRefresh(WaveStore store, AggregateService aggregates, IOptions<AggregateOptions> options, TimeProvider time, ILogger<NightlyRefresh> logger)
+internal sealed partial class NightlyRefresh(WaveStore store, AggregateService aggregates, ResponseSegments segments, IOptions<AggregateOptions> options, TimeProvider time, ILogger<NightlyRefresh> logger)
 {
     private const string Partition = "nightly";
     private const string Row = "schedule";
@@ -70,6 +71,8 @@ internal sealed partial class NightlyRefresh(WaveStore store, AggregateService a
             .ToList();
         foreach (var wave in waves)
         {
+            // Compacted first, so that the recompute (and every later one) reads a few segments, not every response.
+            await segments.CompactAsync(wave.Definition.Id, cancellationToken);
             await aggregates.RecomputeAsync(wave.Definition.Id, cancellationToken);
         }
 

@@ -27,6 +27,7 @@ internal static class ResponseRegistration
         services.AddSingleton<TokenRateLimiter>();
         services.AddSingleton<PaperImport>();
         services.AddOptions<AggregateOptions>().BindConfiguration(AggregateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ResponseSegments>();
         services.AddSingleton<AggregateService>();
         services.AddSingleton<NightlyRefresh>();
         return services;
