@@ -21,6 +21,7 @@ namespace Pipeline.Benchmarks;
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- letters --people 100000 --zones 18
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- responses [--submissions 5000] [--clients 32,64]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- aggregates [--responses 2000]
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- nightly [--responses 168206 --zones 164 --singles 2000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- worker  --storage CONN --hub NAME   (a worker process for the kill test)
 /// </code>
 /// Storage is a fresh in-memory Azurite on free ports unless <c>--storage</c> gives a connection string.
@@ -71,6 +72,7 @@ internal static class BenchmarkCli
                 "render" => RenderBenchmark.Run(Int(options, "letters", 500)),
                 "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4)),
                 "aggregates" => await AggregatesBenchmark.RunAsync(host.Services, Int(options, "responses", 2000)),
+                "nightly" => await NightlyBenchmark.RunAsync(host.Services, Int(options, "responses", 168_206), Int(options, "zones", 164), Int(options, "singles", 2000)),
                 "responses" => await ResponsesBenchmark.RunAsync(host.Services, connection, Int(options, "submissions", 5000), [.. options.GetValueOrDefault("clients", "32,64").Split(',').Select(int.Parse)]),
                 _ => throw new ArgumentException($"Unknown scenario '{args[0]}'."),
             };

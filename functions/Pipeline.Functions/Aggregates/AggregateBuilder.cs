@@ -1,5 +1,4 @@
 using System.Globalization;
-using Pipeline.Functions.Responses;
 using Pipeline.Survey.Questionnaires;
 using Pipeline.Survey.Statistics;
 using Pipeline.Survey.Waves;
@@ -23,19 +22,20 @@ internal static class AggregateBuilder
 
     public static IReadOnlyList<AreaAggregate> Build(
         WaveDefinition wave,
-        IReadOnlyList<ResponseRecord> responses,
+        IReadOnlyList<ResponseFacts> responses,
         IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), int> invited,
         DateTimeOffset now,
         SuppressionOptions suppression,
         RakingOptions raking,
         IReadOnlyDictionary<string, AreaAggregate>? previous = null)
     {
-        var answers = responses.Select(r => AnswerJson.Read(r.Answers)).ToArray();
+        var answers = responses.Select(r => r.Answers).ToArray();
         var weights = new double[responses.Count];
         var weighting = new Dictionary<string, WeightingSummary>(StringComparer.Ordinal);
+        var inZone = Enumerable.Range(0, responses.Count).ToLookup(i => responses[i].Zone, StringComparer.Ordinal);
         foreach (var zone in wave.Zones)
         {
-            var members = Enumerable.Range(0, responses.Count).Where(i => responses[i].Zone == zone.Id).ToArray();
+            var members = inZone[zone.Id].ToArray();
             var result = Weighting.Rake([.. members.Select(i => (responses[i].AgeBand, responses[i].Sex))], [.. zone.Margins.Select(m => (m.AgeBand, m.Sex, (double)m.Population))], raking);
             for (var k = 0; k < members.Length; k++)
             {
@@ -48,16 +48,7 @@ internal static class AggregateBuilder
         }
 
         var areas = Areas(wave, responses, invited);
-        var baseQuestionnaire = QuestionnaireCatalog.Find(wave.QuestionnaireVersion)!;
-        var figures = new Dictionary<string, List<(QuestionFigures Figures, Question Question)>>(StringComparer.Ordinal);
-        foreach (var area in areas)
-        {
-            var questionnaire = area.Zone is null ? baseQuestionnaire : wave.QuestionnaireFor(area.Zone)!;
-            var respondents = area.Members.Select(i => ((IReadOnlyDictionary<string, IReadOnlyList<string>>)answers[i], weights[i])).ToList();
-            figures[Key(area)] = [.. questionnaire.Questions.Where(q => q.Type != QuestionType.Text)
-                .Select(q => (QuestionFigures.Compute(questionnaire, q, respondents), q))];
-        }
-
+        var figures = Figures(wave, responses, answers, weights, areas);
         var areaPublication = new Dictionary<string, Publication>(StringComparer.Ordinal);
         var questionPublication = new Dictionary<(string Area, string Question), Publication>();
         foreach (var siblings in areas.GroupBy(a => (a.Level, a.Parent)))
@@ -103,6 +94,68 @@ internal static class AggregateBuilder
         })];
     }
 
+    /// <summary>
+    /// Every area's figures per question (text questions have none): one tally per question and neighbourhood, in
+    /// parallel over zones, summed up to municipalities, zones and the wave. A response whose municipality or
+    /// neighbourhood is not in the definition counts in its zone and the wave only, as in <see cref="Areas"/>.
+    /// </summary>
+    private static Dictionary<string, List<(QuestionFigures Figures, Question Question)>> Figures(
+        WaveDefinition wave, IReadOnlyList<ResponseFacts> responses, IReadOnlyDictionary<string, IReadOnlyList<string>>[] answers, double[] weights, List<AreaRespondents> areas)
+    {
+        var baseQuestionnaire = QuestionnaireCatalog.Find(wave.QuestionnaireVersion)!;
+        Questionnaire QuestionnaireOf(string? zone) => zone is not null && wave.Zones.Any(z => z.Id == zone) ? wave.QuestionnaireFor(zone)! : baseQuestionnaire;
+        static IEnumerable<Question> Counted(Questionnaire q) => q.Questions.Where(x => x.Type != QuestionType.Text);
+
+        var groups = Enumerable.Range(0, responses.Count)
+            .GroupBy(i => (responses[i].Zone, responses[i].Municipality, responses[i].Neighbourhood))
+            .ToList();
+        var tallies = new System.Collections.Concurrent.ConcurrentDictionary<(string Zone, string Municipality, string Neighbourhood), Dictionary<string, QuestionTally>>();
+        Parallel.ForEach(groups, group =>
+        {
+            var questionnaire = QuestionnaireOf(group.Key.Zone);
+            var byQuestion = new Dictionary<string, QuestionTally>(StringComparer.Ordinal);
+            foreach (var question in Counted(questionnaire))
+            {
+                var tally = new QuestionTally(questionnaire, question);
+                foreach (var i in group)
+                {
+                    tally.Add(answers[i], weights[i]);
+                }
+
+                byQuestion[question.Id] = tally;
+            }
+
+            tallies[group.Key] = byQuestion;
+        });
+
+        var byArea = tallies
+            .SelectMany(t => new[]
+            {
+                (Key: $"{Zone}:{t.Key.Zone}", t.Value),
+                (Key: $"{Municipality}:{t.Key.Zone}/{t.Key.Municipality}", t.Value),
+                (Key: $"{Neighbourhood}:{t.Key.Zone}/{t.Key.Municipality}/{t.Key.Neighbourhood}", t.Value),
+            })
+            .ToLookup(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var figures = new Dictionary<string, List<(QuestionFigures Figures, Question Question)>>(StringComparer.Ordinal);
+        foreach (var area in areas)
+        {
+            var questionnaire = QuestionnaireOf(area.Zone);
+            var list = area.Level == Wave ? [.. tallies.Values] : byArea[Key(area)].ToList();
+            figures[Key(area)] = [.. Counted(questionnaire).Select(question =>
+            {
+                var sum = new QuestionTally(questionnaire, question);
+                foreach (var part in list)
+                {
+                    sum.Add(part[question.Id]);
+                }
+
+                return (sum.Figures(), question);
+            })];
+        }
+
+        return figures;
+    }
+
     /// <summary>The area's key in its level: a zone id, "zone/municipality" or "zone/municipality/neighbourhood".</summary>
     public static string Key(AreaRespondents area) => area.Level + ":" + area.Area;
 
@@ -133,7 +186,7 @@ internal static class AggregateBuilder
             : null;
 
     /// <summary>The areas and their respondents; responses are grouped by zone first, so a national wave is one pass per level.</summary>
-    private static List<AreaRespondents> Areas(WaveDefinition wave, IReadOnlyList<ResponseRecord> responses, IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), int> invited)
+    private static List<AreaRespondents> Areas(WaveDefinition wave, IReadOnlyList<ResponseFacts> responses, IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), int> invited)
     {
         var byZone = Enumerable.Range(0, responses.Count).GroupBy(i => responses[i].Zone, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var invitedByZone = invited.GroupBy(i => i.Key.Zone, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);

@@ -31,50 +31,125 @@ internal sealed record QuestionFigures(
     /// </summary>
     public static QuestionFigures Compute(Questionnaire questionnaire, Question question, IReadOnlyList<(IReadOnlyDictionary<string, IReadOnlyList<string>> Answers, double Weight)> respondents)
     {
-        var asked = respondents.Where(r => AnswerValidator.IsAsked(questionnaire, question, r.Answers)).ToList();
-        var dk = questionnaire.DontKnowOf(question);
-        var values = asked.Select(r => (Values: r.Answers.TryGetValue(question.Id, out var v) ? v : [], r.Weight)).ToList();
-        var answered = values.Where(v => v.Values.Count > 0).ToList();
-        var dontKnow = answered.Count(v => v.Values.Contains(dk));
-        var basis = question.Type == QuestionType.Multiple ? values : answered.Where(v => !v.Values.Contains(dk)).ToList();
-        var weights = basis.Select(b => b.Weight).ToArray();
-        var effective = Weighting.EffectiveN(weights);
-        var totalWeight = weights.Sum();
-
-        OptionFigure Figure(string code, IReadOnlyCollection<string> codes)
+        var tally = new QuestionTally(questionnaire, question);
+        foreach (var (answers, weight) in respondents)
         {
-            var chose = basis.Where(b => b.Values.Any(codes.Contains)).ToList();
-            var weighted = chose.Sum(c => c.Weight);
-            return new(code, chose.Count, weighted, Wilson.Interval(chose.Count, basis.Count),
-                totalWeight > 0 ? Wilson.Interval(weighted / totalWeight * effective, effective) : null);
+            tally.Add(answers, weight);
         }
 
-        var scale = question.Type == QuestionType.Scale && question.Scale is { } name ? questionnaire.Scales[name].Options : [];
-        var options = questionnaire.OptionsOf(question).Where(o => o.Code != dk).Select(o => Figure(o.Code, [o.Code])).ToList();
-        var boxes = scale.Count >= 4;
-        double? Mean(Func<(IReadOnlyList<string> Values, double Weight), double> weight)
+        return tally.Figures();
+    }
+}
+
+/// <summary>
+/// The sums behind a question's <see cref="QuestionFigures"/> over a group of respondents. They add up: the tally of
+/// a union of groups is the sum of their tallies, so every area level of a wave comes from one pass over the
+/// responses (by neighbourhood) and sums.
+/// </summary>
+internal sealed class QuestionTally
+{
+    private readonly Questionnaire _questionnaire;
+    private readonly Question _question;
+    private readonly string? _dontKnowCode;
+    private readonly string[] _codes;
+    private readonly int _scale;
+    private readonly int[] _counts;
+    private readonly double[] _weighted;
+    private int _asked;
+    private int _answered;
+    private int _dontKnow;
+    private int _base;
+    private double _weight;
+    private double _squares;
+
+    public QuestionTally(Questionnaire questionnaire, Question question)
+    {
+        _questionnaire = questionnaire;
+        _question = question;
+        _dontKnowCode = questionnaire.DontKnowOf(question);
+        _codes = [.. questionnaire.OptionsOf(question).Select(o => o.Code).Where(c => c != _dontKnowCode)];
+        _scale = question.Type == QuestionType.Scale && question.Scale is { } name ? questionnaire.Scales[name].Options.Count : 0;
+        _counts = new int[_codes.Length];
+        _weighted = new double[_codes.Length];
+    }
+
+    /// <summary>Counts one respondent.</summary>
+    public void Add(IReadOnlyDictionary<string, IReadOnlyList<string>> answers, double weight)
+    {
+        if (!AnswerValidator.IsAsked(_questionnaire, _question, answers))
         {
-            if (scale.Count == 0 || basis.Count == 0)
+            return;
+        }
+
+        _asked++;
+        var values = answers.TryGetValue(_question.Id, out var v) ? v : [];
+        var dontKnow = values.Count > 0 && _dontKnowCode is not null && values.Contains(_dontKnowCode);
+        _answered += values.Count > 0 ? 1 : 0;
+        _dontKnow += dontKnow ? 1 : 0;
+        if (_question.Type != QuestionType.Multiple && (values.Count == 0 || dontKnow))
+        {
+            return;
+        }
+
+        _base++;
+        _weight += weight;
+        _squares += weight * weight;
+        for (var i = 0; i < _codes.Length; i++)
+        {
+            if (values.Contains(_codes[i]))
+            {
+                _counts[i]++;
+                _weighted[i] += weight;
+            }
+        }
+    }
+
+    /// <summary>Adds another group's tally of the same question.</summary>
+    public void Add(QuestionTally other)
+    {
+        _asked += other._asked;
+        _answered += other._answered;
+        _dontKnow += other._dontKnow;
+        _base += other._base;
+        _weight += other._weight;
+        _squares += other._squares;
+        for (var i = 0; i < _codes.Length; i++)
+        {
+            _counts[i] += other._counts[i];
+            _weighted[i] += other._weighted[i];
+        }
+    }
+
+    public QuestionFigures Figures()
+    {
+        var effective = _squares == 0 ? 0 : _weight * _weight / _squares;
+        OptionFigure Figure(string code, int count, double weighted) =>
+            new(code, count, weighted, Wilson.Interval(count, _base), _weight > 0 ? Wilson.Interval(weighted / _weight * effective, effective) : null);
+
+        // A scale question has one value per respondent, so its boxes and mean follow from the option counts.
+        var boxes = _scale >= 4;
+        double? Mean(Func<int, double> amount)
+        {
+            if (_scale == 0 || _base == 0)
             {
                 return null;
             }
 
-            var position = scale.Select((o, i) => (o.Code, Value: i + 1.0)).ToDictionary(p => p.Code, p => p.Value);
-            var total = basis.Sum(weight);
-            return total > 0 ? basis.Sum(b => position[b.Values[0]] * weight(b)) / total : null;
+            var total = Enumerable.Range(0, _scale).Sum(amount);
+            return total > 0 ? Enumerable.Range(0, _scale).Sum(i => (i + 1) * amount(i)) / total : null;
         }
 
         return new(
-            question.Id,
-            asked.Count,
-            answered.Count,
-            dontKnow,
-            basis.Count,
+            _question.Id,
+            _asked,
+            _answered,
+            _dontKnow,
+            _base,
             effective,
-            options,
-            boxes ? Figure("bottom2", [scale[0].Code, scale[1].Code]) : null,
-            boxes ? Figure("top2", [scale[^2].Code, scale[^1].Code]) : null,
-            Mean(_ => 1),
-            Mean(b => b.Weight));
+            [.. _codes.Select((code, i) => Figure(code, _counts[i], _weighted[i]))],
+            boxes ? Figure("bottom2", _counts[0] + _counts[1], _weighted[0] + _weighted[1]) : null,
+            boxes ? Figure("top2", _counts[_scale - 2] + _counts[_scale - 1], _weighted[_scale - 2] + _weighted[_scale - 1]) : null,
+            Mean(i => _counts[i]),
+            Mean(i => _weighted[i]));
     }
 }
