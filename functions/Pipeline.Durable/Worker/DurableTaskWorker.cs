@@ -110,9 +110,10 @@ internal sealed class DurableTaskWorker(
     /// <summary>
     /// A session on a claimed instance: a step, then, while <see cref="DurableTaskOptions.SessionTimeout"/> lasts,
     /// the activities it kept for this worker and the next step with their answers, from the instance as this
-    /// worker left it. A step that sent nothing out defers its commit to the session's next one. The ready row stays leased throughout, so that no other worker takes the instance and,
-    /// should this one die, the next one to claim it sees a lapsed lease (<paramref name="recover"/>) and puts the
-    /// unanswered local activities into the work table.
+    /// worker left it. A step that sent nothing out defers its commit to the session's next one. The ready row
+    /// stays leased throughout, so that no other worker takes the instance and, should this one die, the next one
+    /// to claim it sees a lapsed lease (<paramref name="recover"/>) and puts the unanswered local activities into
+    /// the work table.
     /// </summary>
     private async Task StepAsync(TableRow claimed, bool recover, CancellationToken stoppingToken)
     {
@@ -154,14 +155,15 @@ internal sealed class DurableTaskWorker(
                 more |= step.More;
                 if (step.Next is null)
                 {
-                    // The execution ended: answers of activities still running would be dropped anyway.
+                    // The execution ended (or nothing was to be done): answers still to come would be dropped anyway.
                     running.Clear();
                     break;
                 }
 
                 if (running.Count == 0 || await NextAnswersAsync(running, ends, stoppingToken) is not { Count: > 0 } answers)
                 {
-                    // Out of time: what the session deferred is committed before its activities are handed off.
+                    // Nothing runs here any more, or the time is up: what the session deferred is committed before
+                    // its activities are handed off.
                     await orchestrations.FlushAsync(step.Next, stoppingToken);
                     break;
                 }
