@@ -207,4 +207,60 @@ public sealed class WavesApiTests : IAsyncLifetime, IDisposable
         Assert.Equal(status, response.StatusCode);
         Assert.Contains(hint, await WaveTestKit.ProblemAsync(response), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DrawSample_FromAnExtract_ImportsTheStratifiedSample_SameSeedSameSample()
+    {
+        var wave = WaveTestKit.Wave("pz-draw-2026");
+        await _kit.CreateAsync(wave);
+        var extract = WaveTestKit.Csv(wave, 3000, seed: 4);
+
+        var first = await DrawAsync(wave.Id, extract, "?seed=99&perZone=400");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var drawn = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(99, drawn.GetProperty("seed").GetInt64());
+        Assert.Equal(800, drawn.GetProperty("sampleSize").GetInt32());
+        Assert.Equal(800, drawn.GetProperty("strata").EnumerateArray().Sum(s => s.GetProperty("drawn").GetInt32()));
+        Assert.Equal(3000, drawn.GetProperty("strata").EnumerateArray().Sum(s => s.GetProperty("population").GetInt32()));
+        Assert.Equal(800, (await _kit.GetAsync(wave.Id)).GetProperty("sampleSize").GetInt32());
+
+        // Drawn again with the seed it reported: the same groups; without a seed, one is drawn and reported.
+        var again = JsonDocument.Parse(await (await DrawAsync(wave.Id, extract, "?seed=99&perZone=400")).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(drawn.GetProperty("perZoneAndLanguage").ToString(), again.GetProperty("perZoneAndLanguage").ToString());
+        var unseeded = JsonDocument.Parse(await (await DrawAsync(wave.Id, extract, "?perZone=10")).Content.ReadAsStringAsync()).RootElement;
+        Assert.True(unseeded.GetProperty("seed").GetInt64() > 0);
+        Assert.Equal(20, unseeded.GetProperty("sampleSize").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("?perZone=0", "perZone")]
+    [InlineData("?perZone=abc", "perZone")]
+    [InlineData("?seed=1.5", "seed")]
+    [InlineData("?size=-3", "size")]
+    public async Task DrawSample_BadParameter_400NamingIt(string query, string field)
+    {
+        var wave = WaveTestKit.Wave("pz-draw-bad");
+        await _kit.CreateAsync(wave);
+
+        var response = await DrawAsync(wave.Id, WaveTestKit.Csv(wave, 10), query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task DrawSample_ExtractWithABadRow_400WithTheLine_NoSample()
+    {
+        var wave = WaveTestKit.Wave("pz-draw-rows");
+        await _kit.CreateAsync(wave);
+
+        var response = await DrawAsync(wave.Id, WaveTestKit.Csv(wave, 20) + "X1;A B;Street 1;;8400;Gemeente 1.1;zone-9;Wijk 1.1.1;nl;25-34;F\n", "?perZone=5");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"line\":22", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, (await _kit.GetAsync(wave.Id)).GetProperty("sampleSize").GetInt32());
+    }
+
+    private Task<HttpResponseMessage> DrawAsync(string id, string csv, string query) =>
+        _kit.Http.PostAsync(new Uri($"/api/waves/{id}/sample/draw{query}", UriKind.Relative), new StringContent(csv, Encoding.UTF8, "text/csv"));
 }

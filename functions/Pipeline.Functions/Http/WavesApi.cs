@@ -24,6 +24,7 @@ internal static partial class WavesApi
             TypedResults.Ok((await store.ListAsync(ct)).Select(w => new WaveListItem(w.Definition.Id, w.Definition.Title, w.Phase, w.SampleSize))));
         group.MapGet("/{id}", GetAsync);
         group.MapPut("/{id}/sample", UploadSampleAsync);
+        group.MapPost("/{id}/sample/draw", DrawSampleAsync);
         group.MapPost("/{id}/start", StartAsync);
         group.MapPost("/{id}/events/{name}", RaiseAsync);
         group.MapPost("/{id}/cancel", (WaveStore store, DurableTaskClient client, string id, CancellationToken ct) => SignalAsync(store, client, id, WaveEvents.Cancel, null, ct));
