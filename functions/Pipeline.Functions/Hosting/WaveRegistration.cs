@@ -36,6 +36,7 @@ internal static class WaveRegistration
             .AddActivity<PlanRemindersActivity>()
             .AddActivity<IssueLettersActivity>()
             .AddActivity<CloseWaveActivity>()
+            .AddActivity<CountResponsesActivity>()
             .AddActivity<PurgePersonalDataActivity>());
         return services;
     }

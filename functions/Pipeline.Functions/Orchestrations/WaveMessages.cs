@@ -2,8 +2,11 @@ using Pipeline.Survey.Letters;
 
 namespace Pipeline.Functions.Orchestrations;
 
-/// <summary>The input of <see cref="WaveOrchestrator"/>: the wave and its timers (UTC).</summary>
-internal sealed record WaveRun(string WaveId, DateTime ReminderAt, DateTime CloseAt, int RetentionDays);
+/// <summary>
+/// The input of <see cref="WaveOrchestrator"/>: the wave and its timers (UTC), and how often a waiting wave counts
+/// its responses for its custom status (default: daily).
+/// </summary>
+internal sealed record WaveRun(string WaveId, DateTime ReminderAt, DateTime CloseAt, int RetentionDays, TimeSpan? ProgressEvery = null);
 
 /// <summary>
 /// One PDF batch to issue: its letters are rows <c>From..To</c> of a group of the sample upload <c>SampleId</c>
@@ -12,7 +15,7 @@ internal sealed record WaveRun(string WaveId, DateTime ReminderAt, DateTime Clos
 internal sealed record LetterJob(string WaveId, string SampleId, LetterKind Kind, string Zone, string Language, int Batch, int From, int To);
 
 /// <summary>The wave's custom status, shown to operators.</summary>
-internal sealed record WaveProgress(string Phase, int LettersIssued, int RemindersIssued, DateTime? NextTimer, DateTime? CloseAt);
+internal sealed record WaveProgress(string Phase, int LettersIssued, int RemindersIssued, int Responses, DateTime? NextTimer, DateTime? CloseAt);
 
 /// <summary>An operator's event that moves a timer: <c>reschedule-reminder</c> or <c>extend-close</c>.</summary>
 internal sealed record WaveTime(DateTime At);

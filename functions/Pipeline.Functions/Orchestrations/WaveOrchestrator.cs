@@ -16,41 +16,45 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
     {
         var reminderAt = input.ReminderAt;
         var closeAt = input.CloseAt;
-        context.SetCustomStatus(new WaveProgress("inviting", 0, 0, null, closeAt));
-        var invited = await IssueAsync(context, nameof(PlanInvitationsActivity), input.WaveId);
+        var every = input.ProgressEvery ?? TimeSpan.FromDays(1);
+        var (invited, reminded, responses) = (0, 0, 0);
+        void Status(string phase, DateTime? next) => context.SetCustomStatus(new WaveProgress(phase, invited, reminded, responses, next, closeAt));
+
+        Status("inviting", null);
+        invited = await IssueAsync(context, nameof(PlanInvitationsActivity), input.WaveId);
 
         var cancelled = false;
-        var reminded = 0;
-        context.SetCustomStatus(new WaveProgress("waiting for reminder", invited, 0, reminderAt, closeAt));
-        while (!cancelled && reminderAt < closeAt && await WaitAsync(context, reminderAt) is { } happened)
+        Status("waiting for reminder", reminderAt);
+        while (!cancelled && reminderAt < closeAt && await WaitAsync(context, reminderAt, every) is { } happened)
         {
-            (reminderAt, closeAt, cancelled) = Apply(happened, reminderAt, closeAt);
-            context.SetCustomStatus(new WaveProgress("waiting for reminder", invited, 0, reminderAt, closeAt));
+            (reminderAt, closeAt, cancelled, responses) = await ApplyAsync(context, input.WaveId, happened, reminderAt, closeAt, responses);
+            Status("waiting for reminder", reminderAt);
         }
 
         if (!cancelled && reminderAt < closeAt)
         {
-            context.SetCustomStatus(new WaveProgress("reminding", invited, 0, null, closeAt));
+            Status("reminding", null);
             reminded = await IssueAsync(context, nameof(PlanRemindersActivity), input.WaveId);
         }
 
-        context.SetCustomStatus(new WaveProgress("fieldwork", invited, reminded, closeAt, closeAt));
-        while (!cancelled && await WaitAsync(context, closeAt) is { } happened)
+        Status("fieldwork", closeAt);
+        while (!cancelled && await WaitAsync(context, closeAt, every) is { } happened)
         {
-            (_, closeAt, cancelled) = Apply(happened, reminderAt, closeAt);
-            context.SetCustomStatus(new WaveProgress("fieldwork", invited, reminded, closeAt, closeAt));
+            (_, closeAt, cancelled, responses) = await ApplyAsync(context, input.WaveId, happened, reminderAt, closeAt, responses);
+            Status("fieldwork", closeAt);
         }
 
         var summary = await context.CallActivityAsync<WaveSummary>(nameof(CloseWaveActivity), new CloseRequest(input.WaveId, cancelled), Retry);
+        responses = summary.Responded;
         var purgeAt = context.CurrentUtcDateTime.AddDays(input.RetentionDays);
-        context.SetCustomStatus(new WaveProgress(cancelled ? "cancelled" : "closed", invited, reminded, purgeAt, closeAt));
+        Status(cancelled ? "cancelled" : "closed", purgeAt);
         if (input.RetentionDays > 0)
         {
             await context.CreateTimer(purgeAt, CancellationToken.None);
         }
 
         await context.CallActivityAsync<int>(nameof(PurgePersonalDataActivity), input.WaveId, Retry);
-        context.SetCustomStatus(new WaveProgress(cancelled ? "cancelled" : "closed", invited, reminded, null, closeAt));
+        Status(cancelled ? "cancelled" : "closed", null);
         return summary;
     }
 
@@ -62,11 +66,16 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
         return counts.Sum();
     }
 
-    /// <summary>Waits for <paramref name="until"/> or an operator event; null when the time came.</summary>
-    private static async Task<(string Name, WaveTime? Time)?> WaitAsync(TaskOrchestrationContext context, DateTime until)
+    /// <summary>
+    /// Waits for <paramref name="until"/> or an operator event, at most <paramref name="every"/> (then it answers
+    /// "progress"); null when the time came.
+    /// </summary>
+    private static async Task<(string Name, WaveTime? Time)?> WaitAsync(TaskOrchestrationContext context, DateTime until, TimeSpan every)
     {
+        var progressAt = context.CurrentUtcDateTime + every;
+        var wake = progressAt < until ? progressAt : until;
         using var cancel = new CancellationTokenSource();
-        var timer = context.CreateTimer(until, cancel.Token);
+        var timer = context.CreateTimer(wake, cancel.Token);
         var reschedule = context.WaitForExternalEvent<WaveTime>(WaveEvents.RescheduleReminder, cancel.Token);
         var extend = context.WaitForExternalEvent<WaveTime>(WaveEvents.ExtendClose, cancel.Token);
         var stop = context.WaitForExternalEvent<object?>(WaveEvents.Cancel, cancel.Token);
@@ -76,17 +85,22 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
 #pragma warning disable CA1849
         cancel.Cancel();
 #pragma warning restore CA1849
-        return first == timer ? null
+        return first == timer ? (wake < until ? (Progress, null) : null)
             : first == reschedule ? (WaveEvents.RescheduleReminder, await reschedule)
             : first == extend ? (WaveEvents.ExtendClose, await extend)
             : (WaveEvents.Cancel, null);
     }
 
-    private static (DateTime ReminderAt, DateTime CloseAt, bool Cancelled) Apply((string Name, WaveTime? Time) happened, DateTime reminderAt, DateTime closeAt) => happened.Name switch
+    private const string Progress = "progress";
+
+    /// <summary>An operator's event moves a timer or cancels; a progress wake-up counts the responses.</summary>
+    private static async Task<(DateTime ReminderAt, DateTime CloseAt, bool Cancelled, int Responses)> ApplyAsync(
+        TaskOrchestrationContext context, string waveId, (string Name, WaveTime? Time) happened, DateTime reminderAt, DateTime closeAt, int responses) => happened.Name switch
     {
-        WaveEvents.RescheduleReminder when happened.Time is { } t => (t.At, closeAt, false),
-        WaveEvents.ExtendClose when happened.Time is { } t && t.At > closeAt => (reminderAt, t.At, false),
-        WaveEvents.Cancel => (reminderAt, closeAt, true),
-        _ => (reminderAt, closeAt, false),
+        Progress => (reminderAt, closeAt, false, await context.CallActivityAsync<int>(nameof(CountResponsesActivity), waveId, Retry)),
+        WaveEvents.RescheduleReminder when happened.Time is { } t => (t.At, closeAt, false, responses),
+        WaveEvents.ExtendClose when happened.Time is { } t && t.At > closeAt => (reminderAt, t.At, false, responses),
+        WaveEvents.Cancel => (reminderAt, closeAt, true, responses),
+        _ => (reminderAt, closeAt, false, responses),
     };
 }
