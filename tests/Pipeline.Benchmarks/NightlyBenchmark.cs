@@ -41,7 +41,7 @@ internal static class NightlyBenchmark
         await Parallel.ForAsync(0, singles, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
             var entry = Entry(wave.Id, wave.Zones[i % zones], questionnaire, 5_000_000 + i);
-            await store.Blobs.PutAsync(ResponseRelease.Container, entry.Name, JsonSerializer.SerializeToUtf8Bytes(entry.Response, ResponseRecord.Json), BlobCondition.IfNotExists, ct);
+            await store.Blobs.PutAsync(ResponseRelease.Container, entry.Name, JsonSerializer.SerializeToUtf8Bytes(entry.Response), BlobCondition.IfNotExists, ct);
             Interlocked.Increment(ref singlesWritten);
         });
 
@@ -100,6 +100,6 @@ internal static class NightlyBenchmark
             DateOnly.FromDateTime(DateTime.UtcNow),
             ResponseRecord.Web,
             AnswerJson.Write(questionnaire, SyntheticAnswers.Complete(questionnaire, random)));
-        return new SegmentEntry(ResponseRelease.BlobName(record, Guid.NewGuid().ToString("N")), record);
+        return new SegmentEntry(ResponseRelease.BlobName(record, Guid.NewGuid().ToString("N")), JsonSerializer.SerializeToElement(record, ResponseRecord.Json));
     }
 }

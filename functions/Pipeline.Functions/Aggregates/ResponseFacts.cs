@@ -19,10 +19,7 @@ internal sealed record ResponseFacts(
     string AgeBand,
     string Sex,
     DateOnly Day,
-    [property: JsonConverter(typeof(AnswerCodesConverter))] IReadOnlyDictionary<string, IReadOnlyList<string>> Answers)
-{
-    public static ResponseFacts From(ResponseRecord r) => new(r.Zone, r.Municipality, r.Neighbourhood, r.AgeBand, r.Sex, r.Day, AnswerJson.Read(r.Answers));
-}
+    [property: JsonConverter(typeof(AnswerCodesConverter))] IReadOnlyDictionary<string, IReadOnlyList<string>> Answers);
 
 /// <summary>A segment entry read as <see cref="ResponseFacts"/>.</summary>
 internal sealed record SegmentFacts(string Name, ResponseFacts Response);

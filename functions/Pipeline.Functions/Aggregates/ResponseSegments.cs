@@ -7,8 +7,8 @@ using Pipeline.Storage;
 
 namespace Pipeline.Functions.Aggregates;
 
-/// <summary>One response in a segment, under the name of the blob it was released as.</summary>
-internal sealed record SegmentEntry(string Name, ResponseRecord Response);
+/// <summary>One response in a segment, under the name of the blob it was released as: the record's JSON as stored.</summary>
+internal sealed record SegmentEntry(string Name, JsonElement Response);
 
 /// <summary>
 /// A wave's responses: the single blobs the release writes (<c>responses/{wave}/{zone}/{random}.json</c>) and the
@@ -25,7 +25,8 @@ internal sealed class ResponseSegments(WaveStore store)
     private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = 16 };
 
     private readonly ConcurrentDictionary<string, IReadOnlyList<SegmentFacts>> _segments = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ResponseRecord> _singles = new(StringComparer.Ordinal);
+    /// <summary>Single blobs read: their JSON as stored (for compaction) and what aggregation reads of them.</summary>
+    private readonly ConcurrentDictionary<string, (JsonElement Json, ResponseFacts Facts)> _singles = new(StringComparer.Ordinal);
 
     /// <summary>Every response of the wave once, by the name of its released blob.</summary>
     public async Task<Dictionary<string, ResponseFacts>> ReadAsync(string waveId, CancellationToken cancellationToken) =>
@@ -36,12 +37,12 @@ internal sealed class ResponseSegments(WaveStore store)
     /// </summary>
     public async Task<int> CompactAsync(string waveId, CancellationToken cancellationToken)
     {
-        var (_, singles, covered) = await ReadWithSinglesAsync(waveId, cancellationToken);
+        var (_, singles, loose) = await ReadWithSinglesAsync(waveId, cancellationToken);
 
         // Every zone's segment first, then the deletes: no blob goes before a segment holds it.
         var compacted = 0;
-        await Parallel.ForEachAsync(singles.Where(n => !covered.Contains(n)).GroupBy(ZoneOf), Parallelism, async (zone, ct) =>
-            Interlocked.Add(ref compacted, await WriteSegmentAsync(waveId, zone.Key, [.. zone.Select(name => new SegmentEntry(name, _singles[name]))], ct)));
+        await Parallel.ForEachAsync(loose.GroupBy(ZoneOf), Parallelism, async (zone, ct) =>
+            Interlocked.Add(ref compacted, await WriteSegmentAsync(waveId, zone.Key, [.. zone.Select(name => new SegmentEntry(name, _singles[name].Json))], ct)));
         await Parallel.ForEachAsync(singles, Parallelism, async (single, ct) =>
         {
             await store.Blobs.DeleteAsync(ResponseRelease.Container, single, null, ct);
@@ -56,12 +57,12 @@ internal sealed class ResponseSegments(WaveStore store)
     {
         var name = $"{waveId}/{zone}/{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}.json.br";
         await store.Blobs.PutAsync(Container, name, Compress(entries), BlobCondition.IfNotExists, cancellationToken);
-        _segments[name] = [.. entries.Select(e => new SegmentFacts(e.Name, ResponseFacts.From(e.Response)))];
+        _segments[name] = [.. entries.Select(e => new SegmentFacts(e.Name, e.Response.Deserialize<ResponseFacts>(ResponseRecord.Json)!))];
         return entries.Count;
     }
 
-    /// <summary>The responses, the names of the single blobs, and the names the segments hold.</summary>
-    private async Task<(Dictionary<string, ResponseFacts> Responses, List<string> Singles, HashSet<string> Covered)> ReadWithSinglesAsync(string waveId, CancellationToken cancellationToken)
+    /// <summary>The responses, the names of the single blobs, and those of them no segment holds yet.</summary>
+    private async Task<(Dictionary<string, ResponseFacts> Responses, List<string> Singles, List<string> Loose)> ReadWithSinglesAsync(string waveId, CancellationToken cancellationToken)
     {
         var segments = await store.Blobs.ListAllAsync(Container, waveId + "/", cancellationToken).Select(b => b.Name).ToListAsync(cancellationToken);
         await Parallel.ForEachAsync(segments.Where(n => !_segments.ContainsKey(n)), Parallelism, async (name, ct) =>
@@ -80,16 +81,19 @@ internal sealed class ResponseSegments(WaveStore store)
             }
         }
 
-        var covered = responses.Keys.ToHashSet(StringComparer.Ordinal);
         var singles = await store.Blobs.ListAllAsync(ResponseRelease.Container, waveId + "/", cancellationToken).Select(b => b.Name).ToListAsync(cancellationToken);
-        await Parallel.ForEachAsync(singles.Where(n => !responses.ContainsKey(n) && !_singles.ContainsKey(n)), Parallelism, async (name, ct) =>
-            _singles[name] = JsonSerializer.Deserialize<ResponseRecord>((await store.Blobs.GetAsync(ResponseRelease.Container, name, ct)).Content.Span, ResponseRecord.Json)!);
-        foreach (var name in singles.Where(n => !responses.ContainsKey(n)))
+        var loose = singles.Where(n => !responses.ContainsKey(n)).ToList();
+        await Parallel.ForEachAsync(loose.Where(n => !_singles.ContainsKey(n)), Parallelism, async (name, ct) =>
         {
-            responses[name] = ResponseFacts.From(_singles[name]);
+            var json = JsonSerializer.Deserialize<JsonElement>((await store.Blobs.GetAsync(ResponseRelease.Container, name, ct)).Content.Span);
+            _singles[name] = (json, json.Deserialize<ResponseFacts>(ResponseRecord.Json)!);
+        });
+        foreach (var name in loose)
+        {
+            responses[name] = _singles[name].Facts;
         }
 
-        return (responses, singles, covered);
+        return (responses, singles, loose);
     }
 
     private static string ZoneOf(string blobName) => blobName.Split('/')[1];
