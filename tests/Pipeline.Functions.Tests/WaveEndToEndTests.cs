@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Durable;
@@ -15,7 +14,6 @@ using Pipeline.Storage;
 using Pipeline.Survey.Sample;
 using Pipeline.Survey.Tokens;
 using Pipeline.Testing;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
 
@@ -59,8 +57,8 @@ public sealed class WaveEndToEndTests
 
         var secret = app.Services.GetRequiredService<IOptions<WaveOptions>>().Value.WaveSecret(wave.Id);
         var tokens = people.ToDictionary(p => p.PersonReference, p => AccessToken.Derive(secret, wave.Id, p.PersonReference));
-        var invited = await LettersAsync(kit, wave.Id, "invitation");
-        AssertExactlyOnce(invited, people.Select(p => tokens[p.PersonReference].Display));
+        var invited = await kit.LettersAsync(wave.Id, "invitation");
+        WaveTestKit.AssertExactlyOnce(invited, people.Select(p => tokens[p.PersonReference].Display));
 
         // 40% answer through the response API (their release comes later: the reminder plan must still skip them),
         // 5% opt out through the API.
@@ -83,8 +81,8 @@ public sealed class WaveEndToEndTests
 
         clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
         await kit.WaitForAsync(wave.Id, "fieldwork");
-        var reminded = await LettersAsync(kit, wave.Id, "reminder");
-        AssertExactlyOnce(reminded, people.Where((p, i) => i % 5 >= 2 && i % 20 != 2).Select(p => tokens[p.PersonReference].Display));
+        var reminded = await kit.LettersAsync(wave.Id, "reminder");
+        WaveTestKit.AssertExactlyOnce(reminded, people.Where((p, i) => i % 5 >= 2 && i % 20 != 2).Select(p => tokens[p.PersonReference].Display));
 
         clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
         var closed = await kit.WaitForAsync(wave.Id, "completed");
@@ -123,36 +121,6 @@ public sealed class WaveEndToEndTests
         {
             Assert.True(faults.Crashed >= 8, $"only {faults.Crashed} crashes were injected");
         }
-    }
-
-    /// <summary>Every token on the letters of one kind, with the file it is in.</summary>
-    private static async Task<List<(string Token, string File)>> LettersAsync(WaveTestKit kit, string waveId, string kind)
-    {
-        var files = await kit.Http.GetFromJsonAsync<JsonElement>($"/api/waves/{waveId}/letters");
-        var found = new List<(string, string)>();
-        foreach (var file in files.EnumerateArray().Where(f => f.GetProperty("kind").GetString() == kind && f.GetProperty("type").GetString() == "pdf"))
-        {
-            await using var pdf = await kit.Http.GetStreamAsync(new Uri(file.GetProperty("url").GetString()!, UriKind.Relative));
-            using var copy = new MemoryStream();
-            await pdf.CopyToAsync(copy);
-            foreach (var page in PdfText.Pages(copy))
-            {
-                var token = System.Text.RegularExpressions.Regex.Match(page, "[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]");
-                Assert.True(token.Success, $"a page of {file.GetProperty("name")} has no token");
-                found.Add((token.Value, file.GetProperty("name").GetString()!));
-            }
-        }
-
-        return found;
-    }
-
-    private static void AssertExactlyOnce(List<(string Token, string File)> letters, IEnumerable<string> expected)
-    {
-        var twice = letters.GroupBy(l => l.Token).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.True(twice.Count == 0, $"{twice.Count} people have two letters of one kind");
-        var want = expected.ToHashSet();
-        var got = letters.Select(l => l.Token).ToHashSet();
-        Assert.True(want.SetEquals(got), $"expected {want.Count} letters, got {got.Count}: {want.Except(got).Count()} missing, {got.Except(want).Count()} unexpected");
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Pipeline.Functions.Waves;
 using Pipeline.Survey.Sample;
 using Pipeline.Survey.Waves;
+using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
 
@@ -64,6 +65,36 @@ internal sealed class WaveTestKit(HttpClient http)
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Every token on the letters of one kind, with the file it is in.</summary>
+    public async Task<List<(string Token, string File)>> LettersAsync(string waveId, string kind)
+    {
+        var files = await http.GetFromJsonAsync<JsonElement>($"/api/waves/{waveId}/letters");
+        var found = new List<(string, string)>();
+        foreach (var file in files.EnumerateArray().Where(f => f.GetProperty("kind").GetString() == kind && f.GetProperty("type").GetString() == "pdf"))
+        {
+            await using var pdf = await http.GetStreamAsync(new Uri(file.GetProperty("url").GetString()!, UriKind.Relative));
+            using var copy = new MemoryStream();
+            await pdf.CopyToAsync(copy);
+            foreach (var page in PdfText.Pages(copy))
+            {
+                var token = System.Text.RegularExpressions.Regex.Match(page, "[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]");
+                Assert.True(token.Success, $"a page of {file.GetProperty("name")} has no token");
+                found.Add((token.Value, file.GetProperty("name").GetString()!));
+            }
+        }
+
+        return found;
+    }
+
+    public static void AssertExactlyOnce(List<(string Token, string File)> letters, IEnumerable<string> expected)
+    {
+        var twice = letters.GroupBy(l => l.Token).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(twice.Count == 0, $"{twice.Count} people have two letters of one kind");
+        var want = expected.ToHashSet();
+        var got = letters.Select(l => l.Token).ToHashSet();
+        Assert.True(want.SetEquals(got), $"expected {want.Count} letters, got {got.Count}: {want.Except(got).Count()} missing, {got.Except(want).Count()} unexpected");
     }
 
     public static async Task<string> ProblemAsync(HttpResponseMessage response)

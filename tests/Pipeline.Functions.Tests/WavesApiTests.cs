@@ -1,6 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Waves;
+using Pipeline.Survey.Sample;
+using Pipeline.Survey.Tokens;
 
 namespace Pipeline.Functions.Tests;
 
@@ -259,6 +264,57 @@ public sealed class WavesApiTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("\"line\":22", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, (await _kit.GetAsync(wave.Id)).GetProperty("sampleSize").GetInt32());
+    }
+
+    [Fact]
+    public async Task DrawSample_FieldsWithSeparatorsQuotesAndLineBreaks_NobodyLost_OneLetterPerDrawnPerson()
+    {
+        var wave = WaveTestKit.Wave("pz-draw-quoted", 2, "nl", "fr", "de", "en");
+        await _kit.CreateAsync(wave);
+        var people = SyntheticSample.People(wave, 900, seed: 5).Select((p, i) => (i % 3) switch
+        {
+            0 => p with { AddressLine2 = "bus 3; 2e verdieping" },
+            1 => p with { Name = p.Name + " \"Jos\"", AddressLine1 = p.AddressLine1 + ";" },
+            _ => p with { AddressLine2 = "appartement 4\nachterbouw" },
+        }).ToList();
+        var extract = new StringWriter();
+        SyntheticSample.WriteCsv(extract, people);
+
+        var response = await DrawAsync(wave.Id, extract.ToString(), "?seed=424242&perZone=200");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var drawn = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(400, drawn.GetProperty("sampleSize").GetInt32());
+        Assert.Equal(400, drawn.GetProperty("strata").EnumerateArray().Sum(s => s.GetProperty("drawn").GetInt32()));
+        Assert.Equal(400, drawn.GetProperty("perZoneAndLanguage").EnumerateObject().Sum(g => g.Value.GetInt32()));
+        Assert.Equal(8, drawn.GetProperty("perZoneAndLanguage").EnumerateObject().Count());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _kit.StartAsync(wave.Id)).StatusCode);
+        await _kit.WaitForAsync(wave.Id, "waiting for reminder");
+        var secret = _app.Services.GetRequiredService<IOptions<WaveOptions>>().Value.WaveSecret(wave.Id);
+        var everyone = people.Select(p => AccessToken.Derive(secret, wave.Id, p.PersonReference).Display).ToHashSet();
+        var letters = await _kit.LettersAsync(wave.Id, "invitation");
+        Assert.Equal(400, letters.Select(l => l.Token).Distinct().Count());
+        Assert.Equal(400, letters.Count);
+        Assert.All(letters, l => Assert.Contains(l.Token, everyone));
+    }
+
+    [Fact]
+    public async Task Start_SampleRowsGone_EmptyBatchesSkipped_WaveRunsOn()
+    {
+        var wave = WaveTestKit.Wave("pz-empty-group", 1, "nl", "fr");
+        await _kit.CreateAsync(wave);
+        Assert.Equal(HttpStatusCode.OK, (await _kit.UploadAsync(wave.Id, WaveTestKit.Csv(wave, 40))).StatusCode);
+        var store = _app.Services.GetRequiredService<WaveStore>();
+        var record = (await store.GetAsync(wave.Id, default))!;
+        var fr = WaveStore.Groups(record).Single(g => g.Language == "fr");
+        await store.DeletePartitionsAsync([fr.Partition], default);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _kit.StartAsync(wave.Id)).StatusCode);
+        var view = await _kit.WaitForAsync(wave.Id, "waiting for reminder");
+
+        Assert.Equal(40 - fr.Count, view.GetProperty("run").GetProperty("progress").GetProperty("lettersIssued").GetInt32());
+        Assert.Equal(40 - fr.Count, (await _kit.LettersAsync(wave.Id, "invitation")).Count);
     }
 
     private Task<HttpResponseMessage> DrawAsync(string id, string csv, string query) =>

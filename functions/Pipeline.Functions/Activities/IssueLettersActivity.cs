@@ -31,6 +31,11 @@ internal sealed class IssueLettersActivity(WaveStore store, TokenDirectory token
         var rows = await store.Tables.QueryAllAsync(WaveStore.SampleTable(partition), query, ct)
             .Where(r => wanted is null || wanted.Contains(r.RowKey))
             .ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            // Nothing to print (the rows are gone): no PDF, since one without pages cannot be written, and no failed run.
+            return 0;
+        }
 
         var secret = options.Value.WaveSecret(job.WaveId);
         var issued = rows.Select(r => (Row: r, Token: AccessToken.Derive(secret, job.WaveId, r.GetString("PersonRef")!))).ToList();

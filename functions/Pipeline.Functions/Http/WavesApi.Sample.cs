@@ -31,11 +31,10 @@ internal static partial class WavesApi
             var result = await import.ImportAsync(wave, text, ct);
             if (!result.Ok)
             {
-                return TypedResults.Problem(
-                    title: "The sample was refused",
-                    detail: $"{result.ErrorCount}{(result.ErrorCount >= SampleImportResult.MaxReported ? " or more" : string.Empty)} rows have errors; nothing was imported. Correct them and upload the whole file again.",
-                    statusCode: StatusCodes.Status400BadRequest,
-                    extensions: new Dictionary<string, object?> { ["errors"] = result.Errors.Select(e => new { line = e.Line, reason = e.Reason }).ToList() });
+                return RowsRefused(
+                    "The sample was refused",
+                    $"{result.ErrorCount}{(result.ErrorCount >= SampleImportResult.MaxReported ? " or more" : string.Empty)} rows have errors; nothing was imported. Correct them and upload the whole file again.",
+                    result.Errors);
             }
 
             return await import.AttachAsync(wave, result, ct) is { } attached
@@ -91,16 +90,22 @@ internal static partial class WavesApi
                 var draw = await SampleDraw.DrawAsync(wave.Definition, () => new StreamReader(spool, Encoding.UTF8), drawSeed, perZoneValue, sizeValue, ct);
                 if (draw.ErrorCount > 0)
                 {
-                    return TypedResults.Problem(
-                        title: "The extract was refused",
-                        detail: $"{draw.ErrorCount} rows of the extract have errors; nothing was drawn. Correct them and send the whole extract again.",
-                        statusCode: StatusCodes.Status400BadRequest,
-                        extensions: new Dictionary<string, object?> { ["errors"] = draw.Errors.Select(e => new { line = e.Line, reason = e.Reason }).ToList() });
+                    return RowsRefused(
+                        "The extract was refused",
+                        $"{draw.ErrorCount} rows of the extract have errors; nothing was drawn. Correct them and send the whole extract again.",
+                        draw.Errors);
                 }
 
-                var csv = new StringWriter(CultureInfo.InvariantCulture);
-                SyntheticSample.WriteCsv(csv, draw.People);
-                var result = await import.ImportAsync(wave, new StringReader(csv.ToString()), ct);
+                // The drawn people go to the import as they were read: no file in between to lose fields in.
+                var result = await import.ImportAsync(wave, draw.People, ct);
+                if (!result.Ok)
+                {
+                    return RowsRefused(
+                        "The drawn sample was refused",
+                        $"{result.ErrorCount} drawn people could not be imported; the wave keeps its previous sample.",
+                        result.Errors);
+                }
+
                 return await import.AttachAsync(wave, result, ct) is { } attached
                     ? TypedResults.Ok(new SampleDrawn(id, drawSeed, attached.SampleSize, result.Counts, draw.Strata))
                     : StartedConflict(id);
@@ -117,6 +122,14 @@ internal static partial class WavesApi
             return value;
         }
     }
+
+    /// <summary>400 with the refused rows by line (at most <see cref="SampleImportResult.MaxReported"/>).</summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult RowsRefused(string title, string detail, IEnumerable<SampleError> errors) =>
+        TypedResults.Problem(
+            title: title,
+            detail: detail,
+            statusCode: StatusCodes.Status400BadRequest,
+            extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { line = e.Line, reason = e.Reason }).ToList() });
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult StartedConflict(string id) =>
         TypedResults.Problem(title: "Wave already started", detail: $"The sample of wave '{id}' is fixed once the wave has started.", statusCode: StatusCodes.Status409Conflict);

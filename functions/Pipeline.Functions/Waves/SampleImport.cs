@@ -18,14 +18,22 @@ internal sealed record SampleImportResult(string SampleId, IReadOnlyDictionary<s
 /// </summary>
 internal sealed class SampleImport(WaveStore store, TimeProvider time)
 {
-    public async Task<SampleImportResult> ImportAsync(WaveRecord wave, TextReader text, CancellationToken cancellationToken)
+    /// <summary>Imports a sample file, checked row by row as <see cref="SampleReader"/> reads it.</summary>
+    public Task<SampleImportResult> ImportAsync(WaveRecord wave, TextReader text, CancellationToken cancellationToken) =>
+        ImportAsync(wave, new SampleReader(wave.Definition).ReadAsync(text, cancellationToken), cancellationToken);
+
+    /// <summary>Imports people already read and checked (a draw), with no file in between.</summary>
+    public Task<SampleImportResult> ImportAsync(WaveRecord wave, IEnumerable<SamplePerson> people, CancellationToken cancellationToken) =>
+        ImportAsync(wave, people.Select(p => ((SamplePerson?)p, (SampleError?)null)).ToAsyncEnumerable(), cancellationToken);
+
+    private async Task<SampleImportResult> ImportAsync(WaveRecord wave, IAsyncEnumerable<(SamplePerson? Person, SampleError? Error)> rows, CancellationToken cancellationToken)
     {
         var sampleId = $"{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..27];
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var pending = new Dictionary<string, TableBatch>(StringComparer.Ordinal);
         var errors = new List<SampleError>();
         var errorCount = 0;
-        await foreach (var (person, error) in new SampleReader(wave.Definition).ReadAsync(text, cancellationToken))
+        await foreach (var (person, error) in rows)
         {
             if (error is not null)
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CsvHelper;
 using Pipeline.Survey.Waves;
 
 namespace Pipeline.Survey.Sample;
@@ -56,13 +57,26 @@ internal static class SyntheticSample
         }
     }
 
-    /// <summary>Writes people as a sample file, ';'-separated, with the header.</summary>
+    /// <summary>Writes people as a sample file, ';'-separated, with the header; fields are quoted where they need it.</summary>
     public static void WriteCsv(TextWriter writer, IEnumerable<SamplePerson> people)
     {
-        writer.WriteLine(string.Join(';', SampleReader.Columns));
+        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { Separator = ';' }, leaveOpen: true);
+        foreach (var column in SampleReader.Columns)
+        {
+            csv.WriteField(column);
+        }
+
+        csv.EndRecord();
         foreach (var p in people)
         {
-            writer.WriteLine(string.Join(';', p.PersonReference, p.Name, p.AddressLine1, p.AddressLine2, p.Postcode, p.Municipality, p.Zone, p.Neighbourhood, p.Language, p.AgeBand, p.Sex));
+            foreach (var field in new[] { p.PersonReference, p.Name, p.AddressLine1, p.AddressLine2, p.Postcode, p.Municipality, p.Zone, p.Neighbourhood, p.Language, p.AgeBand, p.Sex })
+            {
+                csv.WriteField(field);
+            }
+
+            csv.EndRecord();
         }
+
+        csv.Flush();
     }
 }
