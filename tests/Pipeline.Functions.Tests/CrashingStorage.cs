@@ -7,7 +7,8 @@ internal sealed class SimulatedCrash(int step) : Exception($"Simulated crash at 
 
 /// <summary>
 /// Table and blob stores that count every write (insert, upsert, merge, replace, delete, batch, blob put and
-/// delete) and crash just before, or just after, write number <see cref="CrashAt"/>. Reads pass through.
+/// delete) and crash just before, or just after, write number <see cref="CrashAt"/>, or let another actor run just
+/// before write number <see cref="InterleaveAt"/>. Reads pass through.
 /// </summary>
 internal sealed class CrashingStorage
 {
@@ -27,6 +28,12 @@ internal sealed class CrashingStorage
 
     public int Writes => _writes;
 
+    /// <summary>1-based; 0 = never: just before write number <see cref="InterleaveAt"/>, <see cref="Interleave"/> runs to its end.</summary>
+    public int InterleaveAt { get; set; }
+
+    /// <summary>Another actor's work (a trigger, a second host), run at <see cref="InterleaveAt"/>.</summary>
+    public Func<Task>? Interleave { get; set; }
+
     /// <summary>Every write in the order it started: "table key" or "container name".</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
 
@@ -38,6 +45,11 @@ internal sealed class CrashingStorage
     {
         Log.Enqueue(what);
         var step = Interlocked.Increment(ref _writes);
+        if (step == InterleaveAt && Interleave is { } interleave)
+        {
+            await interleave();
+        }
+
         if (step == CrashAt && !After)
         {
             throw new SimulatedCrash(step);

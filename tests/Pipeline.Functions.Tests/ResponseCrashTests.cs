@@ -28,7 +28,9 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
         _app.Settings["DurableTask:HubName"] = "rc" + Guid.NewGuid().ToString("N")[..8];
         _app.Settings["Responses:ReleaseInterval"] = "1.00:00:00";
         _app.Settings["Aggregates:PollInterval"] = "00:10:00";
-        _wave = await FieldworkWave.StartAsync(_app, people: 30);
+        _app.Settings["Aggregates:CoalesceWindow"] = "00:00:00";
+        _app.Settings["Aggregates:MinimumRespondents"] = "1";
+        _wave = await FieldworkWave.StartAsync(_app, people: 60);
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -45,11 +47,11 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
         var tokens = services.GetRequiredService<TokenDirectory>();
 
         // One clean run counts the writes: the submission's token row, then the release's mark, aggregate
-        // request, response blob and token row.
+        // request, response blob, aggregate request again and token row.
         crashing.CrashAt = 0;
         await SubmitAndReleaseAsync(intake, release, _wave.NextToken());
         var writes = crashing.Writes;
-        Assert.Equal(5, writes);
+        Assert.Equal(6, writes);
 
         var tried = 1;
         for (var step = 1; step <= writes; step++)
@@ -80,6 +82,43 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
 
         var responded = await CountRespondedAsync(services.GetRequiredService<WaveStore>());
         Assert.Equal(tried, responded);
+    }
+
+    [Fact]
+    public async Task Release_AggregateTriggerInterleavedAtEveryWrite_AggregatesCountEveryStoredResponse()
+    {
+        var services = _app.Services;
+        var crashing = new CrashingStorage(services.GetRequiredService<ITableStore>(), services.GetRequiredService<IBlobStore>());
+        var (_, release) = Build(new WaveStore(crashing.Tables, crashing.Blobs));
+        var (intake, _) = Build(services.GetRequiredService<WaveStore>());
+        var aggregates = services.GetRequiredService<AggregateService>();
+        async Task SubmitTwoAsync()
+        {
+            foreach (var token in new[] { _wave.NextToken(), _wave.NextToken() })
+            {
+                Assert.Equal(IntakeStatus.Stored, (await intake.SubmitAsync(Submission(token), default)).Status);
+            }
+        }
+
+        // A clean release of two counts its writes: two marks, the request, two blobs, the request again, two token rows.
+        await SubmitTwoAsync();
+        await release.ReleaseAsync(default);
+        var writes = crashing.Writes;
+        Assert.Equal(8, writes);
+
+        for (var step = 1; step <= writes; step++)
+        {
+            await SubmitTwoAsync();
+            crashing.InterleaveAt = crashing.Writes + step;
+            crashing.Interleave = () => aggregates.ProcessRequestsAsync(default);
+            await release.ReleaseAsync(default);
+
+            // The trigger's next poll after the release: the wave's figures count every stored response.
+            await aggregates.ProcessRequestsAsync(default);
+            var stored = (await _wave.ResponsesAsync()).Count;
+            var wave = JsonDocument.Parse((await aggregates.ReadAsync(_wave.Definition.Id, AggregateBuilder.Wave, _wave.Definition.Id, default))!).RootElement;
+            Assert.True(stored == wave.GetProperty("responses").GetInt32(), $"trigger before write {step}: {wave.GetProperty("responses")} of {stored} responses counted");
+        }
     }
 
     [Fact]

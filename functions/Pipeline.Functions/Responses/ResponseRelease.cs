@@ -11,6 +11,7 @@ namespace Pipeline.Functions.Responses;
 /// <item>each person's invitation row learns "responded" (for the reminder), in a random order;</item>
 /// <item>each wave with new responses gets a recompute request for its aggregates;</item>
 /// <item>each response is written, create-only, as <c>responses/{wave}/{zone}/{random}.json</c>, in another random order;</item>
+/// <item>each of those waves gets its request again, newer than every blob written;</item>
 /// <item>each token row drops its sealed response, in a third random order.</item>
 /// </list>
 /// A crash anywhere leaves pending rows that the next run finishes: marking is idempotent and a response blob that
@@ -35,12 +36,11 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
             return 0;
         }
 
-        // Asked before the blobs are written, so that a crash right after a write still leaves the request.
-        foreach (var wave in pending.Select(p => p.Item.Response.Wave).Distinct())
-        {
-            await aggregates.RequestAsync(wave, cancellationToken);
-        }
-
+        // Asked before the blobs are written, so that a crash right after a write still leaves the request, and again
+        // after the last write, so that a recompute that took the first request while blobs were still being written
+        // cannot have consumed it for good.
+        var waves = pending.Select(p => p.Item.Response.Wave).Distinct(StringComparer.Ordinal).ToList();
+        await RequestRecomputesAsync(waves, cancellationToken);
         await Parallel.ForEachAsync(Shuffled(pending), Parallelism, async (p, ct) =>
         {
             try
@@ -52,6 +52,7 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
                 // Written by an earlier run that stopped before it cleared the token row.
             }
         });
+        await RequestRecomputesAsync(waves, cancellationToken);
         await Parallel.ForEachAsync(Shuffled(pending), Parallelism, async (p, ct) =>
         {
             try
@@ -84,6 +85,14 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
         await Parallel.ForEachAsync(Shuffled(pending), Parallelism, (p, ct) => new ValueTask(
             invitations.MarkAsync(new TokenEntry(p.Item.Response.Wave, p.Item.SamplePartition, p.Item.SampleRow), InvitationRows.Responded, ct)));
         return pending;
+    }
+
+    private async Task RequestRecomputesAsync(IEnumerable<string> waves, CancellationToken cancellationToken)
+    {
+        foreach (var wave in waves)
+        {
+            await aggregates.RequestAsync(wave, cancellationToken);
+        }
     }
 
     private static T[] Shuffled<T>(T[] items)
