@@ -90,6 +90,53 @@ public sealed class AggregatesTests
     }
 
     [Fact]
+    public async Task Recompute_SampleSpellsAreasInOtherCaseFormOrSpaces_ChildrenSumToTheirParentAtEveryLevel()
+    {
+        await using var app = new PipelineApplication { Settings = { ["Aggregates:PollInterval"] = "00:10:00", ["Aggregates:MinimumRespondents"] = "1" } };
+        static string Respell(string name, int i) => (i % 4) switch
+        {
+            0 => name.ToUpperInvariant(),
+            1 => "  " + name.ToLowerInvariant() + " ",
+            2 => name.Normalize(System.Text.NormalizationForm.FormD),
+            _ => name,
+        };
+        var wave = await FieldworkWave.StartAsync(
+            app,
+            people: 90,
+            w => w with { Zones = [w.Zones[0] with { Municipalities = [.. w.Zones[0].Municipalities.Select((m, k) => m with { Name = $"Sint-Éloi {k}" })] }] },
+            (p, i) => p with { Municipality = Respell(p.Municipality, i), Neighbourhood = Respell(p.Neighbourhood, i / 4) });
+        var intake = app.Services.GetRequiredService<ResponseIntake>();
+        for (var i = 0; i < 60; i++)
+        {
+            var answers = Pipeline.Survey.Questionnaires.SyntheticAnswers.Complete(wave.Questionnaire, new Random(i));
+            Assert.Equal(IntakeStatus.Stored, (await intake.SubmitAsync(new Submission(wave.Tokens[i], null, null, answers, ResponseRecord.Web) { LimitPerToken = false }, default)).Status);
+        }
+
+        await app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
+        var aggregates = app.Services.GetRequiredService<AggregateService>();
+        await aggregates.RecomputeAsync(wave.Definition.Id, default);
+
+        var areas = new List<JsonElement>();
+        foreach (var (level, area) in await aggregates.ListAsync(wave.Definition.Id, default))
+        {
+            areas.Add(JsonDocument.Parse((await aggregates.ReadAsync(wave.Definition.Id, level, area, default))!).RootElement);
+        }
+
+        Assert.Equal(90, areas.Single(a => a.GetProperty("level").GetString() == AggregateBuilder.Wave).GetProperty("invited").GetInt32());
+        foreach (var parent in areas.Where(a => a.GetProperty("level").GetString() != AggregateBuilder.Neighbourhood))
+        {
+            var children = areas.Where(a => a.GetProperty("parent").GetString() == parent.GetProperty("area").GetString()).ToList();
+            Assert.NotEmpty(children);
+            foreach (var count in new[] { "responses", "invited" })
+            {
+                Assert.True(
+                    parent.GetProperty(count).GetInt32() == children.Sum(c => c.GetProperty(count).GetInt32()),
+                    $"{parent.GetProperty("level")} {parent.GetProperty("area")}: {count} {parent.GetProperty(count)}, its children's sum {children.Sum(c => c.GetProperty(count).GetInt32())}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Trigger_RequestLeftWhileTheHostWasDown_TakenWhenAHostStarts()
     {
         var connection = await TestAzurite.ConnectionStringAsync();

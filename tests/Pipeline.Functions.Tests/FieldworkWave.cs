@@ -38,7 +38,8 @@ internal sealed class FieldworkWave
     /// <summary>A token no test has taken yet.</summary>
     public string NextToken() => Tokens[Interlocked.Increment(ref _next) - 1];
 
-    public static async Task<FieldworkWave> StartAsync(PipelineApplication app, int people = 40, Func<WaveDefinition, WaveDefinition>? change = null)
+    /// <summary>Creates, fills and starts a wave; <paramref name="spell"/> changes how the sample file writes a person.</summary>
+    public static async Task<FieldworkWave> StartAsync(PipelineApplication app, int people = 40, Func<WaveDefinition, WaveDefinition>? change = null, Func<SamplePerson, int, SamplePerson>? spell = null)
     {
         var http = app.CreateClient();
         http.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
@@ -46,11 +47,13 @@ internal sealed class FieldworkWave
         var wave = WaveTestKit.Wave("resp-" + Guid.NewGuid().ToString("N")[..8], 1, "nl", "fr");
         wave = change?.Invoke(wave) ?? wave;
         Assert.Equal(HttpStatusCode.Created, (await kit.CreateAsync(wave)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await kit.UploadAsync(wave.Id, WaveTestKit.Csv(wave, people, seed: 3))).StatusCode);
+        var sample = SyntheticSample.People(wave, people, 3).ToList();
+        var csv = new StringWriter();
+        SyntheticSample.WriteCsv(csv, spell is null ? sample : sample.Select(spell));
+        Assert.Equal(HttpStatusCode.OK, (await kit.UploadAsync(wave.Id, csv.ToString())).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await kit.StartAsync(wave.Id)).StatusCode);
         await kit.WaitForAsync(wave.Id, "waiting for reminder");
         var secret = app.Services.GetRequiredService<IOptions<WaveOptions>>().Value.WaveSecret(wave.Id);
-        var sample = SyntheticSample.People(wave, people, 3).ToList();
         return new(app, wave, sample, [.. sample.Select(p => AccessToken.Derive(secret, wave.Id, p.PersonReference).Display)]);
     }
 

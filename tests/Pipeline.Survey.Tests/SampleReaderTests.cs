@@ -43,6 +43,32 @@ public sealed class SampleReaderTests
         Assert.Equal(2, people.Select(p => p.Zone).Distinct().Count());
     }
 
+    [Fact]
+    public async Task ReadAsync_AreaNamesInOtherCaseUnicodeFormOrSpaces_CarryTheWavesSpelling()
+    {
+        var zone = Wave.Zones[0] with
+        {
+            Municipalities = [new Waves.Municipality { Name = "Stekene", Neighbourhoods = ["Centrum", "Élisabeth"] }, new Waves.Municipality { Name = "Temse" }],
+        };
+        var wave = Wave with { Zones = [zone] };
+        var person = SyntheticSample.People(wave, 1, seed: 1).Single();
+        var text = new StringWriter();
+        SyntheticSample.WriteCsv(text, [
+            person with { PersonReference = "a", Municipality = "STEKENE", Neighbourhood = "centrum" },
+            person with { PersonReference = "b", Municipality = "  stekene ", Neighbourhood = "E\u0301LISABETH" },
+            person with { PersonReference = "c", Municipality = "temse", Neighbourhood = string.Empty },
+        ]);
+
+        var read = new List<SamplePerson>();
+        await foreach (var (p, error) in new SampleReader(wave).ReadAsync(new StringReader(text.ToString())))
+        {
+            Assert.Null(error);
+            read.Add(p!);
+        }
+
+        Assert.Equal(["Stekene/Centrum", "Stekene/Élisabeth", "Temse/"], read.Select(p => $"{p.Municipality}/{p.Neighbourhood}"));
+    }
+
     [Theory]
     [InlineData("zone", "zone-9", "Unknown zone 'zone-9'")]
     [InlineData("age_band", "10-14", "Under 15")]

@@ -18,9 +18,13 @@ internal sealed partial class SampleReader(WaveDefinition wave)
 
     private const int MaxField = 200;
 
-    private readonly Dictionary<string, Dictionary<string, HashSet<string>>> _zones = wave.Zones.ToDictionary(
+    // Area names as the wave defines them, found by their case-, space- and Unicode-form-insensitive key.
+    private readonly Dictionary<string, Dictionary<string, (string Name, Dictionary<string, string> Neighbourhoods)>> _zones = wave.Zones.ToDictionary(
         z => z.Id,
-        z => z.Municipalities.ToDictionary(m => m.Name, m => m.Neighbourhoods.ToHashSet(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase),
+        z => z.Municipalities.ToDictionary(
+            m => AreaKey(m.Name),
+            m => (m.Name, m.Neighbourhoods.ToDictionary(AreaKey, n => n, StringComparer.OrdinalIgnoreCase)),
+            StringComparer.OrdinalIgnoreCase),
         StringComparer.Ordinal);
 
     private readonly HashSet<UInt128> _seen = [];
@@ -54,12 +58,28 @@ internal sealed partial class SampleReader(WaveDefinition wave)
             var person = new SamplePerson(
                 Field("person_ref"), Field("name"), Field("address_line1"), Field("address_line2"), Field("postcode").ToUpperInvariant(),
                 Field("municipality"), Field("zone"), Field("neighbourhood"), Field("language").ToLowerInvariant(), Field("age_band"), Field("sex").ToUpperInvariant());
-            var reason = Check(person);
-            yield return reason is null ? (person, null) : (null, new SampleError(csv.LineNumber, reason));
+            var (canonical, reason) = Check(person);
+            yield return reason is null ? (canonical, null) : (null, new SampleError(csv.LineNumber, reason));
         }
     }
 
-    private string? Check(SamplePerson p)
+    /// <summary>The key under which an area name is found: trimmed, NFC, compared ignoring case.</summary>
+    public static string AreaKey(string name) => name.Trim().Normalize(NormalizationForm.FormC);
+
+    /// <summary>The person with the wave's own spelling of their municipality and neighbourhood, or why the row is refused.</summary>
+    private (SamplePerson? Person, string? Reason) Check(SamplePerson p)
+    {
+        var reason = Refusal(p);
+        if (reason is not null)
+        {
+            return (null, reason);
+        }
+
+        var (municipality, neighbourhoods) = _zones[p.Zone][AreaKey(p.Municipality)];
+        return (p with { Municipality = municipality, Neighbourhood = neighbourhoods.GetValueOrDefault(AreaKey(p.Neighbourhood), p.Neighbourhood) }, null);
+    }
+
+    private string? Refusal(SamplePerson p)
     {
         foreach (var (column, value) in new[]
         {
@@ -83,12 +103,12 @@ internal sealed partial class SampleReader(WaveDefinition wave)
             return $"Unknown zone '{p.Zone}'; the wave has {string.Join(", ", _zones.Keys)}.";
         }
 
-        if (!municipalities.TryGetValue(p.Municipality, out var neighbourhoods))
+        if (!municipalities.TryGetValue(AreaKey(p.Municipality), out var municipality))
         {
             return $"Municipality '{p.Municipality}' is not in zone '{p.Zone}'.";
         }
 
-        if (neighbourhoods.Count > 0 && !neighbourhoods.Contains(p.Neighbourhood))
+        if (municipality.Neighbourhoods.Count > 0 && !municipality.Neighbourhoods.ContainsKey(AreaKey(p.Neighbourhood)))
         {
             return p.Neighbourhood.Length == 0
                 ? $"Missing field 'neighbourhood'; {p.Municipality} has neighbourhoods."

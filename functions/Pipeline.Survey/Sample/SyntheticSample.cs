@@ -60,7 +60,7 @@ internal static class SyntheticSample
     /// <summary>Writes people as a sample file, ';'-separated, with the header; fields are quoted where they need it.</summary>
     public static void WriteCsv(TextWriter writer, IEnumerable<SamplePerson> people)
     {
-        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { Separator = ';' }, leaveOpen: true);
+        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { Separator = ';', NewLine = "\n" }, leaveOpen: true);
         foreach (var column in SampleReader.Columns)
         {
             csv.WriteField(column);
