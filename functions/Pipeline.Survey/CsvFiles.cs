@@ -2,7 +2,7 @@ using CsvHelper;
 
 namespace Pipeline.Survey;
 
-/// <summary>How uploaded CSV files (samples, keyed-in paper forms) are read.</summary>
+/// <summary>How uploaded CSV files (samples, keyed-in paper forms) are read, and how the files we hand out are written.</summary>
 internal static class CsvFiles
 {
     /// <summary>
@@ -21,4 +21,11 @@ internal static class CsvFiles
         MalformedData = CsvMalformedDataHandling.Recover,
         IncludeValuesInExceptions = false,
     };
+
+    /// <summary>
+    /// ';'-separated, for the files people open in a spreadsheet (manifests, aggregate exports): a text cell that
+    /// starts with '=', '+', '-', '@', a tab or a carriage return gets a leading "'" (OWASP's advice against CSV
+    /// injection), so Excel shows it as text and never runs it as a formula.
+    /// </summary>
+    public static CsvWriterOptions WriterOptions() => new() { Separator = ';', Injection = CsvInjection.Escape };
 }

@@ -46,7 +46,14 @@ public sealed class AggregatesTests
         var small = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/waves/{wave.Definition.Id}/aggregates?level=neighbourhood&area={Uri.EscapeDataString(neighbourhood)}");
         Assert.Equal("Suppressed", small.GetProperty("publication").GetString());
         Assert.Empty(small.GetProperty("questions").EnumerateArray());
-        Assert.Equal(JsonValueKind.Null, small.GetProperty("responseRate").ValueKind);
+        foreach (var hidden in new[] { "responseRate", "responses", "invited", "weighting", "responsesPerDay" })
+        {
+            Assert.Equal(JsonValueKind.Null, small.GetProperty(hidden).ValueKind);
+        }
+
+        Assert.Equal(30, small.GetProperty("responsesBelow").GetInt32());
+        var smallCsv = await operatorClient.GetStringAsync(new Uri($"/api/waves/{wave.Definition.Id}/aggregates?level=neighbourhood&area={Uri.EscapeDataString(neighbourhood)}&format=csv", UriKind.Relative));
+        Assert.Single(smallCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         var csv = await operatorClient.GetStringAsync(new Uri(url + "&format=csv", UriKind.Relative));
         Assert.StartsWith(string.Join(";", Http.WavesApi.AggregateColumns), csv, StringComparison.Ordinal);
@@ -162,13 +169,35 @@ public sealed class AggregatesTests
         up.Settings["AzureWebJobsStorage"] = connection;
         up.Settings["DurableTask:HubName"] = hub;
         up.Settings["Aggregates:PollInterval"] = "00:00:00.100";
+        up.Settings["Aggregates:MinimumRespondents"] = "1";
         var client = up.CreateClient();
         client.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
 
         var zone = await PollAsync(client, $"/api/waves/{wave.Definition.Id}/aggregates?level=zone&area={wave.Definition.Zones[0].Id}", TimeSpan.FromSeconds(10));
 
         Assert.Equal(4, zone.GetProperty("responses").GetInt32());
-        Assert.Equal("Suppressed", zone.GetProperty("publication").GetString());
+    }
+
+    [Fact]
+    public void AggregateCsv_AreaNamesAndOptionCodesASpreadsheetWouldRun_EscapedAsText()
+    {
+        var share = new Pipeline.Survey.Statistics.Share(0.5, 0.4, 0.6);
+        var question = new QuestionAggregate("local_q", Pipeline.Survey.Statistics.Publication.Published, 40, 40, 0, 38.5,
+            [new OptionAggregate("-1+2", 20, 50, share, share), new OptionAggregate("@SUM(A1)", 20, 50, share, share)], null, null, null, null, null);
+        var area = new AreaAggregate("w", AggregateBuilder.Zone, "=HYPERLINK(\"http://evil.example/x\",\"Klik hier\")", "z", DateTimeOffset.UnixEpoch, 40, 80, share,
+            Pipeline.Survey.Statistics.Publication.Published, null, [question]);
+
+        var csv = System.Text.Encoding.UTF8.GetString(Http.WavesApi.AggregateCsv(area));
+
+        using var reader = CsvHelper.CsvReader.Create(new StringReader(csv), new CsvHelper.CsvReaderOptions { Separator = ';', HasHeader = true });
+        var codes = new List<string>();
+        while (reader.Read())
+        {
+            Assert.Equal("'" + area.Area, reader.GetString("area"));
+            codes.Add(reader.GetString("option"));
+        }
+
+        Assert.Equal(["'-1+2", "'@SUM(A1)"], codes);
     }
 
     private static async Task<JsonElement> PollAsync(HttpClient http, string url, TimeSpan within)

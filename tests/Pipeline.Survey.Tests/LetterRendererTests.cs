@@ -65,4 +65,36 @@ public sealed class LetterRendererTests
         Assert.Equal(string.Join(';', Manifest.Columns), lines[0]);
         Assert.Equal("2;00001.pdf;2;invitation;fr;Łukasz Müller-1;Kerkstraat 1;bus 2;8400;Oostende", lines[2]);
     }
+
+    [Theory]
+    [InlineData("=1+2 Formule")]
+    [InlineData("=HYPERLINK(\"http://evil.example/x\",\"Klik hier\")")]
+    [InlineData("+32 2 000 00 00")]
+    [InlineData("-2+3")]
+    [InlineData("@SUM(A1:A9)")]
+    [InlineData("\tTab")]
+    [InlineData("\rReturn")]
+    public void Manifest_CellsThatASpreadsheetWouldRun_EscapedAsText(string value)
+    {
+        var token = AccessToken.Derive(Secret, "w", "P1");
+        using var csv = new MemoryStream();
+
+        Manifest.Write(Batch(LetterKind.Invitation), [new Letter(1, "nl", value, [value, "bus 2"], "8400", value, token.Display, token.Value)], csv);
+
+        using var reader = new StreamReader(new MemoryStream(csv.ToArray()));
+        var rows = new List<string[]>();
+        using (var parser = CsvHelper.CsvReader.Create(reader, new CsvHelper.CsvReaderOptions { Separator = ';', HasHeader = true }))
+        {
+            while (parser.Read())
+            {
+                rows.Add([.. Enumerable.Range(0, parser.FieldCount).Select(parser.GetString)]);
+            }
+        }
+
+        var row = Assert.Single(rows);
+        Assert.Equal("'" + value, row[Manifest.Columns.ToList().IndexOf("name")]);
+        Assert.Equal("'" + value, row[Manifest.Columns.ToList().IndexOf("address_line1")]);
+        Assert.Equal("'" + value, row[Manifest.Columns.ToList().IndexOf("municipality")]);
+        Assert.Equal("bus 2", row[Manifest.Columns.ToList().IndexOf("address_line2")]);
+    }
 }

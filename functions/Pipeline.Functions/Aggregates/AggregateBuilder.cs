@@ -84,9 +84,10 @@ internal static class AggregateBuilder
                     Top2AgainstPreviousWave = area.Level == Zone && previous?.GetValueOrDefault(area.Area) is { } before ? Trend(f.Figures, before) : null,
                 }).ToList();
             var suppressed = areaPublication[key] == Publication.Suppressed;
-            return new AreaAggregate(wave.Id, area.Level, area.Area, area.Parent, now, area.Members.Count, area.Invited,
-                suppressed ? null : rate, areaPublication[key], area.Level == Zone ? weighting[area.Area] : null, suppressed ? [] : questions)
+            return new AreaAggregate(wave.Id, area.Level, area.Area, area.Parent, now, suppressed ? null : area.Members.Count, suppressed ? null : area.Invited,
+                suppressed ? null : rate, areaPublication[key], area.Level == Zone && !suppressed ? weighting[area.Area] : null, suppressed ? [] : questions)
             {
+                ResponsesBelow = suppressed ? suppression.Minimum : null,
                 PreviousWave = area.Level == Zone ? previous?.GetValueOrDefault(area.Area)?.Wave : null,
                 ResponsesPerDay = suppressed || area.Level is not (Wave or Zone) ? null
                     : area.Members.GroupBy(i => responses[i].Day).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g => g.Count()),

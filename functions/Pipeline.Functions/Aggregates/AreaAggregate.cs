@@ -4,7 +4,9 @@ namespace Pipeline.Functions.Aggregates;
 
 /// <summary>
 /// The published figures of one area (the wave, a zone, a municipality or a neighbourhood): what was computed
-/// when and from how many responses, and per question the figures, unless suppressed (then none at all).
+/// when and from how many responses, and per question the figures. A suppressed area publishes no count and no
+/// figure at all: <see cref="Responses"/> and <see cref="Invited"/> are null, and <see cref="ResponsesBelow"/>
+/// says "fewer than this many".
 /// </summary>
 internal sealed record AreaAggregate(
     string Wave,
@@ -12,14 +14,17 @@ internal sealed record AreaAggregate(
     string Area,
     string? Parent,
     DateTimeOffset ComputedAt,
-    int Responses,
-    int Invited,
+    int? Responses,
+    int? Invited,
     Share? ResponseRate,
     Publication Publication,
     WeightingSummary? Weighting,
     IReadOnlyList<QuestionAggregate> Questions)
 {
     public string BaseNote { get; init; } = QuestionFigures.BaseNote;
+
+    /// <summary>For a suppressed area, the minimum of respondents it stays under; null when published.</summary>
+    public int? ResponsesBelow { get; init; }
 
     public string ComparisonMethod { get; init; } = Comparison.Method + "; each zone against all other zones of the wave";
 
@@ -29,7 +34,7 @@ internal sealed record AreaAggregate(
     /// <summary>Responses per submission day (the wave and its zones only; none for a suppressed area).</summary>
     public IReadOnlyDictionary<string, int>? ResponsesPerDay { get; init; }
 
-    public string SuppressionNote { get; init; } = "Figures on fewer than the minimum of respondents are not published; one more sibling area is suppressed when only one would be, so that no figure can be recovered from a total.";
+    public string SuppressionNote { get; init; } = "Figures on fewer than the minimum of respondents are not published, nor is their number of responses or invitations; one more sibling area is suppressed when only one would be, so that no figure can be recovered from a total.";
 }
 
 internal sealed record WeightingSummary(string Method, bool Converged, int Iterations, double DesignEffect, double EffectiveN);

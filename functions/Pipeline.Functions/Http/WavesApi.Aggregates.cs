@@ -4,6 +4,7 @@ using System.Text.Json;
 using CsvHelper;
 using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Waves;
+using Pipeline.Survey;
 
 namespace Pipeline.Functions.Http;
 
@@ -46,15 +47,16 @@ internal static partial class WavesApi
 
         var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase) || request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
         return csv
-            ? TypedResults.File(Csv(JsonSerializer.Deserialize<AreaAggregate>(json, AggregateService.Json)!), "text/csv; charset=utf-8", $"{id}-{level}-{Uri.EscapeDataString(area)}.csv")
+            ? TypedResults.File(AggregateCsv(JsonSerializer.Deserialize<AreaAggregate>(json, AggregateService.Json)!), "text/csv; charset=utf-8", $"{id}-{level}-{Uri.EscapeDataString(area)}.csv")
             : TypedResults.File(json, "application/json");
     }
 
-    private static byte[] Csv(AreaAggregate aggregate)
+    /// <summary>The aggregate as the CSV export: one row per option of each question, then bottom-2 and top-2.</summary>
+    internal static byte[] AggregateCsv(AreaAggregate aggregate)
     {
         using var output = new MemoryStream();
         using (var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true))
-        using (var csv = CsvWriter.Create(writer, new CsvWriterOptions { Separator = ';' }, leaveOpen: true))
+        using (var csv = CsvWriter.Create(writer, CsvFiles.WriterOptions(), leaveOpen: true))
         {
             foreach (var column in AggregateColumns)
             {
@@ -72,7 +74,7 @@ internal static partial class WavesApi
                     string[] fields =
                     [
                         aggregate.Wave, aggregate.Level, aggregate.Area, aggregate.ComputedAt.ToString("O", CultureInfo.InvariantCulture),
-                        aggregate.Responses.ToString(CultureInfo.InvariantCulture), aggregate.Publication.ToString(), question.Id, question.Publication.ToString(),
+                        aggregate.Responses?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, aggregate.Publication.ToString(), question.Id, question.Publication.ToString(),
                         question.Base?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, N(question.EffectiveBase), question.DontKnow?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
                         option?.Code ?? string.Empty, option?.Count.ToString(CultureInfo.InvariantCulture) ?? string.Empty, option?.Percent.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
                         N(option?.Share.Value), N(option?.Share.Low), N(option?.Share.High), N(option?.Weighted?.Value), N(option?.Weighted?.Low), N(option?.Weighted?.High),

@@ -95,7 +95,7 @@ internal static class Dashboard
         }
 
         html.Append("<dl class=\"facts\">");
-        Fact(html, "Responses", aggregate.Responses.ToString("N0", CultureInfo.InvariantCulture));
+        Fact(html, "Responses", Count(aggregate));
         Fact(html, "Response rate", aggregate.ResponseRate is { } rate ? Percent(rate) : TooFew);
         Fact(html, "Computed", aggregate.ComputedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
         if (aggregate.Weighting is { } w)
@@ -162,7 +162,7 @@ internal static class Dashboard
         var aggregate = await ReadAsync(aggregates, id, level, area, ct);
         var indicator = zone.Questions.FirstOrDefault(q => q.Top2 is not null)?.Id;
         var figure = aggregate?.Questions.FirstOrDefault(q => q.Id == indicator);
-        html.Append("<tr><td>").Append(Encode(label)).Append("</td><td class=\"num\">").Append(aggregate?.Responses.ToString(CultureInfo.InvariantCulture) ?? "0").Append("</td>");
+        html.Append("<tr><td>").Append(Encode(label)).Append("</td><td class=\"num\">").Append(aggregate is null ? "0" : Count(aggregate)).Append("</td>");
         if (aggregate is null || aggregate.Publication == Publication.Suppressed || figure?.Top2?.Weighted is not { } share)
         {
             html.Append("<td colspan=\"2\" class=\"too-few\">").Append(TooFew).Append("</td>");
@@ -174,6 +174,10 @@ internal static class Dashboard
 
         html.Append("<td><a href=\"").Append(Encode(Link($"/api/waves/{id}/aggregates?level={level}&area={Uri.EscapeDataString(area)}&format=csv", code))).Append("\">CSV</a></td></tr>");
     }
+
+    /// <summary>The number of responses, or "fewer than N" where the area is suppressed: never an exact small count.</summary>
+    private static string Count(AreaAggregate aggregate) =>
+        aggregate.Responses is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"fewer than {aggregate.ResponsesBelow}");
 
     private static void Downloads(StringBuilder html, string id, string level, string area, string? code)
     {

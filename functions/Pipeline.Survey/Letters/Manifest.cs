@@ -12,7 +12,7 @@ internal static class Manifest
     public static void Write(LetterBatch batch, IReadOnlyList<Letter> letters, Stream output)
     {
         using var writer = new StreamWriter(output, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
-        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { Separator = ';' }, leaveOpen: true);
+        using var csv = CsvWriter.Create(writer, CsvFiles.WriterOptions(), leaveOpen: true);
         foreach (var column in Columns)
         {
             csv.WriteField(column);
