@@ -37,7 +37,16 @@ internal sealed partial class EmbeddedAzurite(
 
         var location = Path.GetFullPath(options.Value.Location, root.Path);
         _azurite = await AzuriteProcess.StartAsync(
-            new AzuriteOptions { Root = root.Path, BlobPort = ports.Blob, QueuePort = ports.Queue, TablePort = ports.Table, Location = location },
+            new AzuriteOptions
+            {
+                Root = root.Path,
+                BlobPort = ports.Blob,
+                QueuePort = ports.Queue,
+                TablePort = ports.Table,
+                Location = location,
+                InstallTimeout = options.Value.InstallTimeout,
+                Progress = message => Log.Progress(logger, message),
+            },
             cancellationToken);
         Log.Started(logger, _azurite.ProcessId, ports.Blob, ports.Queue, ports.Table, location);
     }
@@ -64,5 +73,8 @@ internal sealed partial class EmbeddedAzurite(
 
         [LoggerMessage(3, LogLevel.Information, "Stopped Azurite (pid {Pid})")]
         public static partial void Stopped(ILogger logger, int pid);
+
+        [LoggerMessage(4, LogLevel.Information, "{Message}")]
+        public static partial void Progress(ILogger logger, string message);
     }
 }

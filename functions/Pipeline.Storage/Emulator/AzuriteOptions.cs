@@ -15,6 +15,15 @@ public sealed record AzuriteOptions
     /// <summary>Where data goes; null keeps it in memory (and then SIGTERM is ignored, so it is killed).</summary>
     public string? Location { get; init; }
 
-    /// <summary>How long to wait for the three ports. Default 60 s, which covers an <c>npm ci</c>.</summary>
+    /// <summary>How long to wait for the three ports once Azurite is installed. Default 60 s.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the first run's <c>npm ci</c> may take, apart from <see cref="StartTimeout"/>. Default 15 min.</summary>
+    public TimeSpan InstallTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The npm command. Default <c>npm</c> from PATH.</summary>
+    public string Npm { get; init; } = "npm";
+
+    /// <summary>Told what takes long (the first run's install), for the host's log.</summary>
+    public Action<string>? Progress { get; init; }
 }

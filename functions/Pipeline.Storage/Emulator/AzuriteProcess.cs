@@ -5,7 +5,8 @@ using System.Net.Sockets;
 namespace Pipeline.Storage.Emulator;
 
 /// <summary>
-/// An Azurite child process from the checkout's <c>node_modules</c>, installed by <c>npm ci</c> when missing.
+/// An Azurite child process from the checkout's <c>node_modules</c>, installed by <c>npm ci</c> when missing (under its own
+/// time limit, not the start timeout).
 /// Disposing stops it: SIGTERM when it persists to disk, SIGKILL when in memory (it ignores SIGTERM then).
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
@@ -41,9 +42,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public static async Task<AzuriteProcess> StartAsync(AzuriteOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var script = await NpmInstall.EnsureAsync(options, cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.StartTimeout);
-        var script = await NpmInstall.EnsureAsync(options.Root, timeout.Token);
 
         var start = new ProcessStartInfo("node")
         {
@@ -63,7 +64,16 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         var output = new OutputTail();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"Could not start 'node' for Azurite ({e.Message}): Node.js 20 or later must be on PATH.", e);
+        }
+
         process.OutputDataReceived += (_, e) => output.Add(e.Data);
         process.ErrorDataReceived += (_, e) => output.Add(e.Data);
         process.BeginOutputReadLine();
@@ -84,7 +94,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             await azurite.DisposeAsync();
-            throw new TimeoutException($"Azurite did not listen on ports {options.BlobPort}, {options.QueuePort} and {options.TablePort} within {options.StartTimeout.TotalSeconds:0} s: {output}");
+            throw new TimeoutException($"Azurite did not listen on ports {options.BlobPort}, {options.QueuePort} and {options.TablePort} within {options.StartTimeout.TotalSeconds:0} s (on a loaded machine, raise the start timeout): {output}");
         }
         catch
         {
@@ -163,6 +173,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
         yield return "--skipApiVersionCheck";
         yield return "--loose";
         yield return "--disableProductStyleUrl";
+
+        // Without it Azurite can take 25 s and more to exit after SIGTERM.
+        yield return "--disableTelemetry";
         foreach (var (flag, port) in new[] { ("--blobPort", options.BlobPort), ("--queuePort", options.QueuePort), ("--tablePort", options.TablePort) })
         {
             yield return flag;

@@ -1,13 +1,18 @@
+using System.ComponentModel;
 using System.Diagnostics;
 
 namespace Pipeline.Storage.Emulator;
 
-/// <summary>Runs <c>npm ci</c> once when Azurite is missing from <c>node_modules</c>, serialised across processes.</summary>
+/// <summary>
+/// Runs <c>npm ci</c> once when Azurite is missing from <c>node_modules</c>, serialised across processes, under its own
+/// time limit (<see cref="AzuriteOptions.InstallTimeout"/>), never under the start-up timeout.
+/// </summary>
 internal static class NpmInstall
 {
     /// <summary>Returns the path of Azurite's entry script, installing it first when needed.</summary>
-    public static async Task<string> EnsureAsync(string root, CancellationToken cancellationToken)
+    public static async Task<string> EnsureAsync(AzuriteOptions options, CancellationToken cancellationToken)
     {
+        var root = options.Root;
         var script = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (File.Exists(script))
         {
@@ -21,7 +26,10 @@ internal static class NpmInstall
             return script;
         }
 
-        var start = new ProcessStartInfo("npm")
+        options.Progress?.Invoke(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"Installing Azurite with 'npm ci' in {root}: first run only, about 400 MB, usually under 2 minutes (at most {options.InstallTimeout.TotalMinutes:0} min, Azurite:InstallTimeout)."));
+        var start = new ProcessStartInfo(options.Npm)
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,
@@ -33,13 +41,43 @@ internal static class NpmInstall
             start.ArgumentList.Add(arg);
         }
 
-        using var npm = Process.Start(start) ?? throw new InvalidOperationException("Could not start npm; Node.js 20+ must be on PATH.");
-        var stderr = npm.StandardError.ReadToEndAsync(cancellationToken);
-        _ = npm.StandardOutput.ReadToEndAsync(cancellationToken);
-        await npm.WaitForExitAsync(cancellationToken);
-        if (npm.ExitCode != 0 || !File.Exists(script))
+        Process npm;
+        try
         {
-            throw new InvalidOperationException($"'npm ci' in {root} failed with code {npm.ExitCode}: {await stderr}");
+            npm = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{options.Npm}'.");
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"Could not start '{options.Npm}' to install Azurite ({e.Message}): Node.js 20 or later with npm must be on PATH.", e);
+        }
+
+        using (npm)
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(options.InstallTimeout);
+            var stderr = npm.StandardError.ReadToEndAsync(CancellationToken.None);
+            _ = npm.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            try
+            {
+                await npm.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                npm.Kill(entireProcessTree: true);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+
+                throw new TimeoutException(string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"'npm ci' (installing Azurite, first run only) did not finish within {options.InstallTimeout.TotalSeconds:0} s. Run 'npm ci' in {root} by hand to see what it waits for (the network to the npm registry, a full disk), or raise Azurite:InstallTimeout."));
+            }
+
+            if (npm.ExitCode != 0 || !File.Exists(script))
+            {
+                throw new InvalidOperationException($"'npm ci' in {root} failed with code {npm.ExitCode}: {await stderr}");
+            }
         }
 
         return script;
