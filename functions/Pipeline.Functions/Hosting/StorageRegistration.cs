@@ -21,6 +21,7 @@ internal static class StorageRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHostedService<EmbeddedAzurite>();
+        services.AddHostedService<StorageProbe>();
         services.AddHealthChecks()
             .AddCheck<BlobHealthCheck>("blob", timeout: StorageHealthCheck.Timeout)
             .AddCheck<TableHealthCheck>("table", timeout: StorageHealthCheck.Timeout)

@@ -19,6 +19,11 @@ internal abstract partial class TimerTrigger(TimeProvider time, ILogger logger) 
             {
                 await RunOnceAsync(stoppingToken);
             }
+            catch (Pipeline.Storage.StoreException e) when (e.StatusCode is null)
+            {
+                // An outage: one line per run, not a stack trace per poll.
+                Log.Unreachable(logger, GetType().Name, e.Message);
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Log.Failed(logger, GetType().Name, e);
@@ -32,5 +37,8 @@ internal abstract partial class TimerTrigger(TimeProvider time, ILogger logger) 
     {
         [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "{Trigger} failed; its next run tries again")]
         public static partial void Failed(ILogger logger, string trigger, Exception exception);
+
+        [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "{Trigger}: storage did not answer ({Reason}); its next run tries again")]
+        public static partial void Unreachable(ILogger logger, string trigger, string reason);
     }
 }
