@@ -41,6 +41,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Equal(1, await page.Locator("svg.line polyline").CountAsync());
         Assert.Contains("120", await page.Locator("dl.facts").InnerTextAsync(), StringComparison.Ordinal);
         Assert.True(new FileInfo(overview).Length > 10_000);
+        await _session.AssertAccessibleAsync(page, "dashboard overview");
 
         await page.Locator("svg.bars a").First.ClickAsync();
         await page.ScreenshotAsync(new() { Path = Path.ChangeExtension(overview, ".zone.png"), FullPage = true });
@@ -50,6 +51,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Equal(neighbourhoods, await page.Locator("tr:has-text('— ') td.too-few").CountAsync());
         Assert.All(await page.Locator("tr:has(td.too-few) td:nth-child(2)").AllInnerTextsAsync(), count => Assert.Equal("fewer than 30", count));
         Assert.Contains(Pages.Dashboard.TooFew, await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        await _session.AssertAccessibleAsync(page, "dashboard zone page");
 
         var csv = await page.APIRequest.GetAsync(await page.Locator("a", new() { HasText = "CSV" }).Last.GetAttributeAsync("href") is { } href ? root + href : throw new InvalidOperationException());
         Assert.Equal(200, csv.Status);

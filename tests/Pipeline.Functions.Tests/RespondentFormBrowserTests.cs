@@ -44,6 +44,7 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Begin" }).ClickAsync();
         Assert.Contains("verkeerd overgetypt", await page.Locator("#token-error").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("true", await page.GetByLabel("Code op uw brief").GetAttributeAsync("aria-invalid"));
+        await _session.AssertAccessibleAsync(page, "token entry with a typo");
 
         // The right token, typed in lower case without dashes.
         await page.GetByLabel("Code op uw brief").FillAsync(token.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant());
@@ -56,6 +57,7 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime
         await NextAsync(page);
         Assert.Equal("Beantwoord deze vraag.", await page.Locator("#e-buurt_drugs").InnerTextAsync());
         Assert.Contains("Drugsoverlast", await page.Locator(".summary").InnerTextAsync(), StringComparison.Ordinal);
+        await _session.AssertAccessibleAsync(page, "a page with a missing answer");
         await page.Locator("#q-buurt_drugs").GetByLabel("Vaak").CheckAsync();
         await NextAsync(page);
 
@@ -107,8 +109,10 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime
         // Review, then submit.
         Assert.Equal("Controleer uw antwoorden", await page.Locator("h1").InnerTextAsync());
         Assert.Contains("Meer verlichting aan het station.", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        await _session.AssertAccessibleAsync(page, "the review");
         await page.GetByRole(AriaRole.Button, new() { Name = "Versturen" }).ClickAsync();
         Assert.Equal("Bedankt voor uw deelname", await page.Locator("h1").InnerTextAsync());
+        await _session.AssertAccessibleAsync(page, "the thank-you page");
 
         // The token is spent, and the response is stored as answered.
         await page.GotoAsync($"{_base}/s/{token}");

@@ -186,11 +186,14 @@ internal static class Dashboard
             .Append(Encode(Link(api + "&format=csv", code))).Append("\">CSV</a></p>");
     }
 
-    /// <summary>Horizontal bars of shares (0-1), each labelled and linked.</summary>
+    /// <summary>
+    /// Horizontal bars of shares (0-1), each labelled and linked. A group, not an image: an image's content is
+    /// presentational, so the links in it would be hidden from assistive technology (axe's nested-interactive).
+    /// </summary>
     private static void Bars(StringBuilder html, IReadOnlyList<(string Label, double Value, string Link)> bars)
     {
         const int Width = 420;
-        html.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart bars\" role=\"img\" aria-label=\"Response rate per zone\" width=\"100%\" viewBox=\"0 0 {Width + 160} {(bars.Count * 24) + 10}\">");
+        html.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart bars\" role=\"group\" aria-label=\"Response rate per zone\" width=\"100%\" viewBox=\"0 0 {Width + 160} {(bars.Count * 24) + 10}\">");
         for (var i = 0; i < bars.Count; i++)
         {
             var (label, value, link) = bars[i];

@@ -4,7 +4,8 @@ using System.Diagnostics;
 namespace Pipeline.Storage.Emulator;
 
 /// <summary>
-/// Runs <c>npm ci</c> once when Azurite is missing from <c>node_modules</c>, serialised across processes, under its own
+/// Runs <c>npm ci</c> once when Azurite is missing from <c>node_modules</c> or <c>node_modules</c> is older than
+/// <c>package-lock.json</c> (a pull changed the Node packages), serialised across processes, under its own
 /// time limit (<see cref="AzuriteOptions.InstallTimeout"/>), never under the start-up timeout.
 /// </summary>
 internal static class NpmInstall
@@ -14,14 +15,14 @@ internal static class NpmInstall
     {
         var root = options.Root;
         var script = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (File.Exists(script))
+        if (Installed(root, script))
         {
             return script;
         }
 
         // Test assemblies start in parallel: one runs npm ci, the others wait on the lock and find it done.
         await using var gate = await AcquireAsync(Path.Combine(root, ".npm-install.lock"), cancellationToken);
-        if (File.Exists(script))
+        if (Installed(root, script))
         {
             return script;
         }
@@ -81,6 +82,14 @@ internal static class NpmInstall
         }
 
         return script;
+    }
+
+    /// <summary>Azurite is there, and npm's record of what it installed is not older than the lock file.</summary>
+    private static bool Installed(string root, string script)
+    {
+        var wanted = Path.Combine(root, "package-lock.json");
+        var installed = Path.Combine(root, "node_modules", ".package-lock.json");
+        return File.Exists(script) && (!File.Exists(wanted) || (File.Exists(installed) && File.GetLastWriteTimeUtc(installed) >= File.GetLastWriteTimeUtc(wanted)));
     }
 
     private static async Task<FileStream> AcquireAsync(string path, CancellationToken cancellationToken)
