@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 var root = RepositoryRoot.Find(builder.Environment.ContentRootPath) ?? builder.Environment.ContentRootPath;
 
 builder.AddFunctionsSettings(root);
+builder.RefuseSampleSecrets(root);
 builder.AddPrivacyLogging();
 builder.AddPipelineStorage(root);
 builder.AddPipelineDurable();

@@ -39,7 +39,12 @@ public sealed class HealthApiTests
     public async Task Get_StorageUnreachable_Is503NamingEachService()
     {
         var closed = AzuriteProcess.FreePort();
-        await using var app = new PipelineApplication { InMemoryStorage = false };
+        // Storage that went away after start-up: the start-up probe (which would wait for it) is left out.
+        await using var app = new PipelineApplication
+        {
+            InMemoryStorage = false,
+            ConfigureServices = s => s.Remove(s.Single(d => d.ImplementationType == typeof(Hosting.StorageProbe))),
+        };
         app.Settings["AzureWebJobsStorage"] = AzuriteProcess.ConnectionStringFor(closed, closed, closed);
         app.Settings["Storage:RetryAttempts"] = "1";
 

@@ -68,6 +68,56 @@ public sealed class StartupTests
         Assert.Contains("attempt 2", log.Lines[1].Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Operator:Keys:0")]
+    [InlineData("Waves:TokenHashKey", "Operator__Keys__0")]
+    [InlineData("Waves:TokenSecret", "Operator__Keys__0", "Waves__TokenHashKey")]
+    public async Task Start_InProductionWithASampleSecret_ExitsNonZeroNamingTheKey(string named, params string[] ownSecrets)
+    {
+        // A checkout of its own, with the committed sample settings and no local.settings.json.
+        var checkout = Directory.CreateTempSubdirectory("prod-start-").FullName;
+        var repository = RepositoryRoot.Find()!;
+        foreach (var file in new[] { "Pipeline.sln", "package.json", "host.json", "local.settings.sample.json" })
+        {
+            File.Copy(Path.Combine(repository, file), Path.Combine(checkout, file));
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = checkout, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Pipeline.Functions.dll"));
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Azurite__Embedded"] = "false";
+        foreach (var key in ownSecrets)
+        {
+            start.Environment[key] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        }
+
+        using var host = System.Diagnostics.Process.Start(start)!;
+        var output = host.StandardOutput.ReadToEndAsync();
+        var errors = host.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await host.WaitForExitAsync(limit.Token);
+        Directory.Delete(checkout, recursive: true);
+
+        Assert.NotEqual(0, host.ExitCode);
+        var said = await output + await errors;
+        Assert.Contains($"{named} is the sample value from local.settings.sample.json", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("dev-token-secret-change-me", said, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("short-key-12345", "is too short")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "repeats one character")]
+    public async Task Start_WeakOperatorKey_FailsNamingTheKey(string key, string expected)
+    {
+        await using var app = new PipelineApplication();
+        app.Settings["Operator:Keys:0"] = key;
+
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains("Operator:Keys:0 " + expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, error.Message, StringComparison.Ordinal);
+    }
+
     private sealed class UnreachableAtFirst(IBlobStore inner, int failures) : IBlobStore
     {
         public int Calls { get; private set; }

@@ -77,6 +77,15 @@ internal static class FunctionsSettings
         return values;
     }
 
+    /// <summary>Every value of the committed sample settings: public, so never a secret outside Development.</summary>
+    internal static HashSet<string> SampleValues(string root)
+    {
+        var sample = Path.Combine(root, SampleSettings);
+        return File.Exists(sample)
+            ? Flatten(sample).Select(p => p.Value!).Where(v => v.Length > 0).ToHashSet(StringComparer.Ordinal)
+            : [];
+    }
+
     private static List<KeyValuePair<string, string?>> Flatten(string path)
     {
         try

@@ -16,9 +16,12 @@ internal sealed class OperatorOptions : IValidatableObject
             yield return new ValidationResult("Operator:Keys needs at least one key (Operator__Keys__0 in local.settings.json).", [nameof(Keys)]);
         }
 
-        if (Keys.Any(k => k.Length < 16))
+        for (var i = 0; i < Keys.Count; i++)
         {
-            yield return new ValidationResult("Each key in Operator:Keys must be at least 16 characters.", [nameof(Keys)]);
+            if (Configuration.SecretRules.KeyProblem($"Operator:Keys:{i}", Keys[i]) is { } problem)
+            {
+                yield return new ValidationResult(problem, [nameof(Keys)]);
+            }
         }
     }
 }

@@ -1,0 +1,52 @@
+namespace Pipeline.Functions.Configuration;
+
+/// <summary>
+/// What a secret must be. Keys (<c>Operator:Keys:N</c>, <c>Analyst:Keys:N</c>) must be able to carry 128 bits: their length
+/// times log2 of the alphabet their character classes span (lower case 26, upper case 26, digits 10, others 32) is at
+/// least 128, and no character makes up more than a quarter of them. That refuses short and repetitive keys; it cannot
+/// tell a random key from a typed one, so the README says how to make one. Outside Development, a secret that equals a
+/// value of <c>local.settings.sample.json</c> (committed, so public) stops the host.
+/// </summary>
+internal static class SecretRules
+{
+    public const int KeyBits = 128;
+
+    /// <summary>The bits <paramref name="key"/> could carry at most, by its length and character classes.</summary>
+    public static double Bits(string key)
+    {
+        var alphabet = (key.Any(char.IsAsciiLetterLower) ? 26 : 0) + (key.Any(char.IsAsciiLetterUpper) ? 26 : 0)
+            + (key.Any(char.IsAsciiDigit) ? 10 : 0) + (key.Any(c => !char.IsAsciiLetterOrDigit(c)) ? 32 : 0);
+        return alphabet == 0 ? 0 : key.Length * Math.Log2(alphabet);
+    }
+
+    /// <summary>Why <paramref name="key"/> is not good enough to be a key, or null.</summary>
+    public static string? KeyProblem(string name, string key) =>
+        Bits(key) < KeyBits ? $"{name} is too short to carry {KeyBits} bits: make one with 'openssl rand -base64 32'."
+        : key.GroupBy(c => c).Max(g => g.Count()) * 4 > key.Length ? $"{name} repeats one character too often to be random: make one with 'openssl rand -base64 32'."
+        : null;
+
+    /// <summary>Outside Development, stops the host when a secret is a value of the committed sample settings.</summary>
+    public static WebApplicationBuilder RefuseSampleSecrets(this WebApplicationBuilder builder, string root)
+    {
+        if (builder.Environment.IsDevelopment())
+        {
+            return builder;
+        }
+
+        var samples = FunctionsSettings.SampleValues(root);
+        foreach (var (key, value) in builder.Configuration.AsEnumerable().Where(p => IsSecret(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!string.IsNullOrEmpty(value) && samples.Contains(value))
+            {
+                throw new InvalidOperationException(
+                    $"{key} is the sample value from {FunctionsSettings.SampleSettings}, which is public: outside Development set a secret of your own (environment {builder.Environment.EnvironmentName}).");
+            }
+        }
+
+        return builder;
+    }
+
+    private static bool IsSecret(string key) =>
+        key.Equals("Waves:TokenSecret", StringComparison.OrdinalIgnoreCase) || key.Equals("Waves:TokenHashKey", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("Operator:Keys:", StringComparison.OrdinalIgnoreCase) || key.StartsWith("Analyst:Keys:", StringComparison.OrdinalIgnoreCase);
+}
