@@ -28,6 +28,7 @@ app.MapWavesApi();
 app.MapOptOutApi();
 app.MapResponsesApi();
 app.MapRespondentPages();
+app.MapSignIn();
 app.MapDashboard();
 
 app.Run();

@@ -32,7 +32,12 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var root = _session.Root;
         var page = await _session.PageAsync(1024, 800);
 
-        await page.GotoAsync($"{root}/dashboard/{wave.Definition.Id}?code={PipelineApplication.OperatorKey}");
+        // An analyst signs in once; no link carries the key after that.
+        await page.GotoAsync($"{root}/dashboard/{wave.Definition.Id}");
+        Assert.Equal("Sign in", await page.Locator("h1").InnerTextAsync());
+        await _session.AssertAccessibleAsync(page, "the sign-in form");
+        await page.GetByLabel("Your analyst's or operator's key").FillAsync(PipelineApplication.AnalystKey);
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         var overview = Path.Combine(Path.GetTempPath(), $"dashboard-{wave.Definition.Id}.png");
         await page.ScreenshotAsync(new() { Path = overview, FullPage = true });
 
@@ -56,5 +61,6 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var csv = await page.APIRequest.GetAsync(await page.Locator("a", new() { HasText = "CSV" }).Last.GetAttributeAsync("href") is { } href ? root + href : throw new InvalidOperationException());
         Assert.Equal(200, csv.Status);
         Assert.StartsWith("wave;level;area", await csv.TextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(PipelineApplication.AnalystKey, await page.ContentAsync(), StringComparison.Ordinal);
     }
 }

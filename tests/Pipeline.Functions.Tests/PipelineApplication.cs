@@ -17,6 +17,7 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
         ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         ["Azurite:Embedded"] = "false",
         ["Operator:Keys:0"] = OperatorKey,
+        ["Analyst:Keys:0"] = AnalystKey,
         ["DurableTask:PollInterval"] = "00:00:00.020",
         ["Waves:TokenSecret"] = TokenSecret,
         ["Waves:TokenHashKey"] = "test-token-hash-key-0123456789abcdef",
@@ -25,6 +26,8 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
     public const string TokenSecret = "test-token-secret-0123456789abcdef";
 
     public const string OperatorKey = "test-operator-key-0123456789";
+
+    public const string AnalystKey = "test-analyst-key-9876543210";
 
     public bool InMemoryStorage { get; init; } = true;
 

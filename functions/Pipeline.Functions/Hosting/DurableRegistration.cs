@@ -10,8 +10,10 @@ internal static class DurableRegistration
     {
         // The wave's orchestrators and activities register here as they arrive.
         builder.Services.AddDurableTask(_ => { });
-        builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<OperatorKeyFilter>();
+        builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AnalystOptions>().BindConfiguration(AnalystOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<KeyRing>();
+        builder.Services.AddSingleton<FailedKeys>();
         return builder;
     }
 }

@@ -14,7 +14,7 @@ internal static class DurableApi
 {
     public static IEndpointRouteBuilder MapDurableApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/durable").WithTags("Durable").AddEndpointFilter<OperatorKeyFilter>();
+        var group = routes.MapGroup("/api/durable").WithTags("Durable").AddEndpointFilter(new KeyFilter(Role.Operator));
         group.MapGet("/instances", ListAsync);
         group.MapGet("/instances/{id}", GetAsync);
         group.MapGet("/instances/{id}/history", HistoryAsync);

@@ -17,7 +17,7 @@ internal static class RespondentLimits
             o.AddPolicy(Policy, context =>
             {
                 var options = context.RequestServices.GetRequiredService<IOptions<ResponseOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "local", _ => new FixedWindowRateLimiterOptions
+                return RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(context), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = options.ClientPermitsPerMinute,
                     Window = TimeSpan.FromMinutes(1),

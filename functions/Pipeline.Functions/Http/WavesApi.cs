@@ -18,7 +18,9 @@ internal static partial class WavesApi
 {
     public static IEndpointRouteBuilder MapWavesApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/waves").WithTags("Waves").AddEndpointFilter<OperatorKeyFilter>();
+        var waves = routes.MapGroup("/api/waves").WithTags("Waves");
+        waves.MapGroup(string.Empty).AddEndpointFilter(new KeyFilter(Role.Analyst)).MapGet("/{id}/aggregates", AggregatesAsync);
+        var group = waves.MapGroup(string.Empty).AddEndpointFilter(new KeyFilter(Role.Operator));
         group.MapPost("/", CreateAsync);
         group.MapGet("/", async (WaveStore store, CancellationToken ct) =>
             TypedResults.Ok((await store.ListAsync(ct)).Select(w => new WaveListItem(w.Definition.Id, w.Definition.Title, w.Phase, w.SampleSize))));
@@ -29,7 +31,6 @@ internal static partial class WavesApi
         group.MapPost("/{id}/events/{name}", RaiseAsync);
         group.MapPost("/{id}/cancel", (WaveStore store, DurableTaskClient client, string id, CancellationToken ct) => SignalAsync(store, client, id, WaveEvents.Cancel, null, ct));
         group.MapPost("/{id}/paper-responses", ImportPaperAsync);
-        group.MapGet("/{id}/aggregates", AggregatesAsync);
         group.MapGet("/{id}/letters", ListLettersAsync);
         group.MapGet("/{id}/letters/{**name}", DownloadLetterAsync);
         return routes;

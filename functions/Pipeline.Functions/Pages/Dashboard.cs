@@ -11,7 +11,8 @@ using static Pipeline.Functions.Pages.PageHtml;
 namespace Pipeline.Functions.Pages;
 
 /// <summary>
-/// The analysts' dashboard, behind the operator key (header, or <c>?code=</c> for a browser): the wave overview at
+/// The analysts' dashboard, behind an analyst's or operator's key (a browser signs in once at <c>/signin</c> and gets a
+/// session cookie; links never carry a key): the wave overview at
 /// <c>/dashboard/{wave}</c> and a zone at <c>/dashboard/{wave}/zones/{zone}</c>. Server-rendered HTML and inline
 /// SVG, no script, no external asset. Suppressed figures are never in the page: they show "too few answers".
 /// </summary>
@@ -37,13 +38,13 @@ internal static class Dashboard
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/dashboard").WithTags("Dashboard").AddEndpointFilter<OperatorKeyFilter>().AddEndpointFilter(SecureHeaders);
+        var group = routes.MapGroup("/dashboard").WithTags("Dashboard").AddEndpointFilter(new KeyFilter(Role.Analyst, signInPage: true)).AddEndpointFilter(SecureHeaders);
         group.MapGet("/{id}", OverviewAsync);
         group.MapGet("/{id}/zones/{zone}", ZoneAsync);
         return routes;
     }
 
-    private static async Task<IResult> OverviewAsync(string id, string? code, WaveStore store, AggregateService aggregates, CancellationToken ct)
+    private static async Task<IResult> OverviewAsync(string id, WaveStore store, AggregateService aggregates, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
@@ -62,7 +63,7 @@ internal static class Dashboard
         Fact(html, "Letters issued", string.Create(CultureInfo.InvariantCulture, $"{zones.Sum(z => z.Invited):N0} invitations, {zones.Sum(z => z.Reminded):N0} reminders"));
         Fact(html, "Responses", string.Create(CultureInfo.InvariantCulture, $"{zones.Sum(z => z.Responded):N0}"));
         html.Append("</dl><h2>Response rate per zone</h2>");
-        Bars(html, [.. zones.Select(z => (Label: z.Zone, Value: z.ResponseRate, Link: Link($"/dashboard/{id}/zones/{z.Zone}", code)))]);
+        Bars(html, [.. zones.Select(z => (Label: z.Zone, Value: z.ResponseRate, Link: $"/dashboard/{id}/zones/{z.Zone}"))]);
         html.Append("<h2>Responses per day</h2>");
         if (overall?.ResponsesPerDay is { Count: > 0 } days)
         {
@@ -73,11 +74,11 @@ internal static class Dashboard
             html.Append("<p class=\"too-few\">No responses released yet.</p>");
         }
 
-        Downloads(html, id, AggregateBuilder.Wave, id, code);
+        Downloads(html, id, AggregateBuilder.Wave, id);
         return Page(d.Title, html);
     }
 
-    private static async Task<IResult> ZoneAsync(string id, string zone, string? code, WaveStore store, AggregateService aggregates, CancellationToken ct)
+    private static async Task<IResult> ZoneAsync(string id, string zone, WaveStore store, AggregateService aggregates, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave || wave.Definition.Zones.FirstOrDefault(z => z.Id == zone) is not { } definition)
         {
@@ -86,7 +87,7 @@ internal static class Dashboard
 
         var questionnaire = wave.Definition.QuestionnaireFor(zone)!;
         var html = new StringBuilder();
-        html.Append("<p><a href=\"").Append(Encode(Link($"/dashboard/{id}", code))).Append("\">").Append(Encode(wave.Definition.Title)).Append("</a></p>")
+        html.Append("<p><a href=\"").Append(Encode($"/dashboard/{id}")).Append("\">").Append(Encode(wave.Definition.Title)).Append("</a></p>")
             .Append("<h1>").Append(Encode(definition.Name)).Append("</h1>");
         if (await ReadAsync(aggregates, id, AggregateBuilder.Zone, zone, ct) is not { } aggregate)
         {
@@ -134,15 +135,15 @@ internal static class Dashboard
         foreach (var municipality in definition.Municipalities)
         {
             var m = $"{zone}/{municipality.Name}";
-            await AreaRowAsync(html, aggregates, id, AggregateBuilder.Municipality, m, municipality.Name, aggregate, code, ct);
+            await AreaRowAsync(html, aggregates, id, AggregateBuilder.Municipality, m, municipality.Name, aggregate, ct);
             foreach (var neighbourhood in municipality.Neighbourhoods)
             {
-                await AreaRowAsync(html, aggregates, id, AggregateBuilder.Neighbourhood, $"{m}/{neighbourhood}", "— " + neighbourhood, aggregate, code, ct);
+                await AreaRowAsync(html, aggregates, id, AggregateBuilder.Neighbourhood, $"{m}/{neighbourhood}", "— " + neighbourhood, aggregate, ct);
             }
         }
 
         html.Append("</tbody></table>");
-        Downloads(html, id, AggregateBuilder.Zone, zone, code);
+        Downloads(html, id, AggregateBuilder.Zone, zone);
         return Page(definition.Name, html);
     }
 
@@ -157,7 +158,7 @@ internal static class Dashboard
     private static string FirstIndicator(Questionnaire questionnaire, AreaAggregate zone) =>
         zone.Questions.FirstOrDefault(q => q.Top2 is not null) is { } q ? questionnaire.Find(q.Id)?.Text.In("nl") ?? q.Id : "Indicator";
 
-    private static async Task AreaRowAsync(StringBuilder html, AggregateService aggregates, string id, string level, string area, string label, AreaAggregate zone, string? code, CancellationToken ct)
+    private static async Task AreaRowAsync(StringBuilder html, AggregateService aggregates, string id, string level, string area, string label, AreaAggregate zone, CancellationToken ct)
     {
         var aggregate = await ReadAsync(aggregates, id, level, area, ct);
         var indicator = zone.Questions.FirstOrDefault(q => q.Top2 is not null)?.Id;
@@ -172,18 +173,18 @@ internal static class Dashboard
             html.Append("<td class=\"num\">").Append(aggregate.ResponseRate is { } rate ? Percent(rate) : string.Empty).Append("</td><td>").Append(Whisker(share)).Append(' ').Append(Percent(share)).Append("</td>");
         }
 
-        html.Append("<td><a href=\"").Append(Encode(Link($"/api/waves/{id}/aggregates?level={level}&area={Uri.EscapeDataString(area)}&format=csv", code))).Append("\">CSV</a></td></tr>");
+        html.Append("<td><a href=\"").Append(Encode($"/api/waves/{id}/aggregates?level={level}&area={Uri.EscapeDataString(area)}&format=csv")).Append("\">CSV</a></td></tr>");
     }
 
     /// <summary>The number of responses, or "fewer than N" where the area is suppressed: never an exact small count.</summary>
     private static string Count(AreaAggregate aggregate) =>
         aggregate.Responses is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"fewer than {aggregate.ResponsesBelow}");
 
-    private static void Downloads(StringBuilder html, string id, string level, string area, string? code)
+    private static void Downloads(StringBuilder html, string id, string level, string area)
     {
         var api = $"/api/waves/{id}/aggregates?level={level}&area={Uri.EscapeDataString(area)}";
-        html.Append("<h2>Downloads</h2><p><a href=\"").Append(Encode(Link(api, code))).Append("\">JSON</a> · <a href=\"")
-            .Append(Encode(Link(api + "&format=csv", code))).Append("\">CSV</a></p>");
+        html.Append("<h2>Downloads</h2><p><a href=\"").Append(Encode(api)).Append("\">JSON</a> · <a href=\"")
+            .Append(Encode(api + "&format=csv")).Append("\">CSV</a></p>");
     }
 
     /// <summary>
@@ -234,9 +235,6 @@ internal static class Dashboard
 
     private static void Fact(StringBuilder html, string term, string value) =>
         html.Append("<dt>").Append(Encode(term)).Append("</dt><dd>").Append(Encode(value)).Append("</dd>");
-
-    private static string Link(string path, string? code) =>
-        code is null ? path : path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "code=" + Uri.EscapeDataString(code);
 
     private static async Task<AreaAggregate?> ReadAsync(AggregateService aggregates, string id, string level, string area, CancellationToken ct) =>
         await aggregates.ReadAsync(id, level, area, ct) is { } json ? JsonSerializer.Deserialize<AreaAggregate>(json, AggregateService.Json) : null;
