@@ -120,4 +120,10 @@ public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) :
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         Assert.Contains("afgesloten", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("ok_Code-9", "ok_Code-9")]
+    [InlineData("x\"]{}</style><a href=//evil.example>", "x\\22 \\5d \\7b \\7d \\3c \\2f style\\3e \\3c a\\20 href\\3d \\2f \\2f evil\\2e example\\3e ")]
+    public void CssString_EverythingButSafeCharacters_HexEscaped(string code, string css) =>
+        Assert.Equal(css, Pages.PageHtml.CssString(code));
 }

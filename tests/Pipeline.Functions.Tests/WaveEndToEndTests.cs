@@ -102,7 +102,7 @@ public sealed class WaveEndToEndTests
         // After the close and purge: tokens are unknown (as if they never existed), every response is in the
         // response store once, and no name or address is left anywhere.
         var late = await app.CreateClient().PostAsJsonAsync("/api/optout", new { token = tokens[people[3].PersonReference].Display });
-        Assert.Equal(HttpStatusCode.NotFound, late.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, late.StatusCode);
         await app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
         // Single blobs or, once a nightly refresh ran on the moved clock, compacted into segments: 800 either way.
         var stored = await new ResponseSegments(app.Services.GetRequiredService<WaveStore>()).ReadAsync(wave.Id, default);

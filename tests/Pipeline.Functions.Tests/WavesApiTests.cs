@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -211,6 +212,64 @@ public sealed class WavesApiTests : IAsyncLifetime, IDisposable
         var response = await anonymous.PostAsync(new Uri("/api/optout", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(status, response.StatusCode);
         Assert.Contains(hint, await WaveTestKit.ProblemAsync(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OptOut_UnknownClosedOrValidToken_All204_TellsNothing()
+    {
+        var app = new PipelineApplication();
+        await using var _ = app;
+        var wave = await FieldworkWave.StartAsync(app, people: 4);
+        using var anonymous = app.CreateClient();
+        var unknown = AccessToken.Derive(new byte[32], "no-wave", "nobody").Display;
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var token in new[] { wave.Tokens[0], unknown, wave.Tokens[0] })
+        {
+            answers.Add((await anonymous.PostAsJsonAsync("/api/optout", new { token })).StatusCode);
+        }
+
+        await wave.SetAsync(w => w with { Phase = WavePhase.Closed });
+        answers.Add((await anonymous.PostAsJsonAsync("/api/optout", new { token = wave.Tokens[1] })).StatusCode);
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.NoContent, status));
+    }
+
+    [Fact]
+    public async Task OptOut_BodyOverTheRespondentCap_413()
+    {
+        using var anonymous = _app.CreateClient();
+        var body = "{\"token\":\"" + new string('A', 100_000) + "\"}";
+
+        var response = await anonymous.PostAsync(new Uri("/api/optout", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("65,536 bytes", await WaveTestKit.ProblemAsync(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OptOut_ManyFromOneAddress_429()
+    {
+        var app = new PipelineApplication { Settings = { ["Responses:ClientPermitsPerMinute"] = "5" } };
+        await using var _ = app;
+        using var anonymous = app.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 7; i++)
+        {
+            statuses.Add((await anonymous.PostAsJsonAsync("/api/optout", new { token = "2222-2222-2222-3" })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
+
+    [Fact]
+    public async Task Create_BodyOver2MB_413()
+    {
+        var body = "{\"id\":\"big\",\"title\":\"" + new string('x', 3 * 1024 * 1024) + "\"}";
+
+        var response = await _kit.Http.PostAsync(new Uri("/api/waves", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
     [Fact]

@@ -44,4 +44,44 @@ public sealed class WaveValidatorTests
         var errors = WaveValidator.Validate(Valid with { ReminderDelayDays = 80 });
         Assert.Contains("before the close date", Assert.Single(errors["reminderDelayDays"]), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://survey.example.be", false)]
+    [InlineData("http://10.0.0.8", false)]
+    [InlineData("https://survey.example.be", true)]
+    [InlineData("http://localhost:7071", true)]
+    [InlineData("http://127.0.0.1:7071", true)]
+    public void Validate_SurveyBaseUrl_HttpsOnly_LoopbackExcepted(string url, bool accepted) =>
+        Assert.Equal(accepted, !WaveValidator.Validate(Valid with { SurveyBaseUrl = url }).ContainsKey("surveyBaseUrl"));
+
+    [Fact]
+    public void Validate_HugeEmail_RefusedAtOnce()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var errors = WaveValidator.Validate(Valid with { Contact = new Contact { Phone = "+32 2 000 00 00", Email = new string('a', 1_000_000) + "@" + new string('b', 1_000_000) } });
+
+        Assert.Contains("at most 254", Assert.Single(errors["contact.email"]), StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1));
+    }
+
+    [Theory]
+    [InlineData("x\"]{}</style><a href=//evil.example>Klik</a><style>")]
+    [InlineData("a b")]
+    [InlineData("code-longer-than-twenty")]
+    [InlineData("")]
+    public void Validate_LocalOptionCodeOutsideTheSafeSet_Refused(string code)
+    {
+        var text = new Dictionary<string, string> { ["nl"] = "x", ["fr"] = "x", ["de"] = "x", ["en"] = "x" };
+        var local = new Questionnaires.Question
+        {
+            Id = "lokaal_park",
+            Type = Questionnaires.QuestionType.Single,
+            Text = text,
+            Options = [new Questionnaires.ChoiceOption(code, text), new Questionnaires.ChoiceOption("ok_2", text)],
+        };
+
+        var errors = WaveValidator.Validate(Valid with { Zones = [Valid.Zones[0] with { LocalQuestions = [local] }, Valid.Zones[1]] });
+
+        Assert.Contains("letters, digits", Assert.Single(errors["zones[0].localQuestions[0].options[0].code"]), StringComparison.Ordinal);
+    }
 }

@@ -38,7 +38,7 @@ internal static partial class WavesApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, WaveStore store, TimeProvider time, CancellationToken ct)
     {
-        var (definition, problem) = await JsonBody.ReadAsync<WaveDefinition>(request, ct);
+        var (definition, problem) = await JsonBody.ReadAsync<WaveDefinition>(request, ct, WaveStore.MaxDefinitionBytes);
         if (problem is not null)
         {
             return problem;

@@ -56,6 +56,28 @@ internal static class PageHtml
         return await next(context);
     }
 
+    /// <summary>
+    /// Text for inside a double-quoted CSS string: every character but ASCII letters, digits, '_' and '-' as a CSS hex
+    /// escape, so nothing in it can end the string, the rule or the <c>&lt;style&gt;</c> element.
+    /// </summary>
+    public static string CssString(string text)
+    {
+        var css = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (rune.IsAscii && (char.IsAsciiLetterOrDigit((char)rune.Value) || rune.Value is '_' or '-'))
+            {
+                css.Append((char)rune.Value);
+            }
+            else
+            {
+                css.Append('\\').Append(rune.Value.ToString("x", System.Globalization.CultureInfo.InvariantCulture)).Append(' ');
+            }
+        }
+
+        return css.ToString();
+    }
+
     public static string Encode(string? text) => Encoder.Encode(text ?? string.Empty);
 
     /// <summary>A whole page. <paramref name="languageLink"/> gives the address of this page in another language, or null for none.</summary>

@@ -67,7 +67,7 @@ internal static class QuestionHtml
         var css = new StringBuilder();
         foreach (var question in page.Questions.Where(q => IsConditionalOnPage(page, q)))
         {
-            var shows = string.Join(",", question.AskIf!.In.Select(code => $"input[name=\"{FormFlow.FieldPrefix}{question.AskIf.Question}\"][value=\"{code}\"]:checked"));
+            var shows = string.Join(",", question.AskIf!.In.Select(code => $"input[name=\"{FormFlow.FieldPrefix}{question.AskIf.Question}\"][value=\"{CssString(code)}\"]:checked"));
             css.Append("form:not(:has(").Append(shows).Append(")) #").Append(FieldId(question.Id)).Append("{display:none}");
         }
 

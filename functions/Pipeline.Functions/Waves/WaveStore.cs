@@ -137,6 +137,9 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
     /// <summary>The longest definition a wave row holds: 30 properties of <see cref="DefinitionChunk"/> characters.</summary>
     public const int MaxDefinitionChars = 30 * DefinitionChunk;
 
+    /// <summary>The largest wave definition body accepted (2 MB): room for the stored JSON with the request's white space.</summary>
+    public const int MaxDefinitionBytes = 2 * 1024 * 1024;
+
     /// <summary>Per zone: invited, reminded, responded, opted out, and the response rate (responded / invited).</summary>
     public async Task<List<ZoneSummary>> CountByZoneAsync(WaveRecord wave, CancellationToken cancellationToken)
     {

@@ -8,6 +8,10 @@ namespace Pipeline.Survey.Questionnaires;
 /// </summary>
 internal static partial class QuestionnaireRules
 {
+    // Codes reach HTML attributes, CSS selectors and CSV cells: nothing there may need escaping to be safe.
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,20}$")]
+    private static partial System.Text.RegularExpressions.Regex OptionCode();
+
     public const int MaxTextLength = 2000;
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,39}$")]
@@ -128,9 +132,9 @@ internal static partial class QuestionnaireRules
         var codes = new HashSet<string>(StringComparer.Ordinal);
         for (var o = 0; o < options.Count; o++)
         {
-            if (options[o] is not { Code.Length: > 0 and <= 20 } option)
+            if (options[o] is not { Code: { } code } option || !OptionCode().IsMatch(code))
             {
-                errors.Add($"{path}.options[{o}].code", "Give a code of 1 to 20 characters.");
+                errors.Add($"{path}.options[{o}].code", "Give a code of 1 to 20 letters, digits, '_' or '-'.");
                 continue;
             }
 

@@ -9,6 +9,9 @@ internal static partial class WaveValidator
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")]
     private static partial Regex Slug();
 
+    // RFC 5321's limit; checked before the pattern, so the pattern never backtracks over a long input.
+    private const int MaxEmail = 254;
+
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex Email();
 
@@ -69,9 +72,10 @@ internal static partial class WaveValidator
                 QuestionnaireRules.ValidateLocal(errors, $"zones[{z}].localQuestions", local, questionnaire, wave.Languages ?? []);
             }
         }
-        if (!Uri.TryCreate(wave.SurveyBaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(url.Query))
+        // Letters print tokens into this address: over http they would cross the network in clear (loopback is for development).
+        if (!Uri.TryCreate(wave.SurveyBaseUrl, UriKind.Absolute, out var url) || !(url.Scheme == "https" || (url.Scheme == "http" && url.IsLoopback)) || !string.IsNullOrEmpty(url.Query))
         {
-            errors.Add("surveyBaseUrl", "Give an absolute http(s) address without a query, e.g. https://survey.example.be.");
+            errors.Add("surveyBaseUrl", "Give an absolute https address without a query, e.g. https://survey.example.be (http only for localhost).");
         }
 
         if (wave.InvitationDate == default)
@@ -94,9 +98,9 @@ internal static partial class WaveValidator
         }
 
         Required(errors, "contact.phone", wave.Contact?.Phone, 40);
-        if (!Email().IsMatch(wave.Contact?.Email ?? string.Empty))
+        if (wave.Contact?.Email is not { Length: <= MaxEmail } email || !Email().IsMatch(email))
         {
-            errors.Add("contact.email", "Give an e-mail address such as veiligheidsmonitor@example.be.");
+            errors.Add("contact.email", $"Give an e-mail address of at most {MaxEmail} characters, such as veiligheidsmonitor@example.be.");
         }
 
         if (wave.RetentionDays is < 0 or > 3650)
