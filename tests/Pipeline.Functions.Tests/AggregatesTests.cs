@@ -179,6 +179,44 @@ public sealed class AggregatesTests
     }
 
     [Fact]
+    public async Task Recompute_FewNewResponses_PublicationsDoNotDiffer_SubtractionGivesNobodysAnswers()
+    {
+        await using var app = new PipelineApplication { Settings = { ["Aggregates:PollInterval"] = "00:10:00" } };
+        var wave = await FieldworkWave.StartAsync(app, people: 80);
+        var intake = app.Services.GetRequiredService<ResponseIntake>();
+        var aggregates = app.Services.GetRequiredService<AggregateService>();
+        var next = 0;
+        async Task<JsonElement> PublishAfterAsync(int responses)
+        {
+            for (var i = 0; i < responses; i++, next++)
+            {
+                var answers = Pipeline.Survey.Questionnaires.SyntheticAnswers.Complete(wave.Questionnaire, new Random(next));
+                Assert.Equal(IntakeStatus.Stored, (await intake.SubmitAsync(new Submission(wave.Tokens[next], null, null, answers, ResponseRecord.Web) { LimitPerToken = false }, default)).Status);
+            }
+
+            await app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
+            await aggregates.RecomputeAsync(wave.Definition.Id, default);
+            return JsonDocument.Parse((await aggregates.ReadAsync(wave.Definition.Id, AggregateBuilder.Zone, wave.Definition.Zones[0].Id, default))!).RootElement;
+        }
+
+        // The attacker polls every hour and subtracts two publications' option counts.
+        static Dictionary<string, int> Counts(JsonElement zone) => zone.GetProperty("questions").EnumerateArray()
+            .Where(q => q.GetProperty("options").ValueKind == JsonValueKind.Array)
+            .SelectMany(q => q.GetProperty("options").EnumerateArray().Select(o => (Key: q.GetProperty("id").GetString() + "=" + o.GetProperty("code").GetString(), Count: o.GetProperty("count").GetInt32())))
+            .ToDictionary(p => p.Key, p => p.Count);
+
+        var first = await PublishAfterAsync(40);
+        var second = await PublishAfterAsync(3);
+        var third = await PublishAfterAsync(7);
+
+        Assert.Equal(40, first.GetProperty("responses").GetInt32());
+        Assert.Equal(40, second.GetProperty("responses").GetInt32());
+        Assert.Equal(Counts(first), Counts(second));
+        Assert.Equal(50, third.GetProperty("responses").GetInt32());
+        Assert.NotEqual(Counts(first), Counts(third));
+    }
+
+    [Fact]
     public void AggregateCsv_AreaNamesAndOptionCodesASpreadsheetWouldRun_EscapedAsText()
     {
         var share = new Pipeline.Survey.Statistics.Share(0.5, 0.4, 0.6);

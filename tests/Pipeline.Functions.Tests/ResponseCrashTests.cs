@@ -30,6 +30,7 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
         _app.Settings["Aggregates:PollInterval"] = "00:10:00";
         _app.Settings["Aggregates:CoalesceWindow"] = "00:00:00";
         _app.Settings["Aggregates:MinimumRespondents"] = "1";
+        _app.Settings["Aggregates:MinimumChange"] = "1";
         _wave = await FieldworkWave.StartAsync(_app, people: 60);
     }
 

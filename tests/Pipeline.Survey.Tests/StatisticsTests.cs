@@ -141,7 +141,9 @@ public sealed class StatisticsTests
     [Theory]
     [InlineData(new[] { 120, 45, 29, 300 }, "Published Suppressed Suppressed Published")]
     [InlineData(new[] { 120, 99, 100, 300 }, "Published Indicative Published Published")]
-    [InlineData(new[] { 10, 12, 300 }, "Suppressed Suppressed Published")]
+    [InlineData(new[] { 10, 22, 300 }, "Suppressed Suppressed Published")]
+    [InlineData(new[] { 4, 9, 120 }, "Suppressed Suppressed Suppressed")]
+    [InlineData(new[] { 4, 9, 45, 120 }, "Suppressed Suppressed Suppressed Published")]
     [InlineData(new[] { 10 }, "Suppressed")]
     public void Suppression_PrimaryAndComplementary(int[] counts, string expected)
     {
@@ -164,6 +166,7 @@ public sealed class StatisticsTests
             var unknown = total - counts.Where((c, i) => result[i] != Publication.Suppressed).Sum();
             var hidden = Enumerable.Range(0, counts.Length).Where(i => result[i] == Publication.Suppressed).ToList();
             Assert.True(hidden.Count != 1 || counts.Length == 1, $"counts {string.Join(",", counts)}: sibling {hidden.FirstOrDefault()} = {unknown} is recoverable");
+            Assert.True(hidden.Count == 0 || unknown >= 30 || hidden.Count == counts.Length, $"counts {string.Join(",", counts)}: the hidden siblings together are {unknown}, an exact figure under 30");
             Assert.All(counts.Where((c, i) => c < 30), c => Assert.Contains(c, hidden.Select(i => counts[i])));
         }
     }

@@ -16,6 +16,13 @@ internal sealed class AggregateOptions : IValidatableObject
     [Range(1, 100_000)]
     public int IndicativeRespondents { get; set; } = 100;
 
+    /// <summary>
+    /// A published area's figures are replaced only once at least this many new responses entered it since they were
+    /// published, so that two publications never differ by the answers of a few people; default 10.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MinimumChange { get; set; } = 10;
+
     /// <summary>Weights are trimmed at this many times their mean; default 5.</summary>
     [Range(1.0, 100.0)]
     public double TrimFactor { get; set; } = 5;

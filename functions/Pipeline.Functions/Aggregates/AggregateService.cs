@@ -86,9 +86,20 @@ internal sealed partial class AggregateService(WaveStore store, ResponseSegments
         var areas = AggregateBuilder.Build(wave.Definition, responses, invited, time.GetUtcNow(),
             new SuppressionOptions(settings.MinimumRespondents, settings.IndicativeRespondents), new RakingOptions(settings.TrimFactor),
             await PreviousAsync(wave, cancellationToken));
+        var held = 0;
         await Parallel.ForEachAsync(areas, Parallelism, async (area, ct) =>
-            await store.Blobs.PutAsync(Container, BlobName(area.Wave, area.Level, area.Area), JsonSerializer.SerializeToUtf8Bytes(area, Json), BlobCondition.None, ct));
-        Log.Recomputed(logger, waveId, responses.Count, areas.Count);
+        {
+            if (area.Responses is { } now && await ReadAsync(area.Wave, area.Level, area.Area, ct) is { } json
+                && JsonSerializer.Deserialize<AreaAggregate>(json, Json)!.Responses is { } before && now > before && now - before < settings.MinimumChange)
+            {
+                // Too few new responses since the last publication: its figures minus these would be theirs alone.
+                Interlocked.Increment(ref held);
+                return;
+            }
+
+            await store.Blobs.PutAsync(Container, BlobName(area.Wave, area.Level, area.Area), JsonSerializer.SerializeToUtf8Bytes(area, Json), BlobCondition.None, ct);
+        });
+        Log.Recomputed(logger, waveId, responses.Count, areas.Count - held, held);
         return responses.Count;
     }
 
@@ -140,7 +151,7 @@ internal sealed partial class AggregateService(WaveStore store, ResponseSegments
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Recomputed the aggregates of wave {WaveId} from {Responses} responses: {Areas} areas")]
-        public static partial void Recomputed(ILogger logger, string waveId, int responses, int areas);
+        [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Recomputed the aggregates of wave {WaveId} from {Responses} responses: {Areas} areas written, {Held} held back for too few new responses")]
+        public static partial void Recomputed(ILogger logger, string waveId, int responses, int areas, int held);
     }
 }
