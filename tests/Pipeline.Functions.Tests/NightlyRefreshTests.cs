@@ -26,7 +26,7 @@ public sealed class NightlyRefreshTests
         var store = new WaveStore(_tables, _blobs);
         var options = Options.Create(new AggregateOptions { NightlySchedule = schedule });
         var segments = new ResponseSegments(store);
-        return new NightlyRefresh(store, new AggregateService(store, segments, options, _clock, NullLogger<AggregateService>.Instance), segments, options, _clock, NullLogger<NightlyRefresh>.Instance);
+        return new NightlyRefresh(store, new AggregateService(store, segments, new WaveCounts(store, segments), options, _clock, NullLogger<AggregateService>.Instance), segments, options, _clock, NullLogger<NightlyRefresh>.Instance);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Pipeline.Functions.Waves;
 namespace Pipeline.Functions.Activities;
 
 /// <summary>Closes a wave (its tokens stop working) and counts what it achieved per zone.</summary>
-internal sealed class CloseWaveActivity(WaveStore store, ResponseRelease responses, AggregateService aggregates, TimeProvider time) : TaskActivity<CloseRequest, WaveSummary>
+internal sealed class CloseWaveActivity(WaveStore store, ResponseRelease responses, AggregateService aggregates, WaveCounts counts, TimeProvider time) : TaskActivity<CloseRequest, WaveSummary>
 {
     public override async Task<WaveSummary> RunAsync(TaskActivityContext context, CloseRequest input)
     {
@@ -18,7 +18,8 @@ internal sealed class CloseWaveActivity(WaveStore store, ResponseRelease respons
         // The final release and refresh: every response submitted before the close is in the response store and the aggregates.
         await responses.ReleaseAsync(ct);
         await aggregates.RequestAsync(input.WaveId, ct);
-        var zones = await store.CountByZoneAsync(wave, ct);
+        await counts.DropRespondedFlagsAsync(input.WaveId, ct);
+        var (zones, _) = await counts.ByZoneAsync(wave, ct);
         return new WaveSummary(input.Cancelled, zones.Sum(z => z.Invited), zones.Sum(z => z.Reminded), zones.Sum(z => z.Responded), zones);
     }
 }

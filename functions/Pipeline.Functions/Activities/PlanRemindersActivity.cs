@@ -11,9 +11,9 @@ namespace Pipeline.Functions.Activities;
 /// <summary>
 /// Fixes who gets a reminder: per zone and language, everyone not responded and not opted out at this moment,
 /// cut into batches. Submissions still waiting for their release count as responded. The plan is written create-only, so a re-run after a crash reads the first plan back and
-/// issues exactly the same letters.
+/// issues exactly the same letters. Once the plan is written, the rows' "responded" flags are dropped.
 /// </summary>
-internal sealed class PlanRemindersActivity(WaveStore store, ResponseRelease responses) : TaskActivity<string, List<LetterJob>>
+internal sealed class PlanRemindersActivity(WaveStore store, ResponseRelease responses, WaveCounts counts) : TaskActivity<string, List<LetterJob>>
 {
     public override async Task<List<LetterJob>> RunAsync(TaskActivityContext context, string input)
     {
@@ -49,6 +49,8 @@ internal sealed class PlanRemindersActivity(WaveStore store, ResponseRelease res
             jobs.AddRange(plan.Select((rows, b) => new LetterJob(input, wave.SampleId!, LetterKind.Reminder, group.Zone, group.Language, b + 1, rows[0], rows[^1])));
         }
 
+        // The list is fixed: no person's row needs to say "responded" any more.
+        await counts.DropRespondedFlagsAsync(input, ct);
         return jobs;
     }
 

@@ -5,31 +5,26 @@ using Pipeline.Storage;
 namespace Pipeline.Functions.Activities;
 
 /// <summary>
-/// Removes a closed wave's names and addresses: the personal columns of every sample row, the letters and
-/// manifests (which print them), and the wave's token rows (so its tokens become unknown, and no hash of them is
-/// left to test guesses against). Zone-level counts and the anonymous responses stay. Idempotent.
+/// Removes every trace of single people once a wave is closed: first the per-area counters (invited, reminded, opted
+/// out) are written to table <c>AreaCounts</c>; then every sample row goes, of the current sample and of every upload
+/// ever staged for the wave (refused, broken or replaced ones included); then the wave's token rows (so its tokens
+/// become unknown, and no hash of them is left to test guesses against), the letters and manifests, and the reminder
+/// plans. The anonymous responses and the per-area counters stay. Idempotent.
 /// </summary>
-internal sealed class PurgePersonalDataActivity(WaveStore store) : TaskActivity<string, int>
+internal sealed class PurgePersonalDataActivity(WaveStore store, WaveCounts counts) : TaskActivity<string, int>
 {
     public override async Task<int> RunAsync(TaskActivityContext context, string input)
     {
         var ct = context.CancellationToken;
         var wave = await store.GetAsync(input, ct) ?? throw new InvalidOperationException($"Wave '{input}' does not exist.");
+        await counts.FixCountsAsync(wave, ct);
+        var samples = wave.StagedSamples.Append(wave.SampleId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var purged = 0;
-        foreach (var group in WaveStore.Groups(wave))
+        foreach (var sample in samples)
         {
-            var rows = await store.Tables.QueryAllAsync(WaveStore.SampleTable(group.Partition), TableQuery.InPartition(group.Partition), ct).ToListAsync(ct);
-            foreach (var chunk in rows.Where(r => InvitationRows.Personal.Any(r.Properties.ContainsKey)).Chunk(TableBatch.MaxOperations))
+            foreach (var partition in WaveStore.UploadPartitions(wave.Definition, sample))
             {
-                var batch = new TableBatch();
-                foreach (var row in chunk)
-                {
-                    var kept = row.Properties.Where(p => !InvitationRows.Personal.Contains(p.Key)).ToDictionary();
-                    batch.Replace(row with { Properties = kept }, row.ETag!);
-                }
-
-                await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable(group.Partition), batch, ct);
-                purged += chunk.Length;
+                purged += await store.DeletePartitionsAsync([partition], ct);
             }
         }
 
@@ -56,7 +51,7 @@ internal sealed class PurgePersonalDataActivity(WaveStore store) : TaskActivity<
             }
         }
 
-        await WaveLifecycle.UpdateAsync(store, input, w => w with { Purged = true }, ct);
+        await WaveLifecycle.UpdateAsync(store, input, w => w with { Purged = true, StagedSamples = [] }, ct);
         return purged;
     }
 }

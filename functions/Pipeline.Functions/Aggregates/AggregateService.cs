@@ -14,7 +14,7 @@ namespace Pipeline.Functions.Aggregates;
 /// leaves the request), and taken by <see cref="ProcessRequestsAsync"/>, which deletes a request only if nobody
 /// renewed it meanwhile: every response blob is counted at least once.
 /// </summary>
-internal sealed partial class AggregateService(WaveStore store, ResponseSegments segments, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateService> logger)
+internal sealed partial class AggregateService(WaveStore store, ResponseSegments segments, WaveCounts counts, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateService> logger)
 {
     public const string Container = "aggregates";
     public const string RequestsTable = "AggregateRequests";
@@ -69,18 +69,7 @@ internal sealed partial class AggregateService(WaveStore store, ResponseSegments
         }
 
         var responses = (await segments.ReadAsync(waveId, cancellationToken)).Values.ToList();
-        var invited = new Dictionary<(string, string, string), int>();
-        foreach (var group in WaveStore.Groups(wave))
-        {
-            await foreach (var row in store.Tables.QueryAllAsync(WaveStore.SampleTable(group.Partition), TableQuery.InPartition(group.Partition), cancellationToken))
-            {
-                if (InvitationRows.Has(row, InvitationRows.Invited))
-                {
-                    var key = (group.Zone, row.GetString("Municipality") ?? string.Empty, row.GetString("Neighbourhood") ?? string.Empty);
-                    invited[key] = invited.GetValueOrDefault(key) + 1;
-                }
-            }
-        }
+        var invited = (await counts.InvitationsAsync(wave, cancellationToken)).Areas.ToDictionary(a => a.Key, a => a.Value.Invited);
 
         var settings = options.Value;
         var areas = AggregateBuilder.Build(wave.Definition, responses, invited, time.GetUtcNow(),

@@ -27,6 +27,7 @@ internal static class WaveRegistration
         services.AddSingleton<WaveStore>();
         services.AddSingleton<TokenDirectory>();
         services.AddSingleton<InvitationStore>();
+        services.AddSingleton<WaveCounts>();
         services.AddSingleton<SampleImport>();
         services.AddSingleton<WaveStarter>();
         services.AddResponses();

@@ -66,7 +66,7 @@ internal static partial class WavesApi
         }
     }
 
-    private static async Task<IResult> GetAsync(string id, WaveStore store, DurableTaskClient client, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, WaveStore store, WaveCounts counts, DurableTaskClient client, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
@@ -74,7 +74,7 @@ internal static partial class WavesApi
         }
 
         var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct);
-        var zones = wave.SampleId is null ? [] : await store.CountByZoneAsync(wave, ct);
+        var (zones, smallestCell) = wave.SampleId is null ? ([], 0) : await counts.ByZoneAsync(wave, ct);
         var letters = await store.Blobs.ListAllAsync(WaveStore.LettersContainer, id + "/", ct).CountAsync(b => b.Name.EndsWith(".pdf", StringComparison.Ordinal), ct);
         return TypedResults.Ok(new WaveView(
             wave.Definition,
@@ -87,7 +87,8 @@ internal static partial class WavesApi
                 instance.SerializedOutput is { } output ? JsonSerializer.Deserialize<JsonElement>(output) : null,
                 instance.FailureDetails?.ErrorMessage),
             zones,
-            letters));
+            letters,
+            smallestCell));
     }
 
     private static async Task<IResult> StartAsync(string id, HttpRequest request, WaveStore store, WaveStarter starter, TimeProvider time, CancellationToken ct)
@@ -213,7 +214,12 @@ internal static partial class WavesApi
 
 internal sealed record WaveListItem(string Id, string Title, WavePhase Phase, int SampleSize);
 
-internal sealed record WaveView(WaveDefinition Definition, WavePhase Phase, int SampleSize, bool Purged, WaveRunView? Run, IReadOnlyList<ZoneSummary> Zones, int LetterFiles);
+/// <summary>
+/// A wave as the operator sees it. <see cref="SmallestAttributeCell"/> is the fewest invited people who share every
+/// attribute a response carries (zone, municipality, neighbourhood, age band, sex, language): before the purge, someone
+/// holding both the sample and the responses narrows a response to a cell of that many people (0 once purged).
+/// </summary>
+internal sealed record WaveView(WaveDefinition Definition, WavePhase Phase, int SampleSize, bool Purged, WaveRunView? Run, IReadOnlyList<ZoneSummary> Zones, int LetterFiles, int SmallestAttributeCell);
 
 internal sealed record WaveRunView(OrchestrationRuntimeStatus Status, JsonElement? Progress, JsonElement? Summary, string? Failure);
 

@@ -44,7 +44,7 @@ internal static class Dashboard
         return routes;
     }
 
-    private static async Task<IResult> OverviewAsync(string id, WaveStore store, AggregateService aggregates, CancellationToken ct)
+    private static async Task<IResult> OverviewAsync(string id, WaveStore store, WaveCounts counts, AggregateService aggregates, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
@@ -52,7 +52,7 @@ internal static class Dashboard
         }
 
         var d = wave.Definition;
-        var zones = wave.SampleId is null ? [] : await store.CountByZoneAsync(wave, ct);
+        var zones = wave.SampleId is null ? [] : (await counts.ByZoneAsync(wave, ct)).Zones;
         var overall = await ReadAsync(aggregates, id, AggregateBuilder.Wave, id, ct);
         var html = new StringBuilder();
         html.Append("<h1>").Append(Encode(d.Title)).Append("</h1><dl class=\"facts\">");

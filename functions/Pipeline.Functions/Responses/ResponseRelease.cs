@@ -82,7 +82,18 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
         }
 
         var pending = rows.Select(r => (Row: r, Item: responses.OpenPending(r))).ToArray();
-        await Parallel.ForEachAsync(Shuffled(pending), Parallelism, (p, ct) => new ValueTask(
+
+        // Once a wave's reminder list is fixed, nobody's row learns "responded": the response store counts per area.
+        var flagged = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var wave in pending.Select(p => p.Item.Response.Wave).Distinct(StringComparer.Ordinal))
+        {
+            if (await store.GetAsync(wave, cancellationToken) is { RespondedFlagsDropped: false })
+            {
+                flagged.Add(wave);
+            }
+        }
+
+        await Parallel.ForEachAsync(Shuffled(pending).Where(p => flagged.Contains(p.Item.Response.Wave)), Parallelism, (p, ct) => new ValueTask(
             invitations.MarkAsync(new TokenEntry(p.Item.Response.Wave, p.Item.SamplePartition, p.Item.SampleRow), InvitationRows.Responded, ct)));
         return pending;
     }

@@ -67,9 +67,12 @@ internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> optio
     public PendingResponse OpenPending(TableRow tokenRow) =>
         JsonSerializer.Deserialize<PendingResponse>(_sealer.Open(tokenRow.Get<byte[]>(SealedColumn)), ResponseRecord.Json)!;
 
-    /// <summary>The token row once its response is in the response store: used, and nothing else to release.</summary>
+    /// <summary>
+    /// The token row once its response is in the response store: its wave and "used", which exactly-once needs, and
+    /// nothing else: no weighting column and no pointer to the person's row, so it joins the response to nobody.
+    /// </summary>
     public static TableRow Released(TableRow tokenRow) =>
-        tokenRow with { Properties = tokenRow.Properties.Where(p => p.Key != SealedColumn).ToDictionary(p => p.Key, p => p.Key == PendingColumn ? false : p.Value) };
+        tokenRow with { Properties = new Dictionary<string, object> { ["Wave"] = tokenRow.GetString("Wave")!, [TokenAccess.UsedColumn] = true } };
 
     /// <summary>
     /// Replaces the token row guarded by its ETag (re-reading it after a lost race). False when the token is, or

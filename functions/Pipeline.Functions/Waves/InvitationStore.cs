@@ -12,9 +12,9 @@ internal sealed class InvitationStore(WaveStore store, TokenDirectory tokens)
     public async Task<TokenAccess> MarkAsync(string? typed, string flag, CancellationToken cancellationToken)
     {
         var access = await tokens.OpenAsync(typed, cancellationToken);
-        if (access.State is TokenState.Open or TokenState.Used)
+        if (access.State is TokenState.Open or TokenState.Used && access.Entry is { } entry)
         {
-            await MarkAsync(access.Entry!, flag, cancellationToken);
+            await MarkAsync(entry, flag, cancellationToken);
         }
 
         return access;

@@ -1,5 +1,6 @@
 using Pipeline.Storage;
 using Pipeline.Survey.Sample;
+using Pipeline.Survey.Waves;
 
 namespace Pipeline.Functions.Waves;
 
@@ -14,10 +15,18 @@ internal sealed record SampleImportResult(string SampleId, IReadOnlyDictionary<s
 /// <summary>
 /// Streams a sample file into a new, unreferenced upload (its own partitions), 100 rows per batch. The wave
 /// points at the upload only once every row was accepted, so an upload is all or nothing: a refused or broken
-/// upload leaves the wave's current sample as it was.
+/// upload leaves the wave's current sample as it was. Every upload is recorded on the wave
+/// (<see cref="WaveRecord.StagedSamples"/>) before its first row is written, so that one that fails is discarded at
+/// once, one that a crash left behind is swept by the next upload (after <see cref="StaleAfter"/>), and the purge
+/// finds them all.
 /// </summary>
 internal sealed class SampleImport(WaveStore store, TimeProvider time)
 {
+    /// <summary>An upload staged this long ago and not attached was left by a crash. 1 hour.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+
+    private const string StampFormat = "yyyyMMddHHmmss";
+
     /// <summary>Imports a sample file, checked row by row as <see cref="SampleReader"/> reads it.</summary>
     public Task<SampleImportResult> ImportAsync(WaveRecord wave, TextReader text, CancellationToken cancellationToken) =>
         ImportAsync(wave, new SampleReader(wave.Definition).ReadAsync(text, cancellationToken), cancellationToken);
@@ -28,7 +37,23 @@ internal sealed class SampleImport(WaveStore store, TimeProvider time)
 
     private async Task<SampleImportResult> ImportAsync(WaveRecord wave, IAsyncEnumerable<(SamplePerson? Person, SampleError? Error)> rows, CancellationToken cancellationToken)
     {
-        var sampleId = $"{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..27];
+        var sampleId = $"{time.GetUtcNow().ToString(StampFormat, System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}"[..27];
+        await SweepAsync(wave.Definition.Id, cancellationToken);
+        await WaveLifecycle.UpdateAsync(store, wave.Definition.Id, w => w with { StagedSamples = [.. w.StagedSamples, sampleId] }, cancellationToken);
+        try
+        {
+            return await StageAsync(wave, sampleId, rows, cancellationToken);
+        }
+        catch
+        {
+            // A 413, a client that went away, a file that is not UTF-8, a storage fault: nothing staged may stay.
+            await DiscardAsync(wave.Definition, sampleId, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<SampleImportResult> StageAsync(WaveRecord wave, string sampleId, IAsyncEnumerable<(SamplePerson? Person, SampleError? Error)> rows, CancellationToken cancellationToken)
+    {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var pending = new Dictionary<string, TableBatch>(StringComparer.Ordinal);
         var errors = new List<SampleError>();
@@ -71,7 +96,7 @@ internal sealed class SampleImport(WaveStore store, TimeProvider time)
 
         if (errorCount > 0)
         {
-            await DiscardAsync(wave.Definition.Id, sampleId, counts.Keys, cancellationToken);
+            await DiscardAsync(wave.Definition, sampleId, cancellationToken);
             return new SampleImportResult(sampleId, counts, errors, errorCount);
         }
 
@@ -82,6 +107,7 @@ internal sealed class SampleImport(WaveStore store, TimeProvider time)
 
         if (counts.Count == 0)
         {
+            await DiscardAsync(wave.Definition, sampleId, cancellationToken);
             return new SampleImportResult(sampleId, counts, [new SampleError(2, "The file has a header but no people.")], 1);
         }
 
@@ -99,16 +125,16 @@ internal sealed class SampleImport(WaveStore store, TimeProvider time)
         {
             if (wave.Phase != WavePhase.Draft)
             {
-                await DiscardAsync(id, result.SampleId, result.Counts.Keys, cancellationToken);
+                await DiscardAsync(wave.Definition, result.SampleId, cancellationToken);
                 return null;
             }
 
             try
             {
                 var attached = await store.SaveAsync(wave with { SampleId = result.SampleId, SampleCounts = result.Counts }, cancellationToken);
-                if (wave.SampleId is not null)
+                if (wave.SampleId is { } replaced)
                 {
-                    await store.DeletePartitionsAsync(WaveStore.Groups(wave).Select(g => g.Partition), cancellationToken);
+                    await DiscardAsync(wave.Definition, replaced, cancellationToken);
                 }
 
                 return attached;
@@ -120,7 +146,28 @@ internal sealed class SampleImport(WaveStore store, TimeProvider time)
         }
     }
 
-    /// <summary>Removes a staged upload that the wave does not point at.</summary>
-    public Task DiscardAsync(string waveId, string sampleId, IEnumerable<string> groups, CancellationToken cancellationToken) =>
-        store.DeletePartitionsAsync(groups.Select(g => g.Split('|')).Select(g => WaveStore.SamplePartition(waveId, sampleId, g[0], g[1])), cancellationToken);
+    /// <summary>Removes a staged upload that the wave does not point at, then its record on the wave.</summary>
+    public async Task DiscardAsync(WaveDefinition wave, string sampleId, CancellationToken cancellationToken)
+    {
+        await store.DeletePartitionsAsync(WaveStore.UploadPartitions(wave, sampleId), cancellationToken);
+        await WaveLifecycle.UpdateAsync(store, wave.Id, w => w.StagedSamples.Contains(sampleId) ? w with { StagedSamples = [.. w.StagedSamples.Where(s => s != sampleId)] } : w, cancellationToken);
+    }
+
+    /// <summary>Discards the uploads of this wave that a crash left staged: not the current sample, and older than <see cref="StaleAfter"/>.</summary>
+    public async Task SweepAsync(string waveId, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(waveId, cancellationToken) is not { } wave)
+        {
+            return;
+        }
+
+        foreach (var staged in wave.StagedSamples.Where(s => s != wave.SampleId))
+        {
+            if (DateTimeOffset.TryParseExact(staged[..StampFormat.Length], StampFormat, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+                && time.GetUtcNow() - at > StaleAfter)
+            {
+                await DiscardAsync(wave.Definition, staged, cancellationToken);
+            }
+        }
+    }
 }

@@ -102,8 +102,10 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
             return new(TokenState.Unknown) { Hash = hash };
         }
 
-        var entry = new TokenEntry(row.GetString("Wave")!, row.GetString("Partition")!, row.GetString("Row")!);
-        var wave = await store.GetRecentAsync(entry.WaveId, cancellationToken);
+        // A released token's row points at nobody: it has its wave and "used" only.
+        var waveId = row.GetString("Wave")!;
+        var entry = row.GetString("Partition") is { } partition ? new TokenEntry(waveId, partition, row.GetString("Row")!) : null;
+        var wave = await store.GetRecentAsync(waveId, cancellationToken);
         var state = wave switch
         {
             null or { Purged: true } => TokenState.Unknown,

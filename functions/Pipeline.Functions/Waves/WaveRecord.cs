@@ -18,6 +18,18 @@ internal sealed record WaveRecord(WaveDefinition Definition, WavePhase Phase, Da
     /// <summary>True once names and addresses were purged.</summary>
     public bool Purged { get; init; }
 
+    /// <summary>Every sample upload that staged rows for this wave and was not yet discarded (the current one too).</summary>
+    public IReadOnlyList<string> StagedSamples { get; init; } = [];
+
+    /// <summary>
+    /// True once the reminder list is fixed (or the wave closed): from then on no person's row says "responded"; the
+    /// responses per area are counted in the response store.
+    /// </summary>
+    public bool RespondedFlagsDropped { get; init; }
+
+    /// <summary>True once the per-area counts were written to table <c>AreaCounts</c> for the purge: they are read there.</summary>
+    public bool CountsFixed { get; init; }
+
     public string? ETag { get; init; }
 
     public int SampleSize => SampleCounts.Values.Sum();

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using Pipeline.Functions.Orchestrations;
 using Pipeline.Storage;
 using Pipeline.Survey.Waves;
 
@@ -93,15 +92,21 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
             .OrderBy(c => c.Parts[0], StringComparer.Ordinal).ThenBy(c => c.Parts[1], StringComparer.Ordinal)
             .Select(c => (c.Parts[0], c.Parts[1], SamplePartition(wave.Definition.Id, wave.SampleId!, c.Parts[0], c.Parts[1]), c.Count));
 
-    /// <summary>Deletes every row of the given sample partitions, 100 at a time.</summary>
-    public async Task DeletePartitionsAsync(IEnumerable<string> partitions, CancellationToken cancellationToken)
+    /// <summary>Every partition an upload could have staged rows in: each zone and language of the wave.</summary>
+    public static IEnumerable<string> UploadPartitions(WaveDefinition wave, string sampleId) =>
+        wave.Zones.SelectMany(z => wave.Languages.Select(l => SamplePartition(wave.Id, sampleId, z.Id, l)));
+
+    /// <summary>Deletes every row of the given sample partitions, 100 at a time; returns how many.</summary>
+    public async Task<int> DeletePartitionsAsync(IEnumerable<string> partitions, CancellationToken cancellationToken)
     {
+        var deleted = 0;
         foreach (var partition in partitions)
         {
             var batch = new TableBatch();
             await foreach (var row in tables.QueryAllAsync(SampleTable(partition), TableQuery.InPartition(partition), cancellationToken))
             {
                 batch.Delete(partition, row.RowKey);
+                deleted++;
                 if (batch.Operations.Count == TableBatch.MaxOperations)
                 {
                     await tables.ExecuteBatchAsync(SampleTable(partition), batch, cancellationToken);
@@ -114,6 +119,8 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
                 await tables.ExecuteBatchAsync(SampleTable(partition), batch, cancellationToken);
             }
         }
+
+        return deleted;
     }
 
     /// <summary>Merges the same properties into many rows of one partition, 100 per batch.</summary>
@@ -140,30 +147,6 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
     /// <summary>The largest wave definition body accepted (2 MB): room for the stored JSON with the request's white space.</summary>
     public const int MaxDefinitionBytes = 2 * 1024 * 1024;
 
-    /// <summary>Per zone: invited, reminded, responded, opted out, and the response rate (responded / invited).</summary>
-    public async Task<List<ZoneSummary>> CountByZoneAsync(WaveRecord wave, CancellationToken cancellationToken)
-    {
-        var zones = new List<ZoneSummary>();
-        foreach (var zone in Groups(wave).GroupBy(g => g.Zone))
-        {
-            int invited = 0, reminded = 0, responded = 0, optedOut = 0;
-            foreach (var group in zone)
-            {
-                await foreach (var row in tables.QueryAllAsync(SampleTable(group.Partition), TableQuery.InPartition(group.Partition), cancellationToken))
-                {
-                    invited += InvitationRows.Has(row, InvitationRows.Invited) ? 1 : 0;
-                    reminded += InvitationRows.Has(row, InvitationRows.Reminded) ? 1 : 0;
-                    responded += InvitationRows.Has(row, InvitationRows.Responded) ? 1 : 0;
-                    optedOut += InvitationRows.Has(row, InvitationRows.OptedOut) ? 1 : 0;
-                }
-            }
-
-            zones.Add(new ZoneSummary(zone.Key, invited, reminded, responded, optedOut, invited == 0 ? 0 : Math.Round((double)responded / invited, 4)));
-        }
-
-        return zones;
-    }
-
     private static TableRow ToRow(WaveRecord record)
     {
         var properties = new Dictionary<string, object>
@@ -172,6 +155,9 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
             ["CreatedAt"] = record.CreatedAt,
             ["SampleCounts"] = JsonSerializer.Serialize(record.SampleCounts, Json),
             ["Purged"] = record.Purged,
+            ["StagedSamples"] = JsonSerializer.Serialize(record.StagedSamples, Json),
+            ["RespondedFlagsDropped"] = record.RespondedFlagsDropped,
+            ["CountsFixed"] = record.CountsFixed,
         };
         // A national wave's definition (some 200 zones with their margins) is longer than one property.
         var definition = JsonSerializer.Serialize(record.Definition, Json);
@@ -206,6 +192,9 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
             StartedAt = row.Properties.ContainsKey("StartedAt") ? row.Get<DateTimeOffset>("StartedAt") : null,
             ClosedAt = row.Properties.ContainsKey("ClosedAt") ? row.Get<DateTimeOffset>("ClosedAt") : null,
             Purged = row.Get<bool>("Purged"),
+            StagedSamples = JsonSerializer.Deserialize<List<string>>(row.GetString("StagedSamples") ?? "[]", Json)!,
+            RespondedFlagsDropped = row.Properties.ContainsKey("RespondedFlagsDropped") && row.Get<bool>("RespondedFlagsDropped"),
+            CountsFixed = row.Properties.ContainsKey("CountsFixed") && row.Get<bool>("CountsFixed"),
             ETag = row.ETag,
         };
 

@@ -1,0 +1,128 @@
+using Pipeline.Functions.Aggregates;
+using Pipeline.Functions.Orchestrations;
+using Pipeline.Storage;
+
+namespace Pipeline.Functions.Waves;
+
+/// <summary>An area's invitations: invited, reminded and opted out (counters, not people).</summary>
+internal sealed record AreaInvitations(int Invited, int Reminded, int OptedOut);
+
+/// <summary>
+/// What a wave achieved per area (zone, municipality, neighbourhood), in one place. Invited, reminded and opted out
+/// come from the people's rows until the purge, and from the counters the purge keeps in table <c>AreaCounts</c> after.
+/// Responded always comes from the response store, which counts responses per area anyway: so once the reminder list
+/// is fixed, no person's row needs to say "responded" (<see cref="DropRespondedFlagsAsync"/>).
+/// </summary>
+internal sealed class WaveCounts(WaveStore store, ResponseSegments responses)
+{
+    public const string AreaCountsTable = "AreaCounts";
+
+    /// <summary>Invitations per (zone, municipality, neighbourhood), and the smallest group of invited people that share every attribute a response carries (0 once purged).</summary>
+    public async Task<(Dictionary<(string Zone, string Municipality, string Neighbourhood), AreaInvitations> Areas, int SmallestCell)> InvitationsAsync(WaveRecord wave, CancellationToken cancellationToken)
+    {
+        var areas = new Dictionary<(string, string, string), AreaInvitations>();
+        if (wave.CountsFixed)
+        {
+            await foreach (var row in store.Tables.QueryAllAsync(AreaCountsTable, TableQuery.InPartition(wave.Definition.Id), cancellationToken))
+            {
+                areas[(row.GetString("Zone")!, row.GetString("Municipality")!, row.GetString("Neighbourhood")!)] =
+                    new AreaInvitations(row.Get<int>("Invited"), row.Get<int>("Reminded"), row.Get<int>("OptedOut"));
+            }
+
+            return (areas, 0);
+        }
+
+        var cells = new Dictionary<(string, string, string, string, string, string), int>();
+        foreach (var group in WaveStore.Groups(wave))
+        {
+            await foreach (var row in store.Tables.QueryAllAsync(WaveStore.SampleTable(group.Partition), TableQuery.InPartition(group.Partition), cancellationToken))
+            {
+                if (!InvitationRows.Has(row, InvitationRows.Invited))
+                {
+                    continue;
+                }
+
+                var key = (group.Zone, row.GetString("Municipality") ?? string.Empty, row.GetString("Neighbourhood") ?? string.Empty);
+                var before = areas.GetValueOrDefault(key) ?? new AreaInvitations(0, 0, 0);
+                areas[key] = new AreaInvitations(
+                    before.Invited + 1,
+                    before.Reminded + (InvitationRows.Has(row, InvitationRows.Reminded) ? 1 : 0),
+                    before.OptedOut + (InvitationRows.Has(row, InvitationRows.OptedOut) ? 1 : 0));
+                var cell = (key.Zone, key.Item2, key.Item3, row.GetString("AgeBand") ?? string.Empty, row.GetString("Sex") ?? string.Empty, group.Language);
+                cells[cell] = cells.GetValueOrDefault(cell) + 1;
+            }
+        }
+
+        return (areas, cells.Count == 0 ? 0 : cells.Values.Min());
+    }
+
+    /// <summary>Per zone: invited, reminded, responded, opted out and the response rate; and the smallest attribute cell.</summary>
+    public async Task<(List<ZoneSummary> Zones, int SmallestCell)> ByZoneAsync(WaveRecord wave, CancellationToken cancellationToken)
+    {
+        var (areas, smallest) = await InvitationsAsync(wave, cancellationToken);
+        var responded = (await responses.ReadAsync(wave.Definition.Id, cancellationToken)).Values.CountBy(r => r.Zone).ToDictionary(StringComparer.Ordinal);
+        var zones = wave.Definition.Zones.Select(zone =>
+        {
+            var own = areas.Where(a => a.Key.Zone == zone.Id).Select(a => a.Value).ToList();
+            var (invited, answered) = (own.Sum(a => a.Invited), responded.GetValueOrDefault(zone.Id));
+            return new ZoneSummary(zone.Id, invited, own.Sum(a => a.Reminded), answered, own.Sum(a => a.OptedOut), invited == 0 ? 0 : Math.Round((double)answered / invited, 4));
+        }).Where(z => z.Invited > 0 || z.Responded > 0).ToList();
+        return (zones, smallest);
+    }
+
+    /// <summary>
+    /// From now on the release marks no person "responded", and the rows that say so lose the column. Idempotent; run
+    /// once the reminder list is fixed, and at the close.
+    /// </summary>
+    public async Task DropRespondedFlagsAsync(string waveId, CancellationToken cancellationToken)
+    {
+        var wave = await WaveLifecycle.UpdateAsync(store, waveId, w => w with { RespondedFlagsDropped = true }, cancellationToken);
+        foreach (var group in WaveStore.Groups(wave))
+        {
+            var flagged = await store.Tables.QueryAllAsync(WaveStore.SampleTable(group.Partition), TableQuery.InPartition(group.Partition).Where(InvitationRows.Responded, TableComparison.Equal, true), cancellationToken)
+                .ToListAsync(cancellationToken);
+            foreach (var chunk in flagged.Chunk(TableBatch.MaxOperations))
+            {
+                var batch = new TableBatch();
+                foreach (var row in chunk)
+                {
+                    batch.Replace(row with { Properties = row.Properties.Where(p => p.Key != InvitationRows.Responded).ToDictionary() }, row.ETag!);
+                }
+
+                // A row changed meanwhile (an opt-out) fails the batch: the activity's retry takes it again.
+                await store.Tables.ExecuteBatchAsync(WaveStore.SampleTable(group.Partition), batch, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Writes the per-area counters the purge keeps, once; from then on they are read instead of the rows.</summary>
+    public async Task FixCountsAsync(WaveRecord wave, CancellationToken cancellationToken)
+    {
+        if (wave.CountsFixed)
+        {
+            return;
+        }
+
+        var (areas, _) = await InvitationsAsync(wave, cancellationToken);
+        foreach (var chunk in areas.Chunk(TableBatch.MaxOperations))
+        {
+            var batch = new TableBatch();
+            foreach (var ((zone, municipality, neighbourhood), counts) in chunk)
+            {
+                batch.Upsert(new TableRow(wave.Definition.Id, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{zone}\n{municipality}\n{neighbourhood}")))[..32], new Dictionary<string, object>
+                {
+                    ["Zone"] = zone,
+                    ["Municipality"] = municipality,
+                    ["Neighbourhood"] = neighbourhood,
+                    ["Invited"] = counts.Invited,
+                    ["Reminded"] = counts.Reminded,
+                    ["OptedOut"] = counts.OptedOut,
+                }));
+            }
+
+            await store.Tables.ExecuteBatchAsync(AreaCountsTable, batch, cancellationToken);
+        }
+
+        await WaveLifecycle.UpdateAsync(store, wave.Definition.Id, w => w with { CountsFixed = true }, cancellationToken);
+    }
+}
