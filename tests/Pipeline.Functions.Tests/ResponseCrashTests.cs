@@ -142,7 +142,7 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
         foreach (var token in tokens)
         {
             var row = (await directory.OpenAsync(token, default)).Row!;
-            blobOf[row.RowKey] = responses.OpenPending(row).BlobName;
+            blobOf[row.RowKey] = responses.TryOpenPending(row)!.BlobName;
         }
 
         while (recording.Log.TryDequeue(out _))

@@ -1,4 +1,5 @@
 using Pipeline.Durable;
+using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 
@@ -11,7 +12,7 @@ namespace Pipeline.Functions.Activities;
 /// become unknown, and no hash of them is left to test guesses against), the letters and manifests, and the reminder
 /// plans. The anonymous responses and the per-area counters stay. Idempotent.
 /// </summary>
-internal sealed class PurgePersonalDataActivity(WaveStore store, WaveCounts counts) : TaskActivity<string, int>
+internal sealed class PurgePersonalDataActivity(WaveStore store, WaveCounts counts, ResponseRelease responses) : TaskActivity<string, int>
 {
     public override async Task<int> RunAsync(TaskActivityContext context, string input)
     {
@@ -28,6 +29,9 @@ internal sealed class PurgePersonalDataActivity(WaveStore store, WaveCounts coun
             }
         }
 
+        // A submission another host accepted just before the close is released first: a 201 is never lost. A token row
+        // that changes after this (a late submission) fails its delete batch by ETag, and the retry releases it.
+        await responses.ReleaseAsync(ct);
         var tokenRows = await store.Tables.QueryAllAsync(WaveStore.TokensTable, TableQuery.All.Where("Wave", TableComparison.Equal, input), ct).ToListAsync(ct);
         foreach (var partition in tokenRows.GroupBy(r => r.PartitionKey))
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Pipeline.Durable;
 using Pipeline.Durable.Client;
 using Pipeline.Functions.Security;
+using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Http;
 
@@ -18,11 +19,27 @@ internal static class DurableApi
         group.MapGet("/instances", ListAsync);
         group.MapGet("/instances/{id}", GetAsync);
         group.MapGet("/instances/{id}/history", HistoryAsync);
-        group.MapPost("/instances/{id}/events/{name}", RaiseAsync);
-        group.MapPost("/instances/{id}/terminate", TerminateAsync);
-        group.MapDelete("/instances/{id}", PurgeAsync);
+        var control = group.MapGroup(string.Empty).AddEndpointFilter(NotAWave);
+        control.MapPost("/instances/{id}/events/{name}", RaiseAsync);
+        control.MapPost("/instances/{id}/terminate", TerminateAsync);
+        control.MapDelete("/instances/{id}", PurgeAsync);
         group.MapPost("/purge", PurgeManyAsync);
         return routes;
+    }
+
+    /// <summary>
+    /// A wave's run is not raised, terminated or purged through the generic API: a terminated run would never close or
+    /// purge its wave. Operators use the wave's own routes.
+    /// </summary>
+    private static async ValueTask<object?> NotAWave(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        return http.GetRouteValue("id") is string id && await http.RequestServices.GetRequiredService<WaveStore>().GetAsync(id, http.RequestAborted) is not null
+            ? TypedResults.Problem(
+                title: "A wave's run",
+                detail: $"Instance '{id}' runs a survey wave: use POST /api/waves/{id}/events/..., /cancel, /close or /purge, so that its close and purge still happen.",
+                statusCode: StatusCodes.Status409Conflict)
+            : await next(context);
     }
 
     private static async Task<Results<Ok<OrchestrationPage>, ValidationProblem>> ListAsync(

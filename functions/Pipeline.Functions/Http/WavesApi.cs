@@ -30,6 +30,8 @@ internal static partial class WavesApi
         group.MapPost("/{id}/start", StartAsync);
         group.MapPost("/{id}/events/{name}", RaiseAsync);
         group.MapPost("/{id}/cancel", (WaveStore store, DurableTaskClient client, string id, CancellationToken ct) => SignalAsync(store, client, id, WaveEvents.Cancel, null, ct));
+        group.MapPost("/{id}/close", CloseNowAsync);
+        group.MapPost("/{id}/purge", PurgeNowAsync);
         group.MapPost("/{id}/paper-responses", ImportPaperAsync);
         group.MapGet("/{id}/letters", ListLettersAsync);
         group.MapGet("/{id}/letters/{**name}", DownloadLetterAsync);

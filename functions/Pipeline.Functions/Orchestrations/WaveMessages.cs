@@ -3,10 +3,11 @@ using Pipeline.Survey.Letters;
 namespace Pipeline.Functions.Orchestrations;
 
 /// <summary>
-/// The input of <see cref="WaveOrchestrator"/>: the wave and its timers (UTC), and how often a waiting wave counts
-/// its responses for its custom status (default: daily).
+/// The input of <see cref="WaveOrchestrator"/>: the wave and its timers (UTC), how often a waiting wave counts
+/// its responses for its custom status (default: daily), and how long it pauses before it tries a failed step again
+/// (default: an hour).
 /// </summary>
-internal sealed record WaveRun(string WaveId, DateTime ReminderAt, DateTime CloseAt, int RetentionDays, TimeSpan? ProgressEvery = null);
+internal sealed record WaveRun(string WaveId, DateTime ReminderAt, DateTime CloseAt, int RetentionDays, TimeSpan? ProgressEvery = null, TimeSpan? RetryPause = null);
 
 /// <summary>
 /// One PDF batch to issue: its letters are rows <c>From..To</c> of a group of the sample upload <c>SampleId</c>

@@ -20,8 +20,10 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
         var (invited, reminded, responses) = (0, 0, 0);
         void Status(string phase, DateTime? next) => context.SetCustomStatus(new WaveProgress(phase, invited, reminded, responses, next, closeAt));
 
+        var steps = new Steps(context, input.RetryPause ?? TimeSpan.FromHours(1), (phase, next) => Status(phase + ", retrying", next));
+
         Status("inviting", null);
-        invited = await IssueAsync(context, nameof(PlanInvitationsActivity), input.WaveId);
+        invited = await IssueAsync(steps, "inviting", nameof(PlanInvitationsActivity), input.WaveId);
 
         var cancelled = false;
         Status("waiting for reminder", reminderAt);
@@ -34,7 +36,7 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
         if (!cancelled && reminderAt < closeAt)
         {
             Status("reminding", null);
-            reminded = await IssueAsync(context, nameof(PlanRemindersActivity), input.WaveId);
+            reminded = await IssueAsync(steps, "reminding", nameof(PlanRemindersActivity), input.WaveId);
         }
 
         Status("fieldwork", closeAt);
@@ -44,7 +46,7 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
             Status("fieldwork", closeAt);
         }
 
-        var summary = await context.CallActivityAsync<WaveSummary>(nameof(CloseWaveActivity), new CloseRequest(input.WaveId, cancelled), Retry);
+        var summary = await steps.UntilDoneAsync<WaveSummary>("closing", nameof(CloseWaveActivity), new CloseRequest(input.WaveId, cancelled));
         responses = summary.Responded;
         var purgeAt = context.CurrentUtcDateTime.AddDays(input.RetentionDays);
         Status(cancelled ? "cancelled" : "closed", purgeAt);
@@ -53,17 +55,42 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
             await context.CreateTimer(purgeAt, CancellationToken.None);
         }
 
-        await context.CallActivityAsync<int>(nameof(PurgePersonalDataActivity), input.WaveId, Retry);
+        await steps.UntilDoneAsync<int>("purging", nameof(PurgePersonalDataActivity), input.WaveId);
         Status(cancelled ? "cancelled" : "closed", null);
         return summary;
     }
 
     /// <summary>Plans the letters, then issues every batch at once; the number of letters.</summary>
-    private static async Task<int> IssueAsync(TaskOrchestrationContext context, string plan, string waveId)
+    private static async Task<int> IssueAsync(Steps steps, string phase, string plan, string waveId)
     {
-        var jobs = await context.CallActivityAsync<List<LetterJob>>(plan, waveId, Retry);
-        var counts = await Task.WhenAll(jobs.Select(job => context.CallActivityAsync<int>(nameof(IssueLettersActivity), job, Retry)));
+        var jobs = await steps.UntilDoneAsync<List<LetterJob>>(phase, plan, waveId);
+        var counts = await Task.WhenAll(jobs.Select(job => steps.UntilDoneAsync<int>(phase, nameof(IssueLettersActivity), job)));
         return counts.Sum();
+    }
+
+    /// <summary>
+    /// Calls activities until they succeed: the retry policy's quick tries, then a pause (told to
+    /// <paramref name="retrying"/> for the custom status), and again, for as long as it takes. So a storage outage never
+    /// leaves a wave with a Failed run: its letters, its close and its purge happen once storage is back.
+    /// </summary>
+    private sealed class Steps(TaskOrchestrationContext context, TimeSpan pause, Action<string, DateTime> retrying)
+    {
+        public async Task<T> UntilDoneAsync<T>(string phase, string activity, object input)
+        {
+            while (true)
+            {
+                try
+                {
+                    return await context.CallActivityAsync<T>(activity, input, Retry);
+                }
+                catch (TaskFailedException)
+                {
+                    var next = context.CurrentUtcDateTime + pause;
+                    retrying(phase, next);
+                    await context.CreateTimer(next, CancellationToken.None);
+                }
+            }
+        }
     }
 
     /// <summary>

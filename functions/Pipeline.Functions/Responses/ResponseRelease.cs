@@ -81,7 +81,27 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
             rows.Add(row);
         }
 
-        var pending = rows.Select(r => (Row: r, Item: responses.OpenPending(r))).ToArray();
+        // Row by row: one value that does not open is set aside and reported, and holds up no other response.
+        var pending = new List<(TableRow Row, PendingResponse Item)>();
+        foreach (var row in rows)
+        {
+            if (responses.TryOpenPending(row) is { } item)
+            {
+                pending.Add((row, item));
+                continue;
+            }
+
+            try
+            {
+                await store.Tables.ReplaceAsync(WaveStore.TokensTable, ResponseStore.SetAside(row), row.ETag!, cancellationToken);
+                Log.SetAside(logger, row.GetString("Wave") ?? "?");
+            }
+            catch (Exception e) when (e is PreconditionFailedException or NotFoundException)
+            {
+                // Changed or purged meanwhile: the next release looks again.
+            }
+        }
+
 
         // Once a wave's reminder list is fixed, nobody's row learns "responded": the response store counts per area.
         var flagged = new HashSet<string>(StringComparer.Ordinal);
@@ -93,9 +113,9 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
             }
         }
 
-        await Parallel.ForEachAsync(Shuffled(pending).Where(p => flagged.Contains(p.Item.Response.Wave)), Parallelism, (p, ct) => new ValueTask(
+        await Parallel.ForEachAsync(Shuffled([.. pending]).Where(p => flagged.Contains(p.Item.Response.Wave)), Parallelism, (p, ct) => new ValueTask(
             invitations.MarkAsync(new TokenEntry(p.Item.Response.Wave, p.Item.SamplePartition, p.Item.SampleRow), InvitationRows.Responded, ct)));
-        return pending;
+        return [.. pending];
     }
 
     private async Task RequestRecomputesAsync(IEnumerable<string> waves, CancellationToken cancellationToken)
@@ -117,5 +137,8 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
     {
         [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Released {Count} responses into the response store")]
         public static partial void Released(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "A waiting response of wave {WaveId} does not open (truncated, moved, or sealed under a key version we do not have): set aside, marked Unreadable; the release goes on")]
+        public static partial void SetAside(ILogger logger, string waveId);
     }
 }

@@ -31,7 +31,7 @@ internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> optio
     private const string SealedColumn = "Sealed";
     private const int MaxAttempts = 5;
 
-    private readonly Sealer _sealer = new(options.Value.SealKey);
+    private readonly Sealer _sealer = new((byte)options.Value.SealKeyVersion, options.Value.SealKey);
 
     public async Task<SubmitOutcome> SubmitAsync(TokenAccess access, Questionnaire questionnaire, IReadOnlyDictionary<string, IReadOnlyList<string>> answers, string language, string channel, CancellationToken cancellationToken)
     {
@@ -50,22 +50,57 @@ internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> optio
             channel,
             AnswerJson.Write(questionnaire, answers));
         var pending = new PendingResponse(Guid.NewGuid().ToString("N"), entry.Partition, entry.RowKey, response);
-        var sealedResponse = _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(pending, ResponseRecord.Json));
+        var sealedResponse = _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(pending, ResponseRecord.Json), access.Row!.RowKey, SealedColumn);
         return await UpdateTokenRowAsync(access.Row!, used: true, draft: null, sealedResponse, cancellationToken) ? SubmitOutcome.Stored : SubmitOutcome.AlreadyUsed;
     }
 
     /// <summary>Keeps a respondent's unfinished answers, sealed; false when the token was used meanwhile.</summary>
     public Task<bool> SaveDraftAsync(TokenAccess access, Draft draft, CancellationToken cancellationToken) =>
-        UpdateTokenRowAsync(access.Row!, used: false, _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(draft, ResponseRecord.Json)), pending: null, cancellationToken);
+        UpdateTokenRowAsync(access.Row!, used: false, _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(draft, ResponseRecord.Json), access.Row!.RowKey, DraftColumn), pending: null, cancellationToken);
 
-    public Draft? ReadDraft(TokenAccess access) =>
-        access.Row?.Get<byte[]>(DraftColumn) is { Length: > 0 } sealedDraft
-            ? JsonSerializer.Deserialize<Draft>(_sealer.Open(sealedDraft), ResponseRecord.Json)
-            : null;
+    /// <summary>The respondent's draft; null when there is none, or when it no longer opens (then the form starts afresh).</summary>
+    public Draft? ReadDraft(TokenAccess access)
+    {
+        if (access.Row?.Get<byte[]>(DraftColumn) is not { Length: > 0 } sealedDraft)
+        {
+            return null;
+        }
 
-    /// <summary>Opens the pending response of a token row written by <see cref="SubmitAsync"/>.</summary>
-    public PendingResponse OpenPending(TableRow tokenRow) =>
-        JsonSerializer.Deserialize<PendingResponse>(_sealer.Open(tokenRow.Get<byte[]>(SealedColumn)), ResponseRecord.Json)!;
+        try
+        {
+            return JsonSerializer.Deserialize<Draft>(_sealer.Open(sealedDraft, access.Row.RowKey, DraftColumn), ResponseRecord.Json);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Opens the pending response of a token row written by <see cref="SubmitAsync"/>; null when it does not open (a
+    /// truncated value, a key version we do not have, a value copied from another row).
+    /// </summary>
+    public PendingResponse? TryOpenPending(TableRow tokenRow)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<PendingResponse>(_sealer.Open(tokenRow.Get<byte[]>(SealedColumn), tokenRow.RowKey, SealedColumn), ResponseRecord.Json);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or JsonException or InvalidCastException or KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A token row whose waiting response does not open, set aside: no longer pending (so it holds up no release), marked
+    /// <c>Unreadable</c>, the sealed value kept for whoever can still open it.
+    /// </summary>
+    public static TableRow SetAside(TableRow tokenRow) =>
+        tokenRow with { Properties = tokenRow.Properties.Where(p => p.Key != PendingColumn).Append(new(UnreadableColumn, true)).ToDictionary() };
+
+    /// <summary>True on a token row whose waiting response could not be opened.</summary>
+    public const string UnreadableColumn = "Unreadable";
 
     /// <summary>
     /// The token row once its response is in the response store: its wave and "used", which exactly-once needs, and

@@ -21,6 +21,13 @@ internal sealed class WaveOptions
     [MinLength(32, ErrorMessage = "Waves:TokenHashKey must be at least 32 characters.")]
     public string TokenHashKey { get; set; } = string.Empty;
 
+    /// <summary>
+    /// How long a wave's run pauses before it tries a failed step (letters, close, purge) again, after the quick retries;
+    /// it tries for as long as it takes. Default 1 hour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetryPause { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Largest sample upload in bytes; default 256 MB (500,000 rows take about 60 MB).</summary>
     [Range(1024, 4L * 1024 * 1024 * 1024)]
     public long MaxSampleBytes { get; set; } = 256L * 1024 * 1024;
@@ -30,6 +37,13 @@ internal sealed class WaveOptions
 
     public byte[] HashKey => Encoding.UTF8.GetBytes(TokenHashKey);
 
-    /// <summary>The key that seals drafts and waiting submissions: derived from <c>TokenHashKey</c> for this one use.</summary>
-    public byte[] SealKey => HMACSHA256.HashData(HashKey, "responses/seal/v1"u8);
+    /// <summary>
+    /// The version of the key that seals new drafts and waiting submissions; default 1. Raise it to rotate: values
+    /// sealed under earlier versions still open.
+    /// </summary>
+    [Range(1, 255)]
+    public int SealKeyVersion { get; set; } = 1;
+
+    /// <summary>The seal key of one version: derived from <c>TokenHashKey</c> for this one use.</summary>
+    public byte[] SealKey(byte version) => HMACSHA256.HashData(HashKey, Encoding.UTF8.GetBytes($"responses/seal/v{version}"));
 }

@@ -4,7 +4,7 @@ using Pipeline.Functions.Orchestrations;
 namespace Pipeline.Functions.Waves;
 
 /// <summary>Starts a wave's orchestration (instance id = wave id) and moves the wave into fieldwork.</summary>
-internal sealed class WaveStarter(WaveStore store, DurableTaskClient client, TimeProvider time)
+internal sealed class WaveStarter(WaveStore store, DurableTaskClient client, Microsoft.Extensions.Options.IOptions<WaveOptions> options, TimeProvider time)
 {
     /// <summary>False when the wave was already started.</summary>
     public async Task<bool> StartAsync(WaveRecord wave, DateTime reminderAt, DateTime closeAt, CancellationToken cancellationToken)
@@ -12,7 +12,7 @@ internal sealed class WaveStarter(WaveStore store, DurableTaskClient client, Tim
         var id = wave.Definition.Id;
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRun(id, reminderAt, closeAt, wave.Definition.RetentionDays), id, cancellationToken);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRun(id, reminderAt, closeAt, wave.Definition.RetentionDays, RetryPause: options.Value.RetryPause), id, cancellationToken);
         }
         catch (OrchestrationInstanceException e) when (e.Problem == InstanceProblem.AlreadyRunning)
         {
