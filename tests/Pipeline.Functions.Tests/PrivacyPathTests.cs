@@ -129,6 +129,26 @@ public sealed class PrivacyPathTests
         Assert.Equal(0, await app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default));
     }
 
+    [Fact]
+    public async Task InvitationBatch_RunAgainAfterASubmission_TheResponseIsKept()
+    {
+        await using var app = new PipelineApplication { Settings = { ["Aggregates:PollInterval"] = "00:10:00" } };
+        var wave = await FieldworkWave.StartAsync(app, people: 6);
+        var answers = Pipeline.Survey.Questionnaires.SyntheticAnswers.Complete(wave.Questionnaire, new Random(1));
+        Assert.Equal(IntakeStatus.Stored, (await app.Services.GetRequiredService<ResponseIntake>().SubmitAsync(new Submission(wave.Tokens[0], null, null, answers, ResponseRecord.Web) { LimitPerToken = false }, default)).Status);
+
+        // A duplicate run of every invitation batch (a lease ran out while the first one worked), after the submission.
+        var context = new Durable.TaskActivityContext("x", wave.Definition.Id, 1, 2, default);
+        var jobs = await ActivatorUtilities.CreateInstance<Activities.PlanInvitationsActivity>(app.Services).RunAsync(context, wave.Definition.Id);
+        foreach (var job in jobs)
+        {
+            await ActivatorUtilities.CreateInstance<Activities.IssueLettersActivity>(app.Services).RunAsync(context, job);
+        }
+
+        Assert.Equal(TokenState.Used, (await app.Services.GetRequiredService<TokenDirectory>().OpenAsync(wave.Tokens[0], default)).State);
+        Assert.Equal(1, await app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default));
+    }
+
     private static async Task WaitAsync(Func<Task<bool>> done)
     {
         for (var i = 0; i < 200 && !await done(); i++)

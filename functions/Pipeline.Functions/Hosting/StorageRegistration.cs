@@ -22,6 +22,7 @@ internal static class StorageRegistration
             .ValidateOnStart();
         services.AddHostedService<EmbeddedAzurite>();
         services.AddHostedService<StorageProbe>();
+        services.AddSingleton<Http.HealthCache>();
         services.AddHealthChecks()
             .AddCheck<BlobHealthCheck>("blob", timeout: StorageHealthCheck.Timeout)
             .AddCheck<TableHealthCheck>("table", timeout: StorageHealthCheck.Timeout)

@@ -57,7 +57,9 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
 
     /// <summary>
     /// Records the tokens of many people, with the weighting columns of each person's row (see
-    /// <see cref="InvitationRows.Weighting"/>); idempotent (a re-run writes the same rows).
+    /// <see cref="InvitationRows.Weighting"/>); idempotent. Insert only: a token row that exists already is never
+    /// overwritten, since by the time a re-run (or a duplicate run whose lease ran out) arrives, its person may have
+    /// submitted, and the row then holds the response.
     /// </summary>
     public async Task RecordAsync(IEnumerable<(AccessToken Token, TokenEntry Entry, TableRow Person)> tokens, CancellationToken cancellationToken)
     {
@@ -79,10 +81,27 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
                 var batch = new TableBatch();
                 foreach (var row in chunk)
                 {
-                    batch.Upsert(row);
+                    batch.Insert(row);
                 }
 
-                await store.Tables.ExecuteBatchAsync(WaveStore.TokensTable, batch, cancellationToken);
+                try
+                {
+                    await store.Tables.ExecuteBatchAsync(WaveStore.TokensTable, batch, cancellationToken);
+                }
+                catch (ConflictException)
+                {
+                    // Some were recorded by an earlier run (a batch applies nothing when one fails): the rest one by one.
+                    foreach (var row in chunk)
+                    {
+                        try
+                        {
+                            await store.Tables.InsertAsync(WaveStore.TokensTable, row, cancellationToken);
+                        }
+                        catch (ConflictException)
+                        {
+                        }
+                    }
+                }
             }
         }
     }
