@@ -8,6 +8,7 @@ internal static class HttpRegistration
     public static WebApplicationBuilder AddPipelineHttp(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<Http.StorageFaults>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
     }

@@ -35,6 +35,8 @@ internal static class AzureErrors
         var reason = code is null ? $"HTTP {status}" : $"{code} (HTTP {status})";
         return status switch
         {
+            // A table that is gone is a storage fault, not a row that does not exist (a token would read as unknown).
+            404 when code == "TableNotFound" => new StoreException($"{what}: the table does not exist, {reason}.", e) { StatusCode = 503 },
             // A stale pop receipt names a receive that no longer exists: the same answer as the twin's.
             404 or 400 when status == 404 || code == "PopReceiptMismatch" => new NotFoundException($"{what}: not found, {reason}.", e) { StatusCode = status },
             409 => new ConflictException($"{what}: already exists, {reason}.", e) { StatusCode = status },

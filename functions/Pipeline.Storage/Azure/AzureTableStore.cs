@@ -21,7 +21,7 @@ internal sealed class AzureTableStore : TableStoreBase
         TableRules.ValidateTableName(table);
         await _tables.EnsureAsync(table);
         var reference = _client.GetTableReference(table);
-        var what = $"Get entity '{partitionKey}/{rowKey}' in table '{table}'";
+        var what = $"Get an entity in table '{table}'";
         var result = await AzureErrors.Run(what, () => reference.ExecuteAsync(SdkOperation.Retrieve(partitionKey, rowKey), null, null, cancellationToken));
         return result.Result is DynamicTableEntity entity
             ? ToRow(entity)
@@ -35,10 +35,9 @@ internal sealed class AzureTableStore : TableStoreBase
         batch.Validate();
         await _tables.EnsureAsync(table);
         var reference = _client.GetTableReference(table);
-        var first = batch.Operations[0].Row;
         var what = batch.Operations.Count == 1
-            ? $"{batch.Operations[0].Kind} entity '{first.PartitionKey}/{first.RowKey}' in table '{table}'"
-            : $"Batch of {batch.Operations.Count} in partition '{first.PartitionKey}' of table '{table}'";
+            ? $"{batch.Operations[0].Kind} an entity in table '{table}'"
+            : $"Batch of {batch.Operations.Count} in table '{table}'";
         if (batch.Operations.Count == 1)
         {
             // A lone operation goes without the batch envelope: one request, and the same answers.

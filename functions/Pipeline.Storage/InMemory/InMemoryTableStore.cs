@@ -14,7 +14,7 @@ internal sealed class InMemoryTableStore(TimeProvider time) : TableStoreBase
         {
             return Rows(table).TryGetValue((partitionKey, rowKey), out var row)
                 ? Task.FromResult(row)
-                : throw new NotFoundException($"Entity '{partitionKey}/{rowKey}' does not exist in table '{table}'.") { StatusCode = 404 };
+                : throw new NotFoundException($"An entity does not exist in table '{table}'.") { StatusCode = 404 };
         }
     }
 
@@ -31,7 +31,7 @@ internal sealed class InMemoryTableStore(TimeProvider time) : TableStoreBase
             foreach (var (kind, row, ifMatch) in batch.Operations)
             {
                 rows.TryGetValue((row.PartitionKey, row.RowKey), out var existing);
-                var where = $"'{row.PartitionKey}/{row.RowKey}' in table '{table}'";
+                var where = $"in table '{table}'";
                 if (kind == TableOperationKind.Insert && existing is not null)
                 {
                     throw new ConflictException($"Entity {where} already exists.") { StatusCode = 409 };

@@ -46,12 +46,12 @@ public sealed class TableBatch
         {
             if (!string.Equals(operation.Row.PartitionKey, partition, StringComparison.Ordinal))
             {
-                throw new ArgumentException($"A table batch covers one partition; '{operation.Row.PartitionKey}' differs from '{partition}'.");
+                throw new ArgumentException("A table batch covers one partition; it names two.");
             }
 
             if (!keys.Add(operation.Row.RowKey))
             {
-                throw new ArgumentException($"A table batch touches each entity once; row '{operation.Row.RowKey}' appears twice.");
+                throw new ArgumentException("A table batch touches each entity once; one row appears twice.");
             }
 
             if (operation.Kind != TableOperationKind.Delete)

@@ -34,12 +34,12 @@ internal static partial class TableRules
         // Azurite answers 500 to a batch Replace of a keys-only entity, so no entity may be keys-only.
         if (row.Properties.Count == 0)
         {
-            throw new ArgumentException($"Entity '{row.PartitionKey}/{row.RowKey}' needs at least one property besides its keys.");
+            throw new ArgumentException($"An entity needs at least one property besides its keys.");
         }
 
         if (row.Properties.Count > 252)
         {
-            throw new ArgumentException($"Entity '{row.PartitionKey}/{row.RowKey}' has {row.Properties.Count} properties; the limit is 252.");
+            throw new ArgumentException($"An entity has {row.Properties.Count} properties; the limit is 252.");
         }
 
         foreach (var (name, value) in row.Properties)
