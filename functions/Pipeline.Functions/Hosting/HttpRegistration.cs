@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Pipeline.Functions.Hosting;
 
@@ -10,6 +12,22 @@ internal static class HttpRegistration
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<Http.StorageFaults>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        // X-Forwarded-For counts only from the proxies named in Http:ForwardedProxies: anyone else could name any address
+        // and pass every per-client limit (ASP.NET trusts loopback by default; that default is cleared).
+        var proxies = builder.Configuration.GetSection("Http:ForwardedProxies").Get<string[]>() ?? [];
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            for (var i = 0; i < proxies.Length; i++)
+            {
+                o.KnownProxies.Add(IPAddress.TryParse(proxies[i], out var proxy)
+                    ? proxy
+                    : throw new InvalidOperationException($"Http:ForwardedProxies:{i} must be an IP address; it is '{proxies[i]}'."));
+            }
+        });
         return builder;
     }
 }
