@@ -173,7 +173,7 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
     {
         var services = _app.Services;
         var options = services.GetRequiredService<IOptions<WaveOptions>>();
-        var tokens = new TokenDirectory(store, options);
+        var tokens = new TokenDirectory(store, options, services.GetRequiredService<TokenGuesses>());
         var responses = new ResponseStore(store, options, TimeProvider.System);
         var aggregates = new AggregateService(store, new ResponseSegments(store), new WaveCounts(store, new ResponseSegments(store)), services.GetRequiredService<IOptions<AggregateOptions>>(), TimeProvider.System, NullLogger<AggregateService>.Instance);
         var release = new ResponseRelease(store, responses, new InvitationStore(store, tokens), aggregates, NullLogger<ResponseRelease>.Instance);

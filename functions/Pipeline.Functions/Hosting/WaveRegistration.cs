@@ -25,6 +25,7 @@ internal static class WaveRegistration
     {
         services.AddOptions<WaveOptions>().BindConfiguration(WaveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WaveStore>();
+        services.AddSingleton<TokenGuesses>();
         services.AddSingleton<TokenDirectory>();
         services.AddSingleton<InvitationStore>();
         services.AddSingleton<WaveCounts>();

@@ -26,7 +26,7 @@ internal static class OptOutApi
         }
 
         var access = await invitations.MarkAsync(body!.Token, InvitationRows.OptedOut, ct);
-        return access.State == TokenState.Malformed ? TokenProblems.For(access)! : TypedResults.NoContent();
+        return access.State is TokenState.Malformed or TokenState.Busy ? TokenProblems.For(access)! : TypedResults.NoContent();
     }
 }
 

@@ -136,6 +136,7 @@ internal static class RespondentPages
                 TokenProblem.BadCharacter => text.TokenCharacter,
                 _ => text.TokenTypo,
             }, StatusCodes.Status400BadRequest),
+            TokenState.Busy => TokenPage(language, typed, string.Format(CultureInfo.InvariantCulture, text.TooMany, 60), StatusCodes.Status429TooManyRequests),
             TokenState.Closed => TokenPage(language, typed, text.Closed, StatusCodes.Status410Gone),
             TokenState.Used => TokenPage(language, typed, text.TokenUnknownOrUsed, StatusCodes.Status409Conflict),
             _ => TokenPage(language, typed, text.TokenUnknownOrUsed, StatusCodes.Status404NotFound),

@@ -23,6 +23,9 @@ internal enum TokenState
     /// <summary>Well formed but no survey has it, or its wave's personal data was purged.</summary>
     Unknown,
 
+    /// <summary>Not looked up: too many unknown tokens were tried on this service this minute (<see cref="TokenGuesses"/>).</summary>
+    Busy,
+
     /// <summary>Its wave is not in fieldwork (closed or cancelled).</summary>
     Closed,
 
@@ -51,7 +54,7 @@ internal sealed record TokenAccess(TokenState State, string? Hint = null)
 /// Table <c>Tokens</c>: partition = the first hex digit of the keyed hash (16 partitions, so a batch of letters
 /// writes its tokens in a few batches), row key = the keyed hash. The token itself is never stored.
 /// </summary>
-internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> options)
+internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> options, TokenGuesses guesses)
 {
     public string Hash(AccessToken token) => token.KeyedHash(options.Value.HashKey);
 
@@ -115,9 +118,15 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
             return new(TokenState.Malformed, parse.Message);
         }
 
+        if (guesses.Exhausted)
+        {
+            return new(TokenState.Busy);
+        }
+
         var hash = Hash(parse.Token);
         if (await store.Tables.TryGetAsync(WaveStore.TokensTable, hash[..1], hash, cancellationToken) is not { } row)
         {
+            guesses.CountUnknown();
             return new(TokenState.Unknown) { Hash = hash };
         }
 

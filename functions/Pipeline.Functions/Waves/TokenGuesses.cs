@@ -1,0 +1,48 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Responses;
+
+namespace Pipeline.Functions.Waves;
+
+/// <summary>
+/// The global limit on token guesses: well-formed tokens that no survey has, from all clients together, at most
+/// <see cref="ResponseOptions.UnknownTokensPerMinute"/> a minute. Past it, every token lookup waits for the next minute
+/// (<see cref="TokenState.Busy"/>, 429), however many addresses a guesser spreads over, and an alert is logged once a
+/// minute. Per-client limits stop one address; this stops a botnet.
+/// </summary>
+internal sealed partial class TokenGuesses(IOptions<ResponseOptions> options, TimeProvider time, ILogger<TokenGuesses> logger) : IDisposable
+{
+    private readonly FixedWindowRateLimiter _unknown = new(new FixedWindowRateLimiterOptions
+    {
+        PermitLimit = options.Value.UnknownTokensPerMinute,
+        Window = TimeSpan.FromMinutes(1),
+        QueueLimit = 0,
+    });
+
+    private long _alertedMinute = -1;
+
+    /// <summary>True while this minute's unknown tokens are used up.</summary>
+    public bool Exhausted => _unknown.GetStatistics()?.CurrentAvailablePermits == 0;
+
+    /// <summary>Counts one unknown token; logs the alert (once a minute) when the budget runs out.</summary>
+    public void CountUnknown()
+    {
+        using var lease = _unknown.AttemptAcquire();
+        var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
+        if (!lease.IsAcquired || Exhausted)
+        {
+            if (Interlocked.Exchange(ref _alertedMinute, minute) != minute)
+            {
+                Log.Surge(logger, options.Value.UnknownTokensPerMinute);
+            }
+        }
+    }
+
+    public void Dispose() => _unknown.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Critical, "ALERT: unknown-token answers surge: {Limit} in a minute; token lookups answer 429 until the next minute. Someone may be guessing tokens")]
+        public static partial void Surge(ILogger logger, int limit);
+    }
+}
