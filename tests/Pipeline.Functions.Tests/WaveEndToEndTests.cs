@@ -82,6 +82,10 @@ public sealed class WaveEndToEndTests
         clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
         await kit.WaitForAsync(wave.Id, "fieldwork");
         var reminded = await kit.LettersAsync(wave.Id, "reminder");
+        var kinds = people.Select((p, i) => (tokens[p.PersonReference].Display, Kind: i % 5 < 2 ? "responder" : i % 20 == 2 ? "opted out" : "reminded")).ToDictionary(p => p.Display, p => p.Kind);
+        Assert.True(
+            reminded.All(r => kinds[r.Token] == "reminded"),
+            "reminders to: " + string.Join(", ", reminded.Where(r => kinds[r.Token] != "reminded").CountBy(r => kinds[r.Token]).Select(k => $"{k.Value} {k.Key}")));
         WaveTestKit.AssertExactlyOnce(reminded, people.Where((p, i) => i % 5 >= 2 && i % 20 != 2).Select(p => tokens[p.PersonReference].Display));
         await AssertUnlinkableAsync(app, wave.Id);
 

@@ -94,7 +94,7 @@ internal sealed class WaveTestKit(HttpClient http)
         Assert.True(twice.Count == 0, $"{twice.Count} people have two letters of one kind");
         var want = expected.ToHashSet();
         var got = letters.Select(l => l.Token).ToHashSet();
-        Assert.True(want.SetEquals(got), $"expected {want.Count} letters, got {got.Count}: {want.Except(got).Count()} missing, {got.Except(want).Count()} unexpected");
+        Assert.True(want.SetEquals(got), $"expected {want.Count} letters, got {got.Count}: {want.Except(got).Count()} missing, {got.Except(want).Count()} unexpected ({string.Join(", ", got.Except(want).Take(20))})");
     }
 
     public static async Task<string> ProblemAsync(HttpResponseMessage response)

@@ -81,27 +81,21 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
             rows.Add(row);
         }
 
-        // Row by row: one value that does not open is set aside and reported, and holds up no other response.
+        // Row by row: a value that does not open (truncated, moved from another row, or sealed under a key this host
+        // lacks) is left as it is and reported, and holds up no other response. It is not changed: a host with the
+        // wrong key must not take other hosts' responses out of the release.
         var pending = new List<(TableRow Row, PendingResponse Item)>();
         foreach (var row in rows)
         {
             if (responses.TryOpenPending(row) is { } item)
             {
                 pending.Add((row, item));
-                continue;
             }
-
-            try
+            else
             {
-                await store.Tables.ReplaceAsync(WaveStore.TokensTable, ResponseStore.SetAside(row), row.ETag!, cancellationToken);
-                Log.SetAside(logger, row.GetString("Wave") ?? "?");
-            }
-            catch (Exception e) when (e is PreconditionFailedException or NotFoundException)
-            {
-                // Changed or purged meanwhile: the next release looks again.
+                Log.Unopened(logger, row.GetString("Wave") ?? "?");
             }
         }
-
 
         // Once a wave's reminder list is fixed, nobody's row learns "responded": the response store counts per area.
         var flagged = new HashSet<string>(StringComparer.Ordinal);
@@ -138,7 +132,7 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
         [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Released {Count} responses into the response store")]
         public static partial void Released(ILogger logger, int count);
 
-        [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "A waiting response of wave {WaveId} does not open (truncated, moved, or sealed under a key version we do not have): set aside, marked Unreadable; the release goes on")]
-        public static partial void SetAside(ILogger logger, string waveId);
+        [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "A waiting response of wave {WaveId} does not open (truncated, moved from another row, or sealed under a key this host lacks): left waiting, not released; the release goes on")]
+        public static partial void Unopened(ILogger logger, string waveId);
     }
 }

@@ -92,15 +92,6 @@ internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> optio
         }
     }
 
-    /// <summary>
-    /// A token row whose waiting response does not open, set aside: no longer pending (so it holds up no release), marked
-    /// <c>Unreadable</c>, the sealed value kept for whoever can still open it.
-    /// </summary>
-    public static TableRow SetAside(TableRow tokenRow) =>
-        tokenRow with { Properties = tokenRow.Properties.Where(p => p.Key != PendingColumn).Append(new(UnreadableColumn, true)).ToDictionary() };
-
-    /// <summary>True on a token row whose waiting response could not be opened.</summary>
-    public const string UnreadableColumn = "Unreadable";
 
     /// <summary>
     /// The token row once its response is in the response store: its wave and "used", which exactly-once needs, and
