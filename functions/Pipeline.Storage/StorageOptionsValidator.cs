@@ -1,5 +1,6 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
-using Microsoft.WindowsAzure.Storage;
 
 namespace Pipeline.Storage;
 
@@ -7,7 +8,21 @@ namespace Pipeline.Storage;
 internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
-        string.IsNullOrWhiteSpace(options.ConnectionString) || CloudStorageAccount.TryParse(options.ConnectionString, out _)
+        string.IsNullOrWhiteSpace(options.ConnectionString) || Parses(options.ConnectionString)
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail("AzureWebJobsStorage is not a valid storage connection string (expected 'UseDevelopmentStorage=true' or 'DefaultEndpointsProtocol=...;AccountName=...;AccountKey=...').");
+
+    private static bool Parses(string connectionString)
+    {
+        try
+        {
+            _ = new BlobServiceClient(connectionString);
+            _ = new TableServiceClient(connectionString);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }

@@ -13,7 +13,7 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddAzureStorage(this IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
-        services.TryAddSingleton(sp => new AzureStorageAccount(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton(sp => new AzureClients(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<IBlobStore, AzureBlobStore>();
         services.TryAddSingleton<ITableStore, AzureTableStore>();
         services.TryAddSingleton<IQueueStore, AzureQueueStore>();

@@ -9,8 +9,8 @@ public sealed record StorageSet(IBlobStore Blobs, ITableStore Tables, IQueueStor
     /// <summary>Stores on Azure Storage or Azurite.</summary>
     public static StorageSet Azure(StorageOptions options)
     {
-        var account = new AzureStorageAccount(options);
-        return new(new AzureBlobStore(account), new AzureTableStore(account), new AzureQueueStore(account));
+        var clients = new AzureClients(options);
+        return new(new AzureBlobStore(clients), new AzureTableStore(clients), new AzureQueueStore(clients));
     }
 
     /// <summary>The in-memory twins, on <paramref name="time"/>.</summary>

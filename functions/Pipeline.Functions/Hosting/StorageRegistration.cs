@@ -12,7 +12,18 @@ internal static class StorageRegistration
         services.AddSingleton(new CheckoutRoot(root));
         services.AddOptions<StorageOptions>()
             .BindConfiguration("Storage")
-            .Configure<IConfiguration>((o, c) => o.ConnectionString = c["AzureWebJobsStorage"] ?? string.Empty)
+            .Configure<IConfiguration>((o, c) =>
+            {
+                // As Functions reads it: the value is a connection string; its children make an identity-based connection.
+                var connection = c.GetSection("AzureWebJobsStorage");
+                o.ConnectionString = connection.Value ?? string.Empty;
+                o.AccountName = connection["accountName"];
+                o.BlobServiceUri = Uri.TryCreate(connection["blobServiceUri"], UriKind.Absolute, out var blob) ? blob : null;
+                o.TableServiceUri = Uri.TryCreate(connection["tableServiceUri"], UriKind.Absolute, out var table) ? table : null;
+                o.QueueServiceUri = Uri.TryCreate(connection["queueServiceUri"], UriKind.Absolute, out var queue) ? queue : null;
+                o.Credential = connection["credential"];
+                o.ClientId = connection["clientId"];
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddAzureStorage();

@@ -1,4 +1,4 @@
-using SdkStorageException = Microsoft.WindowsAzure.Storage.StorageException;
+using Azure;
 
 namespace Pipeline.Storage.Azure;
 
@@ -11,13 +11,14 @@ internal static class AzureErrors
         {
             return await call();
         }
-        catch (SdkStorageException e) when (e.InnerException is OperationCanceledException cancelled)
-        {
-            throw new OperationCanceledException($"{what}: cancelled.", cancelled, cancelled.CancellationToken);
-        }
-        catch (SdkStorageException e)
+        catch (RequestFailedException e)
         {
             throw Translate(what, e);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is RequestFailedException))
+        {
+            // The SDK's retries ran out on transport failures.
+            throw Translate(what, (RequestFailedException)e.InnerExceptions[^1]);
         }
     }
 
@@ -28,15 +29,16 @@ internal static class AzureErrors
             return true;
         });
 
-    public static StoreException Translate(string what, SdkStorageException e)
+    public static StoreException Translate(string what, RequestFailedException e)
     {
-        var status = e.RequestInformation?.HttpStatusCode ?? 0;
-        var code = e.RequestInformation?.ErrorCode;
+        var status = e.Status;
+        var code = e.ErrorCode;
         var reason = code is null ? $"HTTP {status}" : $"{code} (HTTP {status})";
         return status switch
         {
             // A table that is gone is a storage fault, not a row that does not exist (a token would read as unknown).
             404 when code == "TableNotFound" => new StoreException($"{what}: the table does not exist, {reason}.", e) { StatusCode = 503 },
+
             // A stale pop receipt names a receive that no longer exists: the same answer as the twin's.
             404 or 400 when status == 404 || code == "PopReceiptMismatch" => new NotFoundException($"{what}: not found, {reason}.", e) { StatusCode = status },
             409 => new ConflictException($"{what}: already exists, {reason}.", e) { StatusCode = status },
