@@ -167,26 +167,12 @@ public sealed class PrivacyPathTests
 
         public ITableStore Wrap(ITableStore inner) => new Tables(inner, this);
 
-        private sealed class Tables(ITableStore inner, FailingBatches plan) : ITableStore
+        private sealed class Tables(ITableStore inner, FailingBatches plan) : InterceptedTables(inner)
         {
-            public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => inner.InsertAsync(table, row, cancellationToken);
-
-            public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => inner.UpsertAsync(table, row, cancellationToken);
-
-            public Task<string> MergeAsync(string table, TableRow row, CancellationToken cancellationToken = default) => inner.MergeAsync(table, row, cancellationToken);
-
-            public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken = default) => inner.ReplaceAsync(table, row, ifMatch, cancellationToken);
-
-            public Task DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(table, partitionKey, rowKey, ifMatch, cancellationToken);
-
-            public Task<TableRow> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) => inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
-
-            public Task<IReadOnlyList<string?>> ExecuteBatchAsync(string table, TableBatch batch, CancellationToken cancellationToken = default) =>
-                plan.Fails(table)
+            protected override Task<T> WriteAsync<T>(string table, TableBatch? batch, Func<Task<T>> call) =>
+                batch is not null && plan.Fails(table)
                     ? throw new StoreException($"Batch in table '{table}': storage answered ServerBusy (HTTP 503).") { StatusCode = 503 }
-                    : inner.ExecuteBatchAsync(table, batch, cancellationToken);
-
-            public Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(table, query, cancellationToken);
+                    : call();
         }
     }
 }

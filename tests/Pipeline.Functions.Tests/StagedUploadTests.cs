@@ -112,27 +112,17 @@ public sealed class StagedUploadTests : IAsyncLifetime, IDisposable
         Assert.Empty((await store.GetAsync(wave.Id, default))!.StagedSamples);
     }
 
-    /// <summary>Records every partition a batch or insert wrote to.</summary>
-    private sealed class RecordingTables(ITableStore inner, ConcurrentDictionary<string, bool> written) : ITableStore
+    /// <summary>Records every partition a batch wrote to.</summary>
+    private sealed class RecordingTables(ITableStore inner, ConcurrentDictionary<string, bool> written) : InterceptedTables(inner)
     {
-        public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => inner.InsertAsync(table, row, cancellationToken);
-
-        public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => inner.UpsertAsync(table, row, cancellationToken);
-
-        public Task<string> MergeAsync(string table, TableRow row, CancellationToken cancellationToken = default) => inner.MergeAsync(table, row, cancellationToken);
-
-        public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken = default) => inner.ReplaceAsync(table, row, ifMatch, cancellationToken);
-
-        public Task DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(table, partitionKey, rowKey, ifMatch, cancellationToken);
-
-        public Task<TableRow> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) => inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
-
-        public Task<IReadOnlyList<string?>> ExecuteBatchAsync(string table, TableBatch batch, CancellationToken cancellationToken = default)
+        protected override Task<T> WriteAsync<T>(string table, TableBatch? batch, Func<Task<T>> call)
         {
-            written[batch.Operations[0].Row.PartitionKey] = true;
-            return inner.ExecuteBatchAsync(table, batch, cancellationToken);
-        }
+            if (batch is not null)
+            {
+                written[batch.Operations[0].Row.PartitionKey] = true;
+            }
 
-        public Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(table, query, cancellationToken);
+            return call();
+        }
     }
 }

@@ -38,24 +38,12 @@ public sealed class StorageFaultTests
     }
 
     /// <summary>Every read and write fails as an unreachable account does while <paramref name="isDown"/> says so.</summary>
-    private sealed class Down(ITableStore inner, Func<bool> isDown) : ITableStore
+    private sealed class Down(ITableStore inner, Func<bool> isDown) : InterceptedTables(inner)
     {
-        private T Or<T>(Func<T> call) => isDown() ? throw new StoreException("Get an entity in table 'Tokens': storage unreachable (Connection refused).") : call();
+        protected override Task<T> ReadAsync<T>(string table, Func<Task<T>> call) => Or(call);
 
-        public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => Or(() => inner.InsertAsync(table, row, cancellationToken));
+        protected override Task<T> WriteAsync<T>(string table, TableBatch? batch, Func<Task<T>> call) => Or(call);
 
-        public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken = default) => Or(() => inner.UpsertAsync(table, row, cancellationToken));
-
-        public Task<string> MergeAsync(string table, TableRow row, CancellationToken cancellationToken = default) => Or(() => inner.MergeAsync(table, row, cancellationToken));
-
-        public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken = default) => Or(() => inner.ReplaceAsync(table, row, ifMatch, cancellationToken));
-
-        public Task DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default) => Or(() => inner.DeleteAsync(table, partitionKey, rowKey, ifMatch, cancellationToken));
-
-        public Task<TableRow> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) => Or(() => inner.GetAsync(table, partitionKey, rowKey, cancellationToken));
-
-        public Task<IReadOnlyList<string?>> ExecuteBatchAsync(string table, TableBatch batch, CancellationToken cancellationToken = default) => Or(() => inner.ExecuteBatchAsync(table, batch, cancellationToken));
-
-        public Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default) => Or(() => inner.QueryAsync(table, query, cancellationToken));
+        private Task<T> Or<T>(Func<Task<T>> call) => isDown() ? throw new StoreException("Get an entity in table 'Tokens': storage unreachable (Connection refused).") : call();
     }
 }
