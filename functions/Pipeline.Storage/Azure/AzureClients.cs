@@ -12,7 +12,7 @@ namespace Pipeline.Storage.Azure;
 /// (Azurite's included), or an identity-based connection (<see cref="StorageOptions.AccountName"/> or the three service
 /// URIs, with <c>DefaultAzureCredential</c>, or a managed identity when <see cref="StorageOptions.Credential"/> says so).
 /// Retries are the SDK's exponential ones, bounded by <see cref="StorageOptions"/>. Against the emulator the Blob and
-/// Queue clients pin service version 2025-11-05, the newest Azurite 3.35 accepts, so any Azurite from 3.35 on works,
+/// Queue clients pin service version 2025-11-05 (Azurite 3.37 accepts up to 2026-06-06), so any Azurite from 3.35 on works,
 /// with or without <c>--skipApiVersionCheck</c>.
 /// </summary>
 internal sealed class AzureClients

@@ -46,7 +46,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.StartTimeout);
 
-        var start = new ProcessStartInfo("node")
+        // The Node 22 that package.json brings (npm package 'node'): Azurite 3.37 wants it, whatever Node runs npm.
+        var projectNode = Path.Combine(options.Root, "node_modules", ".bin", "node");
+        var start = new ProcessStartInfo(File.Exists(projectNode) ? projectNode : "node")
         {
             WorkingDirectory = options.Root,
             RedirectStandardOutput = true,
@@ -71,7 +73,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"Could not start 'node' for Azurite ({e.Message}): Node.js 20 or later must be on PATH.", e);
+            throw new InvalidOperationException($"Could not start '{start.FileName}' for Azurite ({e.Message}): run 'npm ci' in {options.Root}, or put Node.js 22 on PATH.", e);
         }
 
         process.OutputDataReceived += (_, e) => output.Add(e.Data);
