@@ -29,7 +29,7 @@ internal static class NpmInstall
 
         options.Progress?.Invoke(string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
-            $"Installing Azurite with 'npm ci' in {root}: first run only, about 400 MB, usually under 2 minutes (at most {options.InstallTimeout.TotalMinutes:0} min, Azurite:InstallTimeout)."));
+            $"Installing Azurite with 'npm ci' in {root}: first run only, about 550 MB (Azurite and the Node 22 it runs on), usually under 2 minutes (at most {options.InstallTimeout.TotalMinutes:0} min, Azurite:InstallTimeout)."));
         var start = new ProcessStartInfo(options.Npm)
         {
             WorkingDirectory = root,
