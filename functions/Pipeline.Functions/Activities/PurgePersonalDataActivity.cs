@@ -12,21 +12,17 @@ namespace Pipeline.Functions.Activities;
 /// become unknown, and no hash of them is left to test guesses against), the letters and manifests, and the reminder
 /// plans. The anonymous responses and the per-area counters stay. Idempotent.
 /// </summary>
-internal sealed class PurgePersonalDataActivity(WaveStore store, WaveCounts counts, ResponseRelease responses) : TaskActivity<string, int>
+internal sealed class PurgePersonalDataActivity(WaveStore store, WaveCounts counts, SampleImport uploads, ResponseRelease responses) : TaskActivity<string, int>
 {
     public override async Task<int> RunAsync(TaskActivityContext context, string input)
     {
         var ct = context.CancellationToken;
         var wave = await store.GetAsync(input, ct) ?? throw new InvalidOperationException($"Wave '{input}' does not exist.");
         await counts.FixCountsAsync(wave, ct);
-        var samples = wave.StagedSamples.Append(wave.SampleId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var purged = 0;
-        foreach (var sample in samples)
+        foreach (var sample in wave.StagedSamples.Append(wave.SampleId).OfType<string>().Distinct(StringComparer.Ordinal))
         {
-            foreach (var partition in WaveStore.UploadPartitions(wave.Definition, sample))
-            {
-                purged += await store.DeletePartitionsAsync([partition], ct);
-            }
+            purged += await uploads.DiscardAsync(wave.Definition, sample, ct);
         }
 
         // A submission another host accepted just before the close is released first: a 201 is never lost. A token row
@@ -55,7 +51,7 @@ internal sealed class PurgePersonalDataActivity(WaveStore store, WaveCounts coun
             }
         }
 
-        await WaveLifecycle.UpdateAsync(store, input, w => w with { Purged = true, StagedSamples = [] }, ct);
+        await WaveLifecycle.UpdateAsync(store, input, w => w with { Purged = true }, ct);
         return purged;
     }
 }

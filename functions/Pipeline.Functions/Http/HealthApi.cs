@@ -20,22 +20,18 @@ internal static class HealthApi
     public static string Version { get; } =
         typeof(HealthApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    private static async Task<IResult> GetAsync(HttpContext http, HealthCache cache, KeyRing keys, FailedKeys failures, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, HealthCache cache, FailedKeys failures, CancellationToken ct)
     {
         var report = await cache.GetAsync(ct);
         var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         var word = status == StatusCodes.Status200OK ? "ok" : "unhealthy";
-        var given = http.Request.Headers[KeyFilter.Header].FirstOrDefault() ?? http.Request.Query["code"].FirstOrDefault();
+        var given = FailedKeys.Presented(http.Request);
         if (given is not null && failures.LockedOut(http, out var retry))
         {
             return RespondentLimits.TooMany(http, retry, "your address after repeated wrong keys");
         }
 
-        var role = given is null ? null : keys.RoleOf(given);
-        if (given is not null && role is null)
-        {
-            failures.Count(http);
-        }
+        var role = given is null ? null : failures.RoleOf(http, given);
 
         return role == Role.Operator
             ? TypedResults.Json(new HealthResponse(

@@ -37,9 +37,8 @@ internal static class SignIn
             return Form(back, "Enter your key.", StatusCodes.Status400BadRequest);
         }
 
-        if (keys.RoleOf(key) is not { } role)
+        if (failures.RoleOf(http, key) is not { } role)
         {
-            failures.Count(http);
             return Form(back, "The key is not valid.", StatusCodes.Status401Unauthorized);
         }
 

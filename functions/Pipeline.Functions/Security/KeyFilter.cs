@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Http;
 
@@ -25,15 +24,10 @@ internal sealed class KeyFilter(Role least, bool signInPage = false) : IEndpoint
             return RespondentLimits.TooMany(http, retry, "your address after repeated wrong keys");
         }
 
-        var given = request.Headers[Header].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
-        var role = given is not null ? keys.RoleOf(given)
+        var given = FailedKeys.Presented(request);
+        var role = given is not null ? failures.RoleOf(http, given)
             : HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) ? keys.Read(request.Cookies[KeyRing.Cookie])
             : null;
-        if (given is not null && role is null)
-        {
-            failures.Count(http);
-        }
-
         if (role is null)
         {
             return signInPage && given is null
@@ -52,28 +46,31 @@ internal sealed class KeyFilter(Role least, bool signInPage = false) : IEndpoint
     }
 }
 
-/// <summary>Counts wrong keys per client address (<see cref="ClientAddress"/>) in a one-minute window.</summary>
-internal sealed class FailedKeys(IOptions<OperatorOptions> options) : IDisposable
+/// <summary>
+/// Reads the key an API client presents and tells its role, counting wrong keys per client address
+/// (<see cref="ClientAddress"/>) in a one-minute window of <see cref="OperatorOptions.FailedKeysPerMinute"/>.
+/// </summary>
+internal sealed class FailedKeys(KeyRing keys, IOptions<OperatorOptions> options) : PerKeyLimiter(() => options.Value.FailedKeysPerMinute)
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(client =>
-        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.FailedKeysPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
+    /// <summary>The key of the <c>x-functions-key</c> header or the <c>code</c> query parameter, as Functions reads them.</summary>
+    public static string? Presented(HttpRequest request) => request.Headers[KeyFilter.Header].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
 
     /// <summary>True when the client used up its wrong keys; <paramref name="retryAfter"/> says for how long at most.</summary>
     public bool LockedOut(HttpContext http, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.FromMinutes(1);
-        return _limiter.GetStatistics(ClientAddress.Of(http))?.CurrentAvailablePermits == 0;
+        return Exhausted(ClientAddress.Of(http));
     }
 
-    public void Count(HttpContext http)
+    /// <summary>The role of <paramref name="given"/>; a key that opens nothing counts against the client.</summary>
+    public Role? RoleOf(HttpContext http, string given)
     {
-        using var lease = _limiter.AttemptAcquire(ClientAddress.Of(http));
-    }
+        var role = keys.RoleOf(given);
+        if (role is null)
+        {
+            TryAcquire(ClientAddress.Of(http));
+        }
 
-    public void Dispose() => _limiter.Dispose();
+        return role;
+    }
 }

@@ -41,9 +41,7 @@ internal sealed partial class DemoWave(
         var wave = SyntheticSample.Wave($"demo-{now:yyyyMMdd-HHmmss}", 1, ["nl", "fr"], DateOnly.FromDateTime(now.UtcDateTime)) with { Title = $"Veiligheidsmonitor {now.Year} – PZ Demo" };
         var record = await store.CreateAsync(wave, now, stoppingToken);
         var people = SyntheticSample.People(wave, options.People, seed: now.Second).ToList();
-        var csv = new StringWriter();
-        SyntheticSample.WriteCsv(csv, people);
-        var sample = await import.ImportAsync(record, new StringReader(csv.ToString()), stoppingToken);
+        var sample = await import.ImportAsync(record, people, stoppingToken);
         record = await import.AttachAsync(record, sample, stoppingToken) ?? record;
         await starter.StartAsync(record, now.UtcDateTime + options.ReminderAfter, now.UtcDateTime + options.CloseAfter, stoppingToken);
         LogStarted(logger, wave.Id, people.Count, options.ReminderAfter, options.CloseAfter);

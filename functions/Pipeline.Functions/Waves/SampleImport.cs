@@ -146,11 +146,15 @@ internal sealed class SampleImport(WaveStore store, TimeProvider time)
         }
     }
 
-    /// <summary>Removes a staged upload that the wave does not point at, then its record on the wave.</summary>
-    public async Task DiscardAsync(WaveDefinition wave, string sampleId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes an upload's rows in every zone and language, then its record on the wave; the number of rows. For a
+    /// staged upload the wave does not point at, and at the purge for all of them.
+    /// </summary>
+    public async Task<int> DiscardAsync(WaveDefinition wave, string sampleId, CancellationToken cancellationToken)
     {
-        await store.DeletePartitionsAsync(WaveStore.UploadPartitions(wave, sampleId), cancellationToken);
+        var deleted = await store.DeletePartitionsAsync(WaveStore.UploadPartitions(wave, sampleId), cancellationToken);
         await WaveLifecycle.UpdateAsync(store, wave.Id, w => w.StagedSamples.Contains(sampleId) ? w with { StagedSamples = [.. w.StagedSamples.Where(s => s != sampleId)] } : w, cancellationToken);
+        return deleted;
     }
 
     /// <summary>Discards the uploads of this wave that a crash left staged: not the current sample, and older than <see cref="StaleAfter"/>.</summary>

@@ -118,7 +118,7 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
             return new(TokenState.Malformed, parse.Message);
         }
 
-        if (guesses.Exhausted)
+        if (guesses.Exhausted())
         {
             return new(TokenState.Busy);
         }

@@ -1,5 +1,5 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Http;
 using Pipeline.Functions.Responses;
 
 namespace Pipeline.Functions.Waves;
@@ -10,35 +10,25 @@ namespace Pipeline.Functions.Waves;
 /// (<see cref="TokenState.Busy"/>, 429), however many addresses a guesser spreads over, and an alert is logged once a
 /// minute. Per-client limits stop one address; this stops a botnet.
 /// </summary>
-internal sealed partial class TokenGuesses(IOptions<ResponseOptions> options, TimeProvider time, ILogger<TokenGuesses> logger) : IDisposable
+internal sealed partial class TokenGuesses(IOptions<ResponseOptions> options, TimeProvider time, ILogger<TokenGuesses> logger)
+    : PerKeyLimiter(() => options.Value.UnknownTokensPerMinute)
 {
-    private readonly FixedWindowRateLimiter _unknown = new(new FixedWindowRateLimiterOptions
-    {
-        PermitLimit = options.Value.UnknownTokensPerMinute,
-        Window = TimeSpan.FromMinutes(1),
-        QueueLimit = 0,
-    });
+    private const string Everyone = "unknown tokens";
 
     private long _alertedMinute = -1;
 
     /// <summary>True while this minute's unknown tokens are used up.</summary>
-    public bool Exhausted => _unknown.GetStatistics()?.CurrentAvailablePermits == 0;
+    public bool Exhausted() => Exhausted(Everyone);
 
     /// <summary>Counts one unknown token; logs the alert (once a minute) when the budget runs out.</summary>
     public void CountUnknown()
     {
-        using var lease = _unknown.AttemptAcquire();
         var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
-        if (!lease.IsAcquired || Exhausted)
+        if ((TryAcquire(Everyone) is not null || Exhausted()) && Interlocked.Exchange(ref _alertedMinute, minute) != minute)
         {
-            if (Interlocked.Exchange(ref _alertedMinute, minute) != minute)
-            {
-                Log.Surge(logger, options.Value.UnknownTokensPerMinute);
-            }
+            Log.Surge(logger, options.Value.UnknownTokensPerMinute);
         }
     }
-
-    public void Dispose() => _unknown.Dispose();
 
     private static partial class Log
     {
