@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,7 @@ public sealed class PrivacyTests
     [Fact]
     public async Task Logs_AtTraceEverywhere_NeverHoldATokenOrAPerson()
     {
-        var capture = new CapturingLogger();
+        var capture = new LogCapture();
         await using var app = new PipelineApplication
         {
             Settings = { ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace", ["Logging:LogLevel:Microsoft"] = "Trace" },
@@ -41,31 +40,6 @@ public sealed class PrivacyTests
         foreach (var secret in new[] { token, compact, wave.Tokens[1], hash, person.PersonReference, person.Name, person.AddressLine1 })
         {
             Assert.DoesNotContain(capture.Lines, l => l.Contains(secret, StringComparison.OrdinalIgnoreCase));
-        }
-    }
-
-    private sealed class CapturingLogger : ILoggerProvider, ILogger
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyCollection<string> Lines => _lines;
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull
-        {
-            _lines.Enqueue("scope: " + state);
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            _lines.Enqueue(formatter(state, exception) + " " + state + " " + exception);
-
-        public void Dispose()
-        {
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +12,7 @@ public sealed class TokenGuessTests
     [Fact]
     public async Task UnknownTokens_PastTheGlobalBudget_EveryLookup429_AlertLogged()
     {
-        var alerts = new Alerts();
+        var alerts = new LogCapture();
         await using var app = new PipelineApplication
         {
             Settings = { ["Responses:UnknownTokensPerMinute"] = "3" },
@@ -34,28 +33,5 @@ public sealed class TokenGuessTests
         Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests], answers);
         Assert.Equal(HttpStatusCode.TooManyRequests, valid.StatusCode);
         Assert.Contains(alerts.Lines, l => l.Contains("unknown-token answers surge", StringComparison.Ordinal));
-    }
-
-    private sealed class Alerts : ILoggerProvider, ILogger
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Critical;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (IsEnabled(logLevel))
-            {
-                Lines.Enqueue(formatter(state, exception));
-            }
-        }
-
-        public void Dispose()
-        {
-        }
     }
 }
