@@ -1,13 +1,15 @@
-using Pipeline.Durable;
+using Microsoft.DurableTask;
+using Pipeline.Functions.Durable;
 
 namespace Pipeline.Benchmarks;
 
 internal static class BenchTasks
 {
-    public static void Register(DurableTaskRegistry r) => r
+    public static void Register(TaskRegistry r) => r
         .AddOrchestrator<HelloSequenceN>()
         .AddOrchestrator<FanOut>()
         .AddOrchestrator<KillableSequence>()
+        .AddOrchestrator<Sleeper>()
         .AddActivity<Hello>()
         .AddActivity<Stamp>();
 }
@@ -32,6 +34,16 @@ internal sealed class FanOut : TaskOrchestrator<int, int>
     {
         var results = await Task.WhenAll(Enumerable.Range(0, count).Select(i => context.CallActivityAsync<string>(nameof(Hello), "city " + i)));
         return results.Length;
+    }
+}
+
+/// <summary>Another wave's run, far away: it waits on a timer three weeks ahead (the backlog the queue trap is about).</summary>
+internal sealed class Sleeper : TaskOrchestrator<int, int>
+{
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, int days)
+    {
+        await context.CreateTimer(context.CurrentUtcDateTime.AddDays(days), CancellationToken.None);
+        return days;
     }
 }
 
@@ -63,7 +75,7 @@ internal sealed class Stamp : TaskActivity<int, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, int input)
     {
-        await Task.Delay(50, context.CancellationToken);
+        await Task.Delay(50);
         return $"{input}@{Environment.ProcessId}";
     }
 }

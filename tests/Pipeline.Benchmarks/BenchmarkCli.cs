@@ -5,8 +5,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Pipeline.Durable;
-using Pipeline.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Pipeline.Functions.Durable;
 using Pipeline.Storage;
 using Pipeline.Storage.Emulator;
 
@@ -16,6 +17,7 @@ namespace Pipeline.Benchmarks;
 /// Benchmark programs; each prints its figures. Usage:
 /// <code>
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- hello   [--orchestrations 1000] [--activities 5] [--timers 0]
+///     (task hub settings: [--partitions 1] [--orchestration-slots 16] [--activity-slots 32] [--poll 00:00:01] [--sessions] [--batch 32])
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- fanout  [--activities 1000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- latency [--samples 200]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- letters --people 100000 --zones 18
@@ -60,13 +62,13 @@ internal static class BenchmarkCli
             var hub = options.GetValueOrDefault("hub") ?? "bench" + Guid.NewGuid().ToString("N")[..8];
             var set = StorageSet.Azure(new StorageOptions { ConnectionString = connection });
             var tables = new CountingTableStore(set.Tables);
-            using var host = BuildHost(tables, set.Blobs, hub, options);
+            using var host = BuildHost(tables, set.Blobs, connection, hub, options);
             await host.StartAsync();
             var client = host.Services.GetRequiredService<DurableTaskClient>();
             var result = args[0] switch
             {
-                "hello" => await HelloAsync(client, tables, hub, Int(options, "orchestrations", 1000), Int(options, "activities", 5), Int(options, "timers", 0)),
-                "fanout" => await FanOutAsync(client, tables, Int(options, "activities", 1000)),
+                "hello" => await HelloAsync(client, Int(options, "orchestrations", 1000), Int(options, "activities", 5), Int(options, "timers", 0)),
+                "fanout" => await FanOutAsync(client, Int(options, "activities", 1000), Int(options, "timers", 0)),
                 "latency" => await LatencyAsync(client, host.Services.GetRequiredService<FirstActivityClock>(), Int(options, "samples", 200)),
                 "worker" => await WorkerAsync(),
                 "render" => RenderBenchmark.Run(Int(options, "letters", 500)),
@@ -94,18 +96,23 @@ internal static class BenchmarkCli
         }
     }
 
-    private static IHost BuildHost(ITableStore tables, IBlobStore blobs, string hub, Dictionary<string, string> options)
+    private static IHost BuildHost(ITableStore tables, IBlobStore blobs, string connection, string hub, Dictionary<string, string> options)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(options.ContainsKey("verbose") ? LogLevel.Information : LogLevel.Error);
+        const string hubSettings = TaskHubOptions.Section + ":";
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["DurableTask:HubName"] = hub,
-            ["DurableTask:LeaseDuration"] = options.GetValueOrDefault("lease", "00:00:30"),
-            ["DurableTask:MaxConcurrentOrchestrations"] = options.GetValueOrDefault("orchestration-slots", "16"),
-            ["DurableTask:MaxConcurrentActivities"] = options.GetValueOrDefault("activity-slots", "32"),
-            ["DurableTask:PollInterval"] = options.GetValueOrDefault("poll", "00:00:00.100"),
+            ["AzureWebJobsStorage"] = connection,
+            [hubSettings + "hubName"] = hub,
+            [hubSettings + "maxConcurrentOrchestratorFunctions"] = options.GetValueOrDefault("orchestration-slots", "16"),
+            [hubSettings + "maxConcurrentActivityFunctions"] = options.GetValueOrDefault("activity-slots", "32"),
+            [hubSettings + "extendedSessionsEnabled"] = options.ContainsKey("sessions") ? "true" : "false",
+            [hubSettings + "storageProvider:partitionCount"] = options.GetValueOrDefault("partitions", "1"),
+            [hubSettings + "storageProvider:maxQueuePollingInterval"] = options.GetValueOrDefault("poll", "00:00:01"),
+            [hubSettings + "storageProvider:controlQueueBatchSize"] = options.GetValueOrDefault("batch", "32"),
+            [hubSettings + "storageProvider:useTablePartitionManagement"] = options.ContainsKey("blob-leases") ? "false" : "true",
             ["Waves:TokenSecret"] = TokenSecret,
             ["Waves:TokenHashKey"] = TokenHashKey,
         });
@@ -113,43 +120,37 @@ internal static class BenchmarkCli
         builder.Services.AddSingleton<ITableStore>(tables);
         builder.Services.AddSingleton(blobs);
         builder.Services.AddSingleton<FirstActivityClock>();
-        builder.Services.AddDurableTask(BenchTasks.Register);
+        builder.Services.AddTaskHub(BenchTasks.Register);
         builder.Services.AddWaves();
         return builder.Build();
     }
 
-    private static async Task<string> HelloAsync(DurableTaskClient client, CountingTableStore tables, string hub, int orchestrations, int activities, int timers)
+    private static async Task<string> HelloAsync(DurableTaskClient client, int orchestrations, int activities, int timers)
     {
-        if (timers > 0)
-        {
-            await AddPendingTimersAsync(tables, hub, timers);
-        }
-
-        var before = (tables.Requests, tables.Entities);
+        await AddPendingTimersAsync(client, timers);
         var started = DateTimeOffset.UtcNow;
         await Parallel.ForAsync(0, orchestrations, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloSequenceN), activities, $"hello-{i:D6}", ct));
-        var finished = await WaitAllAsync(client, tables, orchestrations);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloSequenceN), activities, new StartOrchestrationOptions($"hello-{i:D6}"), ct));
+        var finished = await WaitAllAsync(client, orchestrations, "hello-");
 
         // Timed to the last completion as stored, so that the slow polling of the wait costs the figure nothing.
         var seconds = (finished - started).TotalSeconds;
-        before = (before.Requests + _pollRequests, before.Entities + _pollEntities);
         var events = 2L * orchestrations * activities;
-        return Figures($"hello: {orchestrations} orchestrations x {activities} activities ({events} history events), {timers} pending timers", seconds, events, "events", tables, before);
+        return Figures($"hello: {orchestrations} orchestrations x {activities} activities ({events} history events), {timers} pending timers", seconds, events, "events");
     }
 
-    private static async Task<string> FanOutAsync(DurableTaskClient client, CountingTableStore tables, int activities)
+    private static async Task<string> FanOutAsync(DurableTaskClient client, int activities, int timers)
     {
-        var before = (tables.Requests, tables.Entities);
+        await AddPendingTimersAsync(client, timers);
         var clock = Stopwatch.StartNew();
         var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(FanOut), activities);
-        var done = await client.WaitForInstanceCompletionAsync(id);
+        var done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
         if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed || done.ReadOutputAs<int>() != activities)
         {
             throw new InvalidOperationException($"Fan-out ended {done.RuntimeStatus}: {done.FailureDetails}");
         }
 
-        return Figures($"fanout: 1 orchestration x {activities} parallel activities", clock.Elapsed.TotalSeconds, activities, "activities", tables, before);
+        return Figures($"fanout: 1 orchestration x {activities} parallel activities, {timers} pending timers", clock.Elapsed.TotalSeconds, activities, "activities");
     }
 
     private static async Task<string> LatencyAsync(DurableTaskClient client, FirstActivityClock clock, int samples)
@@ -180,72 +181,57 @@ internal static class BenchmarkCli
         return string.Empty;
     }
 
-    /// <summary>Realistic backlog: far-future timers of other waves sitting in the timers table.</summary>
-    private static async Task AddPendingTimersAsync(CountingTableStore tables, string hub, int count)
+    /// <summary>
+    /// Realistic backlog: <paramref name="count"/> other waves, each waiting on a timer three weeks ahead (a delayed
+    /// control-queue message each); returns once every one of them waits.
+    /// </summary>
+    private static async Task AddPendingTimersAsync(DurableTaskClient client, int count)
     {
-        var fireAt = DateTime.UtcNow.AddDays(21);
-        for (var start = 0; start < count; start += TableBatch.MaxOperations)
+        if (count == 0)
         {
-            var batch = new TableBatch();
-            for (var i = start; i < Math.Min(count, start + TableBatch.MaxOperations); i++)
-            {
-                var at = fireAt.AddSeconds(i);
-                batch.Upsert(new TableRow("w", $"{at.Ticks:D19}|other-wave-{i}|x|0", new Dictionary<string, object>
-                {
-                    ["InstanceId"] = $"other-wave-{i}",
-                    ["ExecutionId"] = "x",
-                    ["TimerId"] = 0,
-                    ["FireAt"] = new DateTimeOffset(at, TimeSpan.Zero),
-                }));
-            }
-
-            await tables.ExecuteBatchAsync(hub + "Timers", batch);
+            return;
         }
+
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(Sleeper), 21, new StartOrchestrationOptions($"sleeper-{i:D6}"), ct));
+        while (await CountAsync(client, [OrchestrationRuntimeStatus.Running], "sleeper-") < count)
+        {
+            await Task.Delay(1000);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} instances wait on a timer 21 days ahead (set up in {clock.Elapsed.TotalSeconds:0.0} s)"));
     }
 
-    private static long _pollRequests;
-    private static long _pollEntities;
+    private static async Task<int> CountAsync(DurableTaskClient client, OrchestrationRuntimeStatus[] statuses, string prefix) =>
+        await client.GetAllInstancesAsync(new OrchestrationQuery { Statuses = statuses, InstanceIdPrefix = prefix, PageSize = 1000 }).CountAsync();
 
-    /// <summary>Waits, polling every 2 s, until all instances finished; returns the last one's completion time.</summary>
-    private static async Task<DateTimeOffset> WaitAllAsync(DurableTaskClient client, CountingTableStore tables, int expected)
+    /// <summary>Waits, polling every 2 s, until <paramref name="expected"/> instances finished; returns the last one's completion time.</summary>
+    private static async Task<DateTimeOffset> WaitAllAsync(DurableTaskClient client, int expected, string prefix)
     {
         while (true)
         {
             await Task.Delay(2000);
-            var completed = 0;
-            var last = DateTimeOffset.MinValue;
-            string? continuation = null;
-            do
+            var done = await client.GetAllInstancesAsync(new OrchestrationQuery
             {
-                var (requests, entities) = (tables.Requests, tables.Entities);
-                var page = await client.QueryInstancesAsync(new OrchestrationQuery([OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed], PageSize: 1000, ContinuationToken: continuation));
-                _pollRequests += tables.Requests - requests;
-                _pollEntities += tables.Entities - entities;
-                completed += page.Instances.Count;
-                last = page.Instances.Select(i => i.CompletedAt ?? i.LastUpdatedAt).Append(last).Max();
-                if (page.Instances.Any(i => i.RuntimeStatus == OrchestrationRuntimeStatus.Failed))
-                {
-                    throw new InvalidOperationException("An orchestration failed.");
-                }
-
-                continuation = page.ContinuationToken;
+                Statuses = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed],
+                InstanceIdPrefix = prefix,
+                PageSize = 1000,
+            }).ToListAsync();
+            if (done.Any(i => i.RuntimeStatus == OrchestrationRuntimeStatus.Failed))
+            {
+                throw new InvalidOperationException("An orchestration failed.");
             }
-            while (continuation is not null);
 
-            if (completed >= expected)
+            if (done.Count >= expected)
             {
-                return last;
+                return done.Max(i => i.LastUpdatedAt);
             }
         }
     }
 
-    private static string Figures(string what, double seconds, long units, string unit, CountingTableStore tables, (long Requests, long Entities) before)
-    {
-        var requests = tables.Requests - before.Requests;
-        var entities = tables.Entities - before.Entities;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{what}: {seconds:0.00} s, {units / seconds:0} {unit}/s; table requests {requests} ({requests / seconds:0}/s), entities touched {entities} ({entities / seconds:0}/s), {(double)requests / units:0.0} requests per {unit.TrimEnd('s')}");
-    }
+    private static string Figures(string what, double seconds, long units, string unit) =>
+        string.Create(CultureInfo.InvariantCulture, $"{what}: {seconds:0.00} s, {units / seconds:0} {unit}/s");
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
@@ -42,7 +43,7 @@ internal static class LettersBenchmark
         import.Stop();
         var now = DateTime.UtcNow;
         var issue = Stopwatch.StartNew();
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRun(wave.Id, now.AddDays(30), now.AddDays(60), 0), wave.Id);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRun(wave.Id, now.AddDays(30), now.AddDays(60), 0), new StartOrchestrationOptions(wave.Id));
         while ((await client.GetInstanceAsync(wave.Id))?.SerializedCustomStatus?.Contains("waiting for reminder", StringComparison.Ordinal) != true)
         {
             await Task.Delay(200);

@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Durable;
-using Pipeline.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Pipeline.Functions.Tests;
 
@@ -58,21 +58,21 @@ public sealed class DurableApiTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Lifecycle_GetHistoryRaiseThenPurge()
     {
-        var id = await _client.ScheduleNewOrchestrationInstanceAsync(nameof(AwaitApproval), "wave", "api-wave");
+        var id = await _client.ScheduleNewOrchestrationInstanceAsync(nameof(AwaitApproval), "wave", new StartOrchestrationOptions("api-wave"));
         await WaitForAsync(id, OrchestrationRuntimeStatus.Running);
 
         var instance = await _http.GetFromJsonAsync<JsonElement>($"/api/durable/instances/{id}?showInput=true");
         Assert.Equal("Running", instance.GetProperty("runtimeStatus").GetString());
-        Assert.Equal("\"wave\"", instance.GetProperty("serializedInput").GetString());
+        Assert.Equal("wave", instance.GetProperty("input").GetString());
         var history = await _http.GetFromJsonAsync<JsonElement>($"/api/durable/instances/{id}/history");
-        Assert.Equal("ExecutionStarted", history.EnumerateArray().Select(e => e.GetProperty("$t").GetString()).ElementAt(1));
+        Assert.Contains(history.EnumerateArray(), e => e.GetProperty("EventType").GetInt32() == (int)DurableTask.Core.History.EventType.ExecutionStarted && e.GetProperty("Input").GetString() == "\"wave\"");
 
         var purgeRunning = await _http.DeleteAsync(new Uri($"/api/durable/instances/{id}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Conflict, purgeRunning.StatusCode);
 
         using var body = new StringContent("\"the mayor\"", Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync(new Uri($"/api/durable/instances/{id}/events/approve", UriKind.Relative), body)).StatusCode);
-        var done = await _client.WaitForInstanceCompletionAsync(id);
+        var done = await _client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
         Assert.Equal("the mayor", done.ReadOutputAs<string>());
 
         using var again = new StringContent("\"late\"", Encoding.UTF8, "application/json");
@@ -127,6 +127,27 @@ public sealed class DurableApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task List_PagesThroughEveryInstanceWithTheContinuation()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await _client.ScheduleNewOrchestrationInstanceAsync(nameof(AwaitApproval), "wave", new StartOrchestrationOptions($"page-{i}"));
+        }
+
+        var seen = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var page = await _http.GetFromJsonAsync<JsonElement>("/api/durable/instances?pageSize=2" + (continuation is null ? string.Empty : "&continuation=" + Uri.EscapeDataString(continuation)));
+            seen.AddRange(page.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("instanceId").GetString()!));
+            continuation = page.GetProperty("continuationToken").GetString();
+        }
+        while (continuation is not null);
+
+        Assert.Equal(["page-0", "page-1", "page-2"], seen.Order());
+    }
+
+    [Fact]
     public async Task Raise_BodyNotJson_Is400()
     {
         var id = await _client.ScheduleNewOrchestrationInstanceAsync(nameof(AwaitApproval), "wave");
@@ -146,11 +167,14 @@ public sealed class DurableApiTests : IAsyncLifetime, IDisposable
         await _client.WaitForInstanceCompletionAsync(id);
         var running = await _client.ScheduleNewOrchestrationInstanceAsync(nameof(AwaitApproval), "wave");
 
-        var bad = await _http.PostAsync(new Uri("/api/durable/purge?status=Running", UriKind.Relative), null);
-        var response = await _http.PostAsync(new Uri("/api/durable/purge?status=Completed", UriKind.Relative), null);
+        var to = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("o"));
+        var bad = await _http.PostAsync(new Uri($"/api/durable/purge?status=Running&createdTo={to}", UriKind.Relative), null);
+        var noDate = await _http.PostAsync(new Uri("/api/durable/purge?status=Completed", UriKind.Relative), null);
+        var response = await _http.PostAsync(new Uri($"/api/durable/purge?status=Completed&createdTo={to}", UriKind.Relative), null);
 
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("purged").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, noDate.StatusCode);
+        Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("purgedInstanceCount").GetInt32());
         Assert.NotNull(await _client.GetInstanceAsync(running));
     }
 

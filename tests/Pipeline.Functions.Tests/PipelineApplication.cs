@@ -1,27 +1,34 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Pipeline.Durable;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Functions.Durable;
 using Pipeline.Storage;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 
 /// <summary>
-/// The host under test. By default storage is the in-memory twin; <see cref="Settings"/> can point it at
-/// Azurite instead, or at anything else a test needs to try.
+/// The host under test. By default the app's storage is the in-memory twin; <see cref="Settings"/> can point it at
+/// Azurite instead, or at anything else a test needs to try. The task hub always runs on the test Azurite
+/// (<c>AzureWebJobsStorage</c>), in a hub of its own that is deleted with the host.
 /// </summary>
 internal sealed class PipelineApplication : WebApplicationFactory<Program>
 {
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+        ["AzureWebJobsStorage"] = TestAzurite.ConnectionStringAsync().GetAwaiter().GetResult(),
+        [HubSetting + "hubName"] = "t" + Guid.NewGuid().ToString("N")[..16],
+        [HubSetting + "storageProvider:maxQueuePollingInterval"] = "00:00:00.500",
         ["Azurite:Embedded"] = "false",
         ["Operator:Keys:0"] = OperatorKey,
         ["Analyst:Keys:0"] = AnalystKey,
-        ["DurableTask:PollInterval"] = "00:00:00.020",
         ["Waves:TokenSecret"] = TokenSecret,
         ["Waves:TokenHashKey"] = "test-token-hash-key-0123456789abcdef",
     };
+
+    public const string HubSetting = TaskHubOptions.Section + ":";
 
     public const string TokenSecret = "test-token-secret-0123456789abcdef";
 
@@ -31,7 +38,7 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
 
     public bool InMemoryStorage { get; init; } = true;
 
-    /// <summary>When set, the host's clock: durable timers fire when the test advances it.</summary>
+    /// <summary>When set, the host's clock (durable timers keep the task hub's real time).</summary>
     public TimeProvider? Time { get; init; }
 
     /// <summary>More service changes, applied last.</summary>
@@ -56,9 +63,28 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
                 services.AddSingleton(Time);
             }
 
-            services.AddDurableTask(r => r.AddOrchestrator<AwaitApproval>());
+            services.AddTaskHub(r => r.AddOrchestrator<AwaitApproval>());
             ConfigureServices?.Invoke(services);
         });
+    }
+
+    private IHost? _host;
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        _host = base.CreateHost(builder);
+        return _host;
+    }
+
+    /// <summary>Stops the host, then deletes its task hub, so that no queue or pending timer outlives the test.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        var hub = _host?.Services.GetService<LocalTaskHub>();
+        await base.DisposeAsync();
+        if (hub is not null)
+        {
+            await hub.DeleteAsync();
+        }
     }
 }
 

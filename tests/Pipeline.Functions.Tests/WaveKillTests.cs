@@ -26,7 +26,7 @@ public sealed class WaveKillTests
         var hub = "kill" + Guid.NewGuid().ToString("N")[..8];
         await using var app = new PipelineApplication { InMemoryStorage = false };
         app.Settings["AzureWebJobsStorage"] = connection;
-        app.Settings["DurableTask:HubName"] = hub;
+        app.Settings[PipelineApplication.HubSetting + "hubName"] = hub;
         app.Settings["DurableTask:RunWorker"] = "false";
         app.Settings["Waves:TokenSecret"] = Secret;
         app.Settings["Waves:TokenHashKey"] = "benchmark-token-hash-key-0123456789abcdef";

@@ -1,4 +1,4 @@
-using Pipeline.Durable;
+using Microsoft.DurableTask;
 using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Responses;
@@ -11,7 +11,7 @@ internal sealed class CloseWaveActivity(WaveStore store, ResponseRelease respons
 {
     public override async Task<WaveSummary> RunAsync(TaskActivityContext context, CloseRequest input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var wave = await WaveLifecycle.UpdateAsync(store, input.WaveId, w => w.Phase is WavePhase.Closed or WavePhase.Cancelled
             ? w
             : w with { Phase = input.Cancelled ? WavePhase.Cancelled : WavePhase.Closed, ClosedAt = time.GetUtcNow() }, ct);

@@ -1,4 +1,4 @@
-using Pipeline.Durable;
+using Microsoft.DurableTask;
 using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Activities;
@@ -7,7 +7,7 @@ namespace Pipeline.Functions.Activities;
 internal sealed class CountResponsesActivity(WaveStore store, WaveCounts counts) : TaskActivity<string, int>
 {
     public override async Task<int> RunAsync(TaskActivityContext context, string input) =>
-        await store.GetAsync(input, context.CancellationToken) is { } wave
-            ? (await counts.ByZoneAsync(wave, context.CancellationToken)).Zones.Sum(z => z.Responded)
+        await store.GetAsync(input, CancellationToken.None) is { } wave
+            ? (await counts.ByZoneAsync(wave, CancellationToken.None)).Zones.Sum(z => z.Responded)
             : 0;
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Pipeline.Durable;
+using Microsoft.DurableTask;
 using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
@@ -18,7 +18,7 @@ internal sealed class IssueLettersActivity(WaveStore store, TokenDirectory token
 {
     public override async Task<int> RunAsync(TaskActivityContext context, LetterJob job)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var wave = await store.GetAsync(job.WaveId, ct) ?? throw new InvalidOperationException($"Wave '{job.WaveId}' does not exist.");
         var definition = wave.Definition;
         var partition = WaveStore.SamplePartition(job.WaveId, job.SampleId, job.Zone, job.Language);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Pipeline.Durable;
+using Microsoft.DurableTask;
 using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
@@ -15,13 +15,13 @@ internal sealed class PlanInvitationsActivity(WaveStore store) : TaskActivity<st
 {
     public override async Task<List<LetterJob>> RunAsync(TaskActivityContext context, string input)
     {
-        var wave = await store.GetAsync(input, context.CancellationToken) ?? throw new InvalidOperationException($"Wave '{input}' does not exist.");
+        var wave = await store.GetAsync(input, CancellationToken.None) ?? throw new InvalidOperationException($"Wave '{input}' does not exist.");
         var jobs = new List<LetterJob>();
         foreach (var group in WaveStore.Groups(wave))
         {
-            var rows = await store.Tables.QueryAllAsync(WaveStore.SampleTable(group.Partition), TableQuery.InPartition(group.Partition), context.CancellationToken)
+            var rows = await store.Tables.QueryAllAsync(WaveStore.SampleTable(group.Partition), TableQuery.InPartition(group.Partition), CancellationToken.None)
                 .Select(r => int.Parse(r.RowKey, CultureInfo.InvariantCulture))
-                .ToListAsync(context.CancellationToken);
+                .ToListAsync(CancellationToken.None);
             jobs.AddRange(rows.Order().Chunk(wave.Definition.LettersPerBatch).Select((batch, b) =>
                 new LetterJob(wave.Definition.Id, wave.SampleId!, LetterKind.Invitation, group.Zone, group.Language, b + 1, batch[0], batch[^1])));
         }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Pipeline.Durable;
+using Microsoft.DurableTask;
 using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
@@ -17,7 +17,7 @@ internal sealed class PlanRemindersActivity(WaveStore store, ResponseRelease res
 {
     public override async Task<List<LetterJob>> RunAsync(TaskActivityContext context, string input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var wave = await store.GetAsync(input, ct) ?? throw new InvalidOperationException($"Wave '{input}' does not exist.");
         await responses.MarkRespondedAsync(ct);
         var jobs = new List<LetterJob>();

@@ -1,4 +1,4 @@
-using Pipeline.Durable;
+using Microsoft.DurableTask;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
@@ -16,7 +16,7 @@ internal sealed class PurgePersonalDataActivity(WaveStore store, WaveCounts coun
 {
     public override async Task<int> RunAsync(TaskActivityContext context, string input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var wave = await store.GetAsync(input, ct) ?? throw new InvalidOperationException($"Wave '{input}' does not exist.");
         await counts.FixCountsAsync(wave, ct);
         var purged = 0;

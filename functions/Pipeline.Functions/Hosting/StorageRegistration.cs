@@ -12,18 +12,7 @@ internal static class StorageRegistration
         services.AddSingleton(new CheckoutRoot(root));
         services.AddOptions<StorageOptions>()
             .BindConfiguration("Storage")
-            .Configure<IConfiguration>((o, c) =>
-            {
-                // As Functions reads it: the value is a connection string; its children make an identity-based connection.
-                var connection = c.GetSection("AzureWebJobsStorage");
-                o.ConnectionString = connection.Value ?? string.Empty;
-                o.AccountName = connection["accountName"];
-                o.BlobServiceUri = Uri.TryCreate(connection["blobServiceUri"], UriKind.Absolute, out var blob) ? blob : null;
-                o.TableServiceUri = Uri.TryCreate(connection["tableServiceUri"], UriKind.Absolute, out var table) ? table : null;
-                o.QueueServiceUri = Uri.TryCreate(connection["queueServiceUri"], UriKind.Absolute, out var queue) ? queue : null;
-                o.Credential = connection["credential"];
-                o.ClientId = connection["clientId"];
-            })
+            .Configure<IConfiguration>((o, c) => ReadConnection(c.GetSection("AzureWebJobsStorage"), o))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddAzureStorage();
@@ -39,5 +28,20 @@ internal static class StorageRegistration
             .AddCheck<TableHealthCheck>("table", timeout: StorageHealthCheck.Timeout)
             .AddCheck<QueueHealthCheck>("queue", timeout: StorageHealthCheck.Timeout);
         return builder;
+    }
+
+    /// <summary>
+    /// A connection as Functions reads it: the setting's value is a connection string; its children
+    /// (<c>__accountName</c>, <c>__blobServiceUri</c>, ..., <c>__credential</c>, <c>__clientId</c>) make an identity-based one.
+    /// </summary>
+    public static void ReadConnection(IConfigurationSection connection, StorageOptions o)
+    {
+        o.ConnectionString = connection.Value ?? string.Empty;
+        o.AccountName = connection["accountName"];
+        o.BlobServiceUri = Uri.TryCreate(connection["blobServiceUri"], UriKind.Absolute, out var blob) ? blob : null;
+        o.TableServiceUri = Uri.TryCreate(connection["tableServiceUri"], UriKind.Absolute, out var table) ? table : null;
+        o.QueueServiceUri = Uri.TryCreate(connection["queueServiceUri"], UriKind.Absolute, out var queue) ? queue : null;
+        o.Credential = connection["credential"];
+        o.ClientId = connection["clientId"];
     }
 }

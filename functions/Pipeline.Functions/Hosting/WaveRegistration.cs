@@ -1,4 +1,4 @@
-using Pipeline.Durable;
+using Pipeline.Functions.Durable;
 using Pipeline.Functions.Activities;
 using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Waves;
@@ -32,7 +32,7 @@ internal static class WaveRegistration
         services.AddSingleton<SampleImport>();
         services.AddSingleton<WaveStarter>();
         services.AddResponses();
-        services.AddDurableTask(t => t
+        services.AddTaskHub(t => t
             .AddOrchestrator<WaveOrchestrator>()
             .AddActivity<PlanInvitationsActivity>()
             .AddActivity<PlanRemindersActivity>()

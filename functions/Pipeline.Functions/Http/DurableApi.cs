@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pipeline.Durable;
-using Pipeline.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Pipeline.Functions.Durable;
 using Pipeline.Functions.Security;
 using Pipeline.Functions.Waves;
 
@@ -42,7 +43,7 @@ internal static class DurableApi
             : await next(context);
     }
 
-    private static async Task<Results<Ok<OrchestrationPage>, ValidationProblem>> ListAsync(
+    private static async Task<Results<Ok<InstancePage>, ValidationProblem>> ListAsync(
         DurableTaskClient client, string? status, DateTimeOffset? createdFrom, DateTimeOffset? createdTo, int? pageSize, string? continuation, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -52,6 +53,11 @@ internal static class DurableApi
             errors["pageSize"] = ["pageSize must be between 1 and 1000."];
         }
 
+        if (continuation is not null && !Convert.TryFromBase64String(continuation, new byte[continuation.Length], out _))
+        {
+            errors["continuation"] = ["continuation is not a token this API issued."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -59,30 +65,27 @@ internal static class DurableApi
 
         try
         {
-            return TypedResults.Ok(await client.QueryInstancesAsync(new OrchestrationQuery(statuses, createdFrom, createdTo, pageSize ?? 100, continuation), cancellationToken));
+            var query = new OrchestrationQuery { Statuses = statuses, CreatedFrom = createdFrom, CreatedTo = createdTo, PageSize = pageSize ?? 100, ContinuationToken = continuation };
+            await foreach (var page in client.GetAllInstancesAsync(query).AsPages(continuation, query.PageSize).WithCancellation(cancellationToken))
+            {
+                return TypedResults.Ok(new InstancePage([.. page.Values.Select(InstanceView.Of)], page.ContinuationToken));
+            }
+
+            return TypedResults.Ok(new InstancePage([], null));
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is FormatException or ArgumentException or JsonException or Newtonsoft.Json.JsonException)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["continuation"] = ["continuation is not a token this API issued."] });
         }
     }
 
-    private static async Task<Results<Ok<OrchestrationMetadata>, ProblemHttpResult>> GetAsync(DurableTaskClient client, string id, bool? showInput, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<InstanceView>, ProblemHttpResult>> GetAsync(DurableTaskClient client, string id, bool? showInput, CancellationToken cancellationToken) =>
         await client.GetInstanceAsync(id, showInput ?? false, cancellationToken) is { } instance
-            ? TypedResults.Ok(instance)
+            ? TypedResults.Ok(InstanceView.Of(instance))
             : NotFound(id);
 
-    private static async Task<Results<Ok<IReadOnlyList<HistoryEvent>>, ProblemHttpResult>> HistoryAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return TypedResults.Ok(await client.GetInstanceHistoryAsync(id, cancellationToken));
-        }
-        catch (OrchestrationInstanceException e)
-        {
-            return Problem(e);
-        }
-    }
+    private static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> HistoryAsync(HubClient client, string id, CancellationToken cancellationToken) =>
+        await client.GetHistoryJsonAsync(id, cancellationToken) is { } history ? TypedResults.Ok(history) : NotFound(id);
 
     private static async Task<Results<Accepted, ProblemHttpResult>> RaiseAsync(DurableTaskClient client, string id, string name, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -96,49 +99,54 @@ internal static class DurableApi
             return TypedResults.Problem(title: "Event data is not JSON", detail: $"The body must be JSON: {e.Message}", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        try
+        if (await RunningAsync(client, id, cancellationToken) is { } problem)
         {
-            await client.RaiseEventAsync(id, name, data, request.Headers["Idempotency-Key"].FirstOrDefault(), cancellationToken);
-            return TypedResults.Accepted($"/api/durable/instances/{id}");
+            return problem;
         }
-        catch (OrchestrationInstanceException e)
-        {
-            return Problem(e);
-        }
+
+        await client.RaiseEventAsync(id, name, data, cancellationToken);
+        return TypedResults.Accepted($"/api/durable/instances/{id}");
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> TerminateAsync(DurableTaskClient client, string id, string? reason, CancellationToken cancellationToken)
     {
-        try
+        if (await RunningAsync(client, id, cancellationToken) is { } problem)
         {
-            await client.TerminateInstanceAsync(id, reason, cancellationToken);
-            return TypedResults.Accepted($"/api/durable/instances/{id}");
+            return problem;
         }
-        catch (OrchestrationInstanceException e)
-        {
-            return Problem(e);
-        }
+
+        await client.TerminateInstanceAsync(id, reason, cancellationToken);
+        return TypedResults.Accepted($"/api/durable/instances/{id}");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> PurgeAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
-        try
+        if (await client.GetInstanceAsync(id, cancellationToken) is not { } instance)
         {
-            return await client.PurgeInstanceAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
+            return NotFound(id);
         }
-        catch (OrchestrationInstanceException e)
+
+        if (!instance.IsCompleted)
         {
-            return Problem(e);
+            return TypedResults.Problem(title: "Instance has not finished", detail: $"Instance '{id}' is {instance.RuntimeStatus}; terminate it first.", statusCode: StatusCodes.Status409Conflict);
         }
+
+        await client.PurgeInstanceAsync(id, cancellation: cancellationToken);
+        return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<PurgeResult>, ValidationProblem>> PurgeManyAsync(DurableTaskClient client, DateTimeOffset? completedBefore, string? status, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PurgeResult>, ValidationProblem>> PurgeManyAsync(DurableTaskClient client, DateTimeOffset? createdFrom, DateTimeOffset? createdTo, string? status, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var statuses = ParseStatuses(status, errors);
-        if (statuses?.Any(s => !s.IsTerminal()) == true)
+        if (statuses?.Any(s => s is not (OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)) == true)
         {
             errors["status"] = ["Only Completed, Failed and Terminated instances can be purged."];
+        }
+
+        if (createdTo is null)
+        {
+            errors["createdTo"] = ["Give createdTo (ISO 8601): instances created before it are purged."];
         }
 
         if (errors.Count > 0)
@@ -146,8 +154,18 @@ internal static class DurableApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(new PurgeResult(await client.PurgeInstancesAsync(new PurgeInstancesFilter(completedBefore, statuses), cancellationToken)));
+        statuses ??= [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
+        return TypedResults.Ok(await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(createdFrom, createdTo, statuses), cancellationToken));
     }
+
+    /// <summary>Null when the instance exists and has not finished; otherwise the problem (404 or 409).</summary>
+    internal static async Task<ProblemHttpResult?> RunningAsync(DurableTaskClient client, string id, CancellationToken cancellationToken) =>
+        await client.GetInstanceAsync(id, cancellationToken) switch
+        {
+            null => NotFound(id),
+            { IsCompleted: true } done => TypedResults.Problem(title: "Instance has finished", detail: $"Instance '{id}' is {done.RuntimeStatus}.", statusCode: StatusCodes.Status409Conflict),
+            _ => null,
+        };
 
     private static List<OrchestrationRuntimeStatus>? ParseStatuses(string? status, Dictionary<string, string[]> errors)
     {
@@ -174,17 +192,24 @@ internal static class DurableApi
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(title: "Instance not found", detail: $"No instance has id '{id}'.", statusCode: StatusCodes.Status404NotFound);
-
-    internal static ProblemHttpResult Problem(OrchestrationInstanceException e) => TypedResults.Problem(
-        title: e.Problem switch
-        {
-            InstanceProblem.NotFound => "Instance not found",
-            InstanceProblem.NotRunning => "Instance has finished",
-            InstanceProblem.NotFinished => "Instance has not finished",
-            _ => "Instance already running",
-        },
-        detail: e.Message,
-        statusCode: e.Problem == InstanceProblem.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
 }
 
-internal sealed record PurgeResult(int Purged);
+/// <summary>An instance as the API shows it: its data as JSON, not as the strings the backend keeps.</summary>
+internal sealed record InstanceView(
+    string InstanceId,
+    string Name,
+    OrchestrationRuntimeStatus RuntimeStatus,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastUpdatedAt,
+    JsonElement? Input,
+    JsonElement? Output,
+    JsonElement? CustomStatus,
+    TaskFailureDetails? FailureDetails)
+{
+    public static InstanceView Of(OrchestrationMetadata m) => new(
+        m.InstanceId, m.Name, m.RuntimeStatus, m.CreatedAt, m.LastUpdatedAt, Json(m.SerializedInput), Json(m.SerializedOutput), Json(m.SerializedCustomStatus), m.FailureDetails);
+
+    private static JsonElement? Json(string? serialized) => serialized is null ? null : JsonSerializer.Deserialize<JsonElement>(serialized);
+}
+
+internal sealed record InstancePage(IReadOnlyList<InstanceView> Instances, string? ContinuationToken);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pipeline.Durable;
-using Pipeline.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Activities;
 using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Waves;
@@ -12,7 +12,7 @@ internal static partial class WavesApi
     /// <summary>
     /// <c>POST /api/waves/{id}/close</c>: closes a wave whose run is no longer active (failed or terminated), as its run
     /// would have: tokens stop working, waiting responses are released, the counts are fixed. Idempotent; 200 with the
-    /// summary. While the run is active it closes the wave itself: 409 (use <c>cancel</c> or <c>extend-close</c>).
+    /// summary. While the run is active it closes the wave itself: 409 (use <c>cancel</c> or <c>reschedule-close</c>).
     /// </summary>
     private static async Task<IResult> CloseNowAsync(string id, WaveStore store, DurableTaskClient client, IServiceProvider services, CancellationToken ct)
     {
@@ -23,7 +23,7 @@ internal static partial class WavesApi
 
         var wave = (await store.GetAsync(id, ct))!;
         var close = ActivatorUtilities.CreateInstance<CloseWaveActivity>(services);
-        return TypedResults.Ok(await close.RunAsync(new TaskActivityContext(nameof(CloseWaveActivity), id, 0, 1, ct), new CloseRequest(id, wave.Phase == WavePhase.Cancelled)));
+        return TypedResults.Ok(await close.RunAsync(new OperatorCall(nameof(CloseWaveActivity), id), new CloseRequest(id, wave.Phase == WavePhase.Cancelled)));
     }
 
     /// <summary>
@@ -44,7 +44,7 @@ internal static partial class WavesApi
         }
 
         var purge = ActivatorUtilities.CreateInstance<PurgePersonalDataActivity>(services);
-        return TypedResults.Ok(new PurgeNowResult(id, await purge.RunAsync(new TaskActivityContext(nameof(PurgePersonalDataActivity), id, 0, 1, ct), id)));
+        return TypedResults.Ok(new PurgeNowResult(id, await purge.RunAsync(new OperatorCall(nameof(PurgePersonalDataActivity), id), id)));
     }
 
     /// <summary>Null when the wave started and its run is not active; otherwise the problem that says why not.</summary>
@@ -60,7 +60,7 @@ internal static partial class WavesApi
             return TypedResults.Problem(title: "Wave not started", detail: $"Wave '{id}' has not started; there is nothing to close or purge.", statusCode: StatusCodes.Status409Conflict);
         }
 
-        return await client.GetInstanceAsync(id, cancellationToken: ct) is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending }
+        return await client.GetInstanceAsync(id, ct) is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending }
             ? TypedResults.Problem(
                 title: "The wave's run is active",
                 detail: $"The run of wave '{id}' closes and purges it itself; to close it now, POST /api/waves/{id}/cancel.",
@@ -70,3 +70,11 @@ internal static partial class WavesApi
 }
 
 internal sealed record PurgeNowResult(string WaveId, int PeopleRowsDeleted);
+
+/// <summary>The context of an activity an operator's request runs directly, in place of the wave's stopped run.</summary>
+internal sealed class OperatorCall(string name, string waveId) : TaskActivityContext
+{
+    public override TaskName Name { get; } = name;
+
+    public override string InstanceId { get; } = waveId;
+}

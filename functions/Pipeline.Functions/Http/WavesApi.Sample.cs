@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Pipeline.Durable.Client;
+using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Waves;
 using Pipeline.Survey.Sample;
 
@@ -21,7 +21,7 @@ internal static partial class WavesApi
             return WaveNotFound(id);
         }
 
-        if (wave.Phase != WavePhase.Draft || await client.GetInstanceAsync(id, cancellationToken: ct) is not null)
+        if (wave.Phase != WavePhase.Draft || await client.GetInstanceAsync(id, ct) is not null)
         {
             return StartedConflict(id);
         }
@@ -66,7 +66,7 @@ internal static partial class WavesApi
             return WaveNotFound(id);
         }
 
-        if (wave.Phase != WavePhase.Draft || await client.GetInstanceAsync(id, cancellationToken: ct) is not null)
+        if (wave.Phase != WavePhase.Draft || await client.GetInstanceAsync(id, ct) is not null)
         {
             return StartedConflict(id);
         }

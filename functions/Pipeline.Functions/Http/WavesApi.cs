@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pipeline.Durable;
-using Pipeline.Durable.Client;
+using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Security;
 using Pipeline.Functions.Waves;
@@ -174,23 +173,8 @@ internal static partial class WavesApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["at"] = ["Give a future time: \"at\" (ISO 8601 with offset) or \"after\" (e.g. \"00:05:00\")."] });
         }
 
-        if (name == WaveEvents.ExtendClose && await CurrentCloseAsync(client, id, ct) is { } close && when <= close)
-        {
-            return TypedResults.Problem(
-                title: "Not an extension",
-                detail: $"The wave closes at {close:yyyy-MM-dd HH:mm} UTC; extend-close only moves the close later. To close now, use cancel.",
-                statusCode: StatusCodes.Status409Conflict);
-        }
-
         return await SignalAsync(store, client, id, name, new WaveTime(when), ct);
     }
-
-    /// <summary>The close time the wave's run reports in its custom status, if it runs.</summary>
-    private static async Task<DateTime?> CurrentCloseAsync(DurableTaskClient client, string id, CancellationToken ct) =>
-        await client.GetInstanceAsync(id, cancellationToken: ct) is { SerializedCustomStatus: { } status }
-        && JsonSerializer.Deserialize<WaveProgress>(status, WaveStore.Json) is { CloseAt: { } close }
-            ? DateTime.SpecifyKind(close, DateTimeKind.Utc)
-            : null;
 
     private static async Task<IResult> SignalAsync(WaveStore store, DurableTaskClient client, string id, string name, WaveTime? data, CancellationToken ct)
     {
@@ -199,15 +183,13 @@ internal static partial class WavesApi
             return WaveNotFound(id);
         }
 
-        try
+        if (await DurableApi.RunningAsync(client, id, ct) is { } problem)
         {
-            await client.RaiseEventAsync(id, name, data, cancellationToken: ct);
-            return TypedResults.Accepted($"/api/waves/{id}");
+            return problem;
         }
-        catch (OrchestrationInstanceException e)
-        {
-            return DurableApi.Problem(e);
-        }
+
+        await client.RaiseEventAsync(id, name, data, ct);
+        return TypedResults.Accepted($"/api/waves/{id}");
     }
 
     internal static ProblemHttpResult WaveNotFound(string id) =>

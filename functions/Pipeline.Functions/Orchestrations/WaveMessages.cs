@@ -7,7 +7,7 @@ namespace Pipeline.Functions.Orchestrations;
 /// its responses for its custom status (default: daily), and how long it pauses before it tries a failed step again
 /// (default: an hour).
 /// </summary>
-internal sealed record WaveRun(string WaveId, DateTime ReminderAt, DateTime CloseAt, int RetentionDays, TimeSpan? ProgressEvery = null, TimeSpan? RetryPause = null);
+internal sealed record WaveRun(string WaveId, DateTime ReminderAt, DateTime CloseAt, int RetentionDays, TimeSpan? ProgressEvery = null, TimeSpan? RetryPause = null, TimeSpan? FirstRetry = null);
 
 /// <summary>
 /// One PDF batch to issue: its letters are rows <c>From..To</c> of a group of the sample upload <c>SampleId</c>
@@ -18,7 +18,7 @@ internal sealed record LetterJob(string WaveId, string SampleId, LetterKind Kind
 /// <summary>The wave's custom status, shown to operators.</summary>
 internal sealed record WaveProgress(string Phase, int LettersIssued, int RemindersIssued, int Responses, DateTime? NextTimer, DateTime? CloseAt);
 
-/// <summary>An operator's event that moves a timer: <c>reschedule-reminder</c> or <c>extend-close</c>.</summary>
+/// <summary>An operator's event that moves a timer: <c>reschedule-reminder</c> or <c>reschedule-close</c>.</summary>
 internal sealed record WaveTime(DateTime At);
 
 /// <summary>Asks <see cref="Activities.CloseWaveActivity"/> to close a wave.</summary>
@@ -33,8 +33,8 @@ internal sealed record ZoneSummary(string Zone, int Invited, int Reminded, int R
 internal static class WaveEvents
 {
     public const string RescheduleReminder = "reschedule-reminder";
-    public const string ExtendClose = "extend-close";
+    public const string RescheduleClose = "reschedule-close";
     public const string Cancel = "cancel";
 
-    public static readonly IReadOnlyList<string> All = [RescheduleReminder, ExtendClose, Cancel];
+    public static readonly IReadOnlyList<string> All = [RescheduleReminder, RescheduleClose, Cancel];
 }

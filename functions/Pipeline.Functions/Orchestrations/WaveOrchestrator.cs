@@ -1,4 +1,4 @@
-using Pipeline.Durable;
+using Microsoft.DurableTask;
 using Pipeline.Functions.Activities;
 
 namespace Pipeline.Functions.Orchestrations;
@@ -6,11 +6,10 @@ namespace Pipeline.Functions.Orchestrations;
 /// <summary>
 /// One survey wave (instance id = wave id): invitations to everyone sampled, a reminder to those who have not
 /// answered or opted out when it is due, then the close and the purge of personal data after the retention.
-/// Operators move the reminder (<c>reschedule-reminder</c>), the close (<c>extend-close</c>), or cancel.
+/// Operators move the reminder (<c>reschedule-reminder</c>), the close (<c>reschedule-close</c>: earlier or later), or cancel.
 /// </summary>
 internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
 {
-    private static readonly TaskOptions Retry = new(new RetryPolicy(5, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(1)));
 
     public override async Task<WaveSummary> RunAsync(TaskOrchestrationContext context, WaveRun input)
     {
@@ -20,7 +19,8 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
         var (invited, reminded, responses) = (0, 0, 0);
         void Status(string phase, DateTime? next) => context.SetCustomStatus(new WaveProgress(phase, invited, reminded, responses, next, closeAt));
 
-        var steps = new Steps(context, input.RetryPause ?? TimeSpan.FromHours(1), (phase, next) => Status(phase + ", retrying", next));
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, input.FirstRetry ?? TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(1)));
+        var steps = new Steps(context, retry, input.RetryPause ?? TimeSpan.FromHours(1), (phase, next) => Status(phase + ", retrying", next));
 
         Status("inviting", null);
         invited = await IssueAsync(steps, "inviting", nameof(PlanInvitationsActivity), input.WaveId);
@@ -29,7 +29,7 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
         Status("waiting for reminder", reminderAt);
         while (!cancelled && reminderAt < closeAt && await WaitAsync(context, reminderAt, every) is { } happened)
         {
-            (reminderAt, closeAt, cancelled, responses) = await ApplyAsync(context, input.WaveId, happened, reminderAt, closeAt, responses);
+            (reminderAt, closeAt, cancelled, responses) = await ApplyAsync(steps, input.WaveId, happened, reminderAt, closeAt, responses);
             Status("waiting for reminder", reminderAt);
         }
 
@@ -42,7 +42,7 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
         Status("fieldwork", closeAt);
         while (!cancelled && await WaitAsync(context, closeAt, every) is { } happened)
         {
-            (_, closeAt, cancelled, responses) = await ApplyAsync(context, input.WaveId, happened, reminderAt, closeAt, responses);
+            (_, closeAt, cancelled, responses) = await ApplyAsync(steps, input.WaveId, happened, reminderAt, closeAt, responses);
             Status("fieldwork", closeAt);
         }
 
@@ -73,15 +73,21 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
     /// <paramref name="retrying"/> for the custom status), and again, for as long as it takes. So a storage outage never
     /// leaves a wave with a Failed run: its letters, its close and its purge happen once storage is back.
     /// </summary>
-    private sealed class Steps(TaskOrchestrationContext context, TimeSpan pause, Action<string, DateTime> retrying)
+    private sealed class Steps(TaskOrchestrationContext context, TaskOptions retry, TimeSpan pause, Action<string, DateTime> retrying)
     {
+        /// <summary>The activity with the quick retries only.</summary>
+        public Task<T> OnceAsync<T>(string activity, object input) => context.CallActivityAsync<T>(activity, input, retry);
+
         public async Task<T> UntilDoneAsync<T>(string phase, string activity, object input)
         {
+            // Unbounded on purpose: a step of the privacy path must not give up. Each round adds the retries' events and
+            // one timer to the history, so a week-long outage at the default hourly pause adds about a thousand.
+#pragma warning disable DURABLE0011
             while (true)
             {
                 try
                 {
-                    return await context.CallActivityAsync<T>(activity, input, Retry);
+                    return await context.CallActivityAsync<T>(activity, input, retry);
                 }
                 catch (TaskFailedException)
                 {
@@ -90,6 +96,7 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
                     await context.CreateTimer(next, CancellationToken.None);
                 }
             }
+#pragma warning restore DURABLE0011
         }
     }
 
@@ -104,9 +111,9 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
         using var cancel = new CancellationTokenSource();
         var timer = context.CreateTimer(wake, cancel.Token);
         var reschedule = context.WaitForExternalEvent<WaveTime>(WaveEvents.RescheduleReminder, cancel.Token);
-        var extend = context.WaitForExternalEvent<WaveTime>(WaveEvents.ExtendClose, cancel.Token);
+        var moveClose = context.WaitForExternalEvent<WaveTime>(WaveEvents.RescheduleClose, cancel.Token);
         var stop = context.WaitForExternalEvent<object?>(WaveEvents.Cancel, cancel.Token);
-        var first = await Task.WhenAny(timer, reschedule, extend, stop);
+        var first = await Task.WhenAny(timer, reschedule, moveClose, stop);
 
         // Synchronously: CancelAsync would run the callbacks on the thread pool, outside the replay's executor.
 #pragma warning disable CA1849
@@ -114,7 +121,7 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
 #pragma warning restore CA1849
         return first == timer ? (wake < until ? (Progress, null) : null)
             : first == reschedule ? (WaveEvents.RescheduleReminder, await reschedule)
-            : first == extend ? (WaveEvents.ExtendClose, await extend)
+            : first == moveClose ? (WaveEvents.RescheduleClose, await moveClose)
             : (WaveEvents.Cancel, null);
     }
 
@@ -122,11 +129,11 @@ internal sealed class WaveOrchestrator : TaskOrchestrator<WaveRun, WaveSummary>
 
     /// <summary>An operator's event moves a timer or cancels; a progress wake-up counts the responses.</summary>
     private static async Task<(DateTime ReminderAt, DateTime CloseAt, bool Cancelled, int Responses)> ApplyAsync(
-        TaskOrchestrationContext context, string waveId, (string Name, WaveTime? Time) happened, DateTime reminderAt, DateTime closeAt, int responses) => happened.Name switch
+        Steps steps, string waveId, (string Name, WaveTime? Time) happened, DateTime reminderAt, DateTime closeAt, int responses) => happened.Name switch
     {
-        Progress => (reminderAt, closeAt, false, await context.CallActivityAsync<int>(nameof(CountResponsesActivity), waveId, Retry)),
+        Progress => (reminderAt, closeAt, false, await steps.OnceAsync<int>(nameof(CountResponsesActivity), waveId)),
         WaveEvents.RescheduleReminder when happened.Time is { } t => (t.At, closeAt, false, responses),
-        WaveEvents.ExtendClose when happened.Time is { } t && t.At > closeAt => (reminderAt, t.At, false, responses),
+        WaveEvents.RescheduleClose when happened.Time is { } t => (reminderAt, t.At, false, responses),
         WaveEvents.Cancel => (reminderAt, closeAt, true, responses),
         _ => (reminderAt, closeAt, false, responses),
     };

@@ -28,6 +28,10 @@ internal sealed class WaveOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RetryPause { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>The wait before the first of a step's five quick retries (each next one waits twice as long). Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan FirstRetry { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Largest sample upload in bytes; default 256 MB (500,000 rows take about 60 MB).</summary>
     [Range(1024, 4L * 1024 * 1024 * 1024)]
     public long MaxSampleBytes { get; set; } = 256L * 1024 * 1024;

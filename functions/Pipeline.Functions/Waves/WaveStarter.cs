@@ -1,4 +1,5 @@
-using Pipeline.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Orchestrations;
 
 namespace Pipeline.Functions.Waves;
@@ -12,9 +13,9 @@ internal sealed class WaveStarter(WaveStore store, DurableTaskClient client, Mic
         var id = wave.Definition.Id;
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRun(id, reminderAt, closeAt, wave.Definition.RetentionDays, RetryPause: options.Value.RetryPause), id, cancellationToken);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRun(id, reminderAt, closeAt, wave.Definition.RetentionDays, RetryPause: options.Value.RetryPause, FirstRetry: options.Value.FirstRetry), new StartOrchestrationOptions(id), cancellationToken);
         }
-        catch (OrchestrationInstanceException e) when (e.Problem == InstanceProblem.AlreadyRunning)
+        catch (DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException)
         {
             return false;
         }

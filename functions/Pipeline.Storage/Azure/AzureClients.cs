@@ -15,30 +15,13 @@ namespace Pipeline.Storage.Azure;
 /// Queue clients pin service version 2025-11-05 (Azurite 3.37 accepts up to 2026-06-06), so any Azurite from 3.35 on works,
 /// with or without <c>--skipApiVersionCheck</c>.
 /// </summary>
-internal sealed class AzureClients
+public sealed class AzureClients
 {
     public AzureClients(StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var emulator = EmulatorEndpoints.TryParse(options.ConnectionString) is not null;
-        var blobs = emulator ? new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_11_05) : new BlobClientOptions();
-        var queues = emulator ? new QueueClientOptions(QueueClientOptions.ServiceVersion.V2025_11_05) : new QueueClientOptions();
-        var tables = new TableClientOptions();
+        var (blobs, queues, tables) = ClientOptions(options);
         queues.MessageEncoding = QueueMessageEncoding.Base64;
-        foreach (ClientOptions client in new ClientOptions[] { blobs, queues, tables })
-        {
-            // Exponential retries of timeouts and 5xx answers, never of 4xx: a conflict is an answer, not a fault.
-            client.Retry.Mode = RetryMode.Exponential;
-            client.Retry.MaxRetries = options.RetryAttempts - 1;
-            client.Retry.Delay = options.RetryBackoff;
-            client.Retry.MaxDelay = TimeSpan.FromSeconds(10);
-            client.Retry.NetworkTimeout = options.RequestTimeout;
-
-            // Request logging and distributed tracing cost CPU per call, and the URLs name blobs and rows.
-            client.Diagnostics.IsLoggingEnabled = false;
-            client.Diagnostics.IsDistributedTracingEnabled = false;
-        }
-
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             Blobs = new BlobServiceClient(options.ConnectionString, blobs);
@@ -54,6 +37,34 @@ internal sealed class AzureClients
         Queues = new QueueServiceClient(queueUri, credential, queues);
     }
 
+    /// <summary>
+    /// The clients' options for <paramref name="options"/>: the service versions the emulator accepts, the retries of
+    /// <see cref="StorageOptions"/>, no request logging. The task hub's clients use them too.
+    /// </summary>
+    public static (BlobClientOptions Blobs, QueueClientOptions Queues, TableClientOptions Tables) ClientOptions(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var emulator = EmulatorEndpoints.TryParse(options.ConnectionString) is not null;
+        var blobs = emulator ? new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_11_05) : new BlobClientOptions();
+        var queues = emulator ? new QueueClientOptions(QueueClientOptions.ServiceVersion.V2025_11_05) : new QueueClientOptions();
+        var tables = new TableClientOptions();
+        foreach (ClientOptions client in new ClientOptions[] { blobs, queues, tables })
+        {
+            // Exponential retries of timeouts and 5xx answers, never of 4xx: a conflict is an answer, not a fault.
+            client.Retry.Mode = RetryMode.Exponential;
+            client.Retry.MaxRetries = options.RetryAttempts - 1;
+            client.Retry.Delay = options.RetryBackoff;
+            client.Retry.MaxDelay = TimeSpan.FromSeconds(10);
+            client.Retry.NetworkTimeout = options.RequestTimeout;
+
+            // Request logging and distributed tracing cost CPU per call, and the URLs name blobs and rows.
+            client.Diagnostics.IsLoggingEnabled = false;
+            client.Diagnostics.IsDistributedTracingEnabled = false;
+        }
+
+        return (blobs, queues, tables);
+    }
+
     public BlobServiceClient Blobs { get; }
 
     public TableServiceClient Tables { get; }
@@ -61,7 +72,7 @@ internal sealed class AzureClients
     public QueueServiceClient Queues { get; }
 
     /// <summary>As Functions reads <c>AzureWebJobsStorage__credential</c> and <c>__clientId</c>.</summary>
-    internal static TokenCredential Credential(StorageOptions options) =>
+    public static TokenCredential Credential(StorageOptions options) =>
         string.Equals(options.Credential, "managedidentity", StringComparison.OrdinalIgnoreCase)
             ? new ManagedIdentityCredential(options.ClientId is { Length: > 0 } id ? ManagedIdentityId.FromUserAssignedClientId(id) : ManagedIdentityId.SystemAssigned)
             : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ClientId });

@@ -1,0 +1,27 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Pipeline.Functions.Durable;
+
+internal static class TaskHubRegistration
+{
+    /// <summary>
+    /// The local task hub (settings from <c>host.json</c>'s <c>extensions.durableTask</c>), its worker as a hosted service,
+    /// and <see cref="DurableTaskClient"/>; <paramref name="tasks"/> adds orchestrators and activities. Safe to call more than once.
+    /// </summary>
+    public static IServiceCollection AddTaskHub(this IServiceCollection services, Action<TaskRegistry> tasks)
+    {
+        services.Configure(tasks);
+        if (services.Any(s => s.ServiceType == typeof(LocalTaskHub)))
+        {
+            return services;
+        }
+
+        services.AddOptions<TaskHubOptions>().BindConfiguration(TaskHubOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LocalTaskHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<LocalTaskHub>());
+        services.AddSingleton<HubClient>();
+        services.TryAddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<HubClient>());
+        return services;
+    }
+}
