@@ -113,6 +113,8 @@ internal static class BenchmarkCli
             [hubSettings + "storageProvider:maxQueuePollingInterval"] = options.GetValueOrDefault("poll", "00:00:01"),
             [hubSettings + "storageProvider:controlQueueBatchSize"] = options.GetValueOrDefault("batch", "32"),
             [hubSettings + "storageProvider:useTablePartitionManagement"] = options.ContainsKey("blob-leases") ? "false" : "true",
+            [hubSettings + "storageProvider:workItemQueueVisibilityTimeout"] = options.GetValueOrDefault("visibility", "00:01:00"),
+            [hubSettings + "storageProvider:controlQueueVisibilityTimeout"] = options.GetValueOrDefault("visibility", "00:01:00"),
             ["Waves:TokenSecret"] = TokenSecret,
             ["Waves:TokenHashKey"] = TokenHashKey,
         });

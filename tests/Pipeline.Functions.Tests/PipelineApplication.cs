@@ -68,22 +68,45 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
         });
     }
 
-    private IHost? _host;
+    /// <summary>Leaves the task hub in place at the end, for another host on the same hub.</summary>
+    public bool KeepHub { get; init; }
+
+    private LocalTaskHub? _hub;
 
     protected override IHost CreateHost(IHostBuilder builder)
     {
-        _host = base.CreateHost(builder);
-        return _host;
+        var host = base.CreateHost(builder);
+        _hub = host.Services.GetService<LocalTaskHub>();
+        return host;
     }
 
     /// <summary>Stops the host, then deletes its task hub, so that no queue or pending timer outlives the test.</summary>
     public override async ValueTask DisposeAsync()
     {
-        var hub = _host?.Services.GetService<LocalTaskHub>();
         await base.DisposeAsync();
-        if (hub is not null)
+        await DeleteHubAsync();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        DeleteHubAsync().GetAwaiter().GetResult();
+    }
+
+    private async Task DeleteHubAsync()
+    {
+        if (Interlocked.Exchange(ref _hub, null) is not { } hub || KeepHub)
+        {
+            return;
+        }
+
+        try
         {
             await hub.DeleteAsync();
+        }
+        catch (Exception e) when (e is TimeoutException or Azure.RequestFailedException or AggregateException || e.InnerException is Azure.RequestFailedException)
+        {
+            // Storage the test took away (a closed port, a stopped Azurite): nothing is left to delete there.
         }
     }
 }

@@ -44,7 +44,7 @@ public sealed class WaveKillTests
         try
         {
             worker = await KillMidwayAsync(kit, wave.Id, "invitation", "inviting", worker, connection, hub);
-            await kit.WaitForAsync(wave.Id, "waiting for reminder");
+            await kit.WaitForAsync(wave.Id, "waiting for reminder", TimeSpan.FromSeconds(150));
             var secret = app.Services.GetRequiredService<IOptions<WaveOptions>>().Value.WaveSecret(wave.Id);
             var tokens = people.Select(p => AccessToken.Derive(secret, wave.Id, p.PersonReference).Display).ToList();
             AssertLetters(await ManifestRowsAsync(kit, wave.Id, "invitation"), 2000);
@@ -59,7 +59,7 @@ public sealed class WaveKillTests
             var reschedule = await http.PostAsJsonAsync($"/api/waves/{wave.Id}/events/reschedule-reminder", new { after = "00:00:01" });
             Assert.Equal(HttpStatusCode.Accepted, reschedule.StatusCode);
             worker = await KillMidwayAsync(kit, wave.Id, "reminder", "reminding", worker, connection, hub);
-            await kit.WaitForAsync(wave.Id, "fieldwork");
+            await kit.WaitForAsync(wave.Id, "fieldwork", TimeSpan.FromSeconds(150));
             AssertLetters(await ManifestRowsAsync(kit, wave.Id, "reminder"), 1200);
         }
         finally

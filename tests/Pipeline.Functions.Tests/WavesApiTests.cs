@@ -95,7 +95,7 @@ public sealed class WavesApiTests : IAsyncLifetime, IDisposable
 
     [Theory]
     [InlineData("/api/waves/BAD%23ID/cancel", "Wave not found", HttpStatusCode.NotFound)]
-    [InlineData("/api/waves/no-such-wave/events/extend-close", "Wave not found", HttpStatusCode.NotFound)]
+    [InlineData("/api/waves/no-such-wave/events/reschedule-close", "Wave not found", HttpStatusCode.NotFound)]
     [InlineData("/api/waves/events-test/cancel", "Instance not found", HttpStatusCode.NotFound)]
     [InlineData("/api/waves/events-test/events/reopen", "not a wave event", HttpStatusCode.BadRequest)]
     public async Task Events_UnknownWaveOrNotStartedOrUnknownEvent_4xx(string path, string says, HttpStatusCode status)

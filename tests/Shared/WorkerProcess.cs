@@ -10,7 +10,7 @@ internal static class WorkerProcess
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Pipeline.Benchmarks.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { dll, "worker", "--storage", connection, "--hub", hub, "--lease", "00:00:05", "--poll", "00:00:00.050" }.Concat(more))
+        foreach (var arg in new[] { dll, "worker", "--storage", connection, "--hub", hub, "--poll", "00:00:00.200", "--visibility", "00:00:15" }.Concat(more))
         {
             start.ArgumentList.Add(arg);
         }

@@ -21,6 +21,7 @@ namespace Pipeline.Functions.Durable;
 internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
 {
     private readonly TaskHubOptions _options;
+    private readonly StorageAccountClientProvider _connection;
     private readonly TaskRegistry _registry;
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggers;
@@ -40,7 +41,8 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
         _loggers = loggers;
         _log = loggers.CreateLogger<LocalTaskHub>();
         RunWorker = configuration.GetValue("DurableTask:RunWorker", true);
-        Service = new AzureStorageOrchestrationService(Settings(_options, Connection(_options, storage.Value, configuration), loggers));
+        _connection = Connection(_options, storage.Value, configuration);
+        Service = new AzureStorageOrchestrationService(Settings(_options, _connection, loggers));
     }
 
     /// <summary>The backend: orchestration service, client, query and purge client in one.</summary>
@@ -142,6 +144,11 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
         {
             throw new StoreException($"The task hub's storage answered {(e.Status == 0 ? "nothing" : "HTTP " + e.Status)}.", e) { StatusCode = 503 };
         }
+        catch (Exception e) when (e.InnerException is RequestFailedException)
+        {
+            // The backend's own wrapper of a storage failure.
+            throw new StoreException("The task hub's storage failed.", e) { StatusCode = 503 };
+        }
         catch (AggregateException e) when (e.InnerExceptions.All(i => i is RequestFailedException))
         {
             throw new StoreException("The task hub's storage did not answer.", e) { StatusCode = 503 };
@@ -189,7 +196,14 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
                 LogStarted(_log, HubName, _options.StorageProvider.PartitionCount);
                 return;
             }
-            catch (Exception e) when (!stopping.IsCancellationRequested && e is StoreException or RequestFailedException or AggregateException)
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                // The host stopped while the hub was being created or started.
+                return;
+            }
+#pragma warning disable CA1031 // Whatever stops the start (storage down, refused, a timeout), the next try may succeed.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
                 LogStartFailed(_log, HubName, pause.TotalSeconds, e.GetType().Name);
                 await Task.Delay(pause, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -210,15 +224,33 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
         if (_worker is { } worker)
         {
             _worker = null;
-            await worker.StopAsync(isForced: true);
+            try
+            {
+                // The framework's stop waits up to 10 minutes for its partition manager when storage is gone.
+                await worker.StopAsync(isForced: true).WaitAsync(StopTimeout, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                LogStopTimedOut(_log, HubName, StopTimeout.TotalSeconds);
+            }
         }
     }
 
-    /// <summary>Deletes the hub's queues, tables and containers (tests and benchmarks tidy up with it).</summary>
-    public Task DeleteAsync() => Service.DeleteAsync();
+    /// <summary>
+    /// Deletes the hub's queues, tables and containers (tests tidy up with it), through a service of its own, so that it
+    /// works after the host is gone.
+    /// </summary>
+    public Task DeleteAsync() =>
+        new AzureStorageOrchestrationService(Settings(_options, _connection, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)).DeleteAsync().WaitAsync(StopTimeout);
 
     /// <summary>Stops the worker; the token sources stay for the garbage collector, since the container may dispose this twice.</summary>
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
+
+    /// <summary>The longest the worker's stop may take; what is in flight then is retried by the next host.</summary>
+    internal static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task hub {Hub}: the worker did not stop within {Seconds} s; its work in flight is retried by the next host.")]
+    private static partial void LogStopTimedOut(ILogger logger, string hub, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task hub {Hub} is running ({Partitions} partition(s)).")]
     private static partial void LogStarted(ILogger logger, string hub, int partitions);

@@ -69,12 +69,15 @@ internal sealed class TaskHubOptions
         [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
         public TimeSpan PartitionTableOperationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-        /// <summary>How long a dequeued work item stays invisible to other hosts (<c>workItemQueueVisibilityTimeout</c>).</summary>
+        /// <summary>
+        /// How long a dequeued activity stays invisible to other hosts (<c>workItemQueueVisibilityTimeout</c>); the worker
+        /// renews it while the activity runs, so it is how soon another host retries the work of a host that died.
+        /// </summary>
         [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
-        public TimeSpan WorkItemQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+        public TimeSpan WorkItemQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
-        /// <summary>How long a dequeued control message stays invisible to other hosts (<c>controlQueueVisibilityTimeout</c>).</summary>
+        /// <summary>The same for orchestration messages (<c>controlQueueVisibilityTimeout</c>).</summary>
         [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
-        public TimeSpan ControlQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+        public TimeSpan ControlQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
     }
 }
