@@ -8,10 +8,8 @@ internal static class BenchTasks
     public static void Register(TaskRegistry r) => r
         .AddOrchestrator<HelloSequenceN>()
         .AddOrchestrator<FanOut>()
-        .AddOrchestrator<KillableSequence>()
         .AddOrchestrator<Sleeper>()
-        .AddActivity<Hello>()
-        .AddActivity<Stamp>();
+        .AddActivity<Hello>();
 }
 
 /// <summary>Durable Functions' "HelloSequence" shape: N activities one after another.</summary>
@@ -47,36 +45,12 @@ internal sealed class Sleeper : TaskOrchestrator<int, int>
     }
 }
 
-/// <summary>Used by the two-process test: a sequence whose activity takes a while, so that a kill lands mid-run.</summary>
-internal sealed class KillableSequence : TaskOrchestrator<int, string>
-{
-    public override async Task<string> RunAsync(TaskOrchestrationContext context, int count)
-    {
-        var parts = new List<string>();
-        for (var i = 0; i < count; i++)
-        {
-            parts.Add(await context.CallActivityAsync<string>(nameof(Stamp), i));
-        }
-
-        return string.Join(",", parts);
-    }
-}
-
 internal sealed class Hello(FirstActivityClock clock) : TaskActivity<string, string>
 {
     public override Task<string> RunAsync(TaskActivityContext context, string input)
     {
         clock.FirstRun.TryAdd(context.InstanceId, System.Diagnostics.Stopwatch.GetTimestamp());
         return Task.FromResult("Hello " + input);
-    }
-}
-
-internal sealed class Stamp : TaskActivity<int, string>
-{
-    public override async Task<string> RunAsync(TaskActivityContext context, int input)
-    {
-        await Task.Delay(50);
-        return $"{input}@{Environment.ProcessId}";
     }
 }
 

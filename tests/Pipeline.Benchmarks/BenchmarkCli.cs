@@ -69,7 +69,7 @@ internal static class BenchmarkCli
             {
                 "hello" => await HelloAsync(client, Int(options, "orchestrations", 1000), Int(options, "activities", 5), Int(options, "timers", 0)),
                 "fanout" => await FanOutAsync(client, Int(options, "activities", 1000), Int(options, "timers", 0)),
-                "latency" => await LatencyAsync(client, host.Services.GetRequiredService<FirstActivityClock>(), Int(options, "samples", 200)),
+                "latency" => await LatencyAsync(client, host.Services.GetRequiredService<FirstActivityClock>(), Int(options, "samples", 200), Int(options, "timers", 0)),
                 "worker" => await WorkerAsync(),
                 "render" => RenderBenchmark.Run(Int(options, "letters", 500)),
                 "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4)),
@@ -155,8 +155,9 @@ internal static class BenchmarkCli
         return Figures($"fanout: 1 orchestration x {activities} parallel activities, {timers} pending timers", clock.Elapsed.TotalSeconds, activities, "activities");
     }
 
-    private static async Task<string> LatencyAsync(DurableTaskClient client, FirstActivityClock clock, int samples)
+    private static async Task<string> LatencyAsync(DurableTaskClient client, FirstActivityClock clock, int samples, int timers)
     {
+        await AddPendingTimersAsync(client, timers);
         var latencies = new List<double>();
         for (var i = 0; i < samples; i++)
         {
@@ -172,12 +173,12 @@ internal static class BenchmarkCli
         }
 
         latencies.Sort();
-        return string.Create(CultureInfo.InvariantCulture, $"latency: start to first activity over {samples} sequential starts: p50 {Percentile(latencies, 0.50):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms");
+        return string.Create(CultureInfo.InvariantCulture, $"latency: start to first activity over {samples} sequential starts, {timers} pending timers: p50 {Percentile(latencies, 0.50):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms");
     }
 
     private static async Task<string> WorkerAsync()
     {
-        // A worker for the two-process test: it runs until it is killed.
+        // A worker process for the kill -9 test (WaveKillTests): it runs the task hub until it is killed.
         Console.WriteLine("worker ready");
         await Task.Delay(Timeout.Infinite);
         return string.Empty;

@@ -38,9 +38,6 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
 
     public bool InMemoryStorage { get; init; } = true;
 
-    /// <summary>When set, the host's clock (durable timers keep the task hub's real time).</summary>
-    public TimeProvider? Time { get; init; }
-
     /// <summary>More service changes, applied last.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
 
@@ -56,11 +53,6 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
             if (InMemoryStorage)
             {
                 services.AddInMemoryStorage();
-            }
-
-            if (Time is not null)
-            {
-                services.AddSingleton(Time);
             }
 
             services.AddTaskHub(r => r.AddOrchestrator<AwaitApproval>());
