@@ -85,6 +85,37 @@ public sealed class TaskHubTests
         Assert.Equal("slept 3000 ms, then now", done.ReadOutputAs<string>());
     }
 
+    [Fact]
+    public async Task HostJsonSettings_ShapeTheHub_InDurableFunctionsLayout()
+    {
+        var hub = "Layout" + Guid.NewGuid().ToString("N")[..10];
+        var runs = new ConcurrentDictionary<string, int>();
+        await using var app = Host(hub, "A", runs, keep: false);
+        app.Settings[PipelineApplication.HubSetting + "storageProvider:partitionCount"] = "2";
+        var client = app.Services.GetRequiredService<DurableTaskClient>();
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(Sequence), 1);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await client.WaitForInstanceCompletionAsync(id, false, timeout.Token)).RuntimeStatus);
+
+        var storage = new Pipeline.Storage.Azure.AzureClients(new Pipeline.Storage.StorageOptions { ConnectionString = app.Settings["AzureWebJobsStorage"]! });
+        var queues = new List<string>();
+        await foreach (var queue in storage.Queues.GetQueuesAsync(prefix: hub.ToLowerInvariant()))
+        {
+            queues.Add(queue.Name);
+        }
+
+        var tables = new List<string>();
+        await foreach (var table in storage.Tables.QueryAsync(t => t.Name.CompareTo(hub) >= 0 && t.Name.CompareTo(hub + "~") < 0))
+        {
+            tables.Add(table.Name);
+        }
+
+        var lower = hub.ToLowerInvariant();
+        Assert.Equal([$"{lower}-control-00", $"{lower}-control-01", $"{lower}-workitems"], queues.Order());
+        Assert.Contains($"{hub}History", tables);
+        Assert.Contains($"{hub}Instances", tables);
+    }
+
     private static PipelineApplication Host(string hub, string name, ConcurrentDictionary<string, int> runs, bool keep)
     {
         var app = new PipelineApplication { KeepHub = keep };
