@@ -8,7 +8,7 @@ namespace Pipeline.Functions.Durable;
 /// <c>AzureFunctionsJobHost__extensions__durableTask__hubName</c> override). The names and meanings are Durable
 /// Functions'; the defaults are tuned for one host on Azurite (see BENCHMARKS.md, "Durable Task Framework").
 /// </summary>
-internal sealed class TaskHubOptions
+internal sealed class TaskHubOptions : IValidatableObject
 {
     public const string Section = "AzureFunctionsJobHost:extensions:durableTask";
 
@@ -37,6 +37,14 @@ internal sealed class TaskHubOptions
 
     /// <summary>The Azure Storage backend's settings (<c>storageProvider</c>).</summary>
     public StorageProviderOptions StorageProvider { get; set; } = new();
+
+    /// <summary>The nested <c>storageProvider</c> settings, which data annotations alone do not reach.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(StorageProvider, new ValidationContext(StorageProvider), results, validateAllProperties: true);
+        return results.Select(r => new ValidationResult("extensions.durableTask.storageProvider: " + r.ErrorMessage, [.. r.MemberNames.Select(m => "StorageProvider." + m)]));
+    }
 
     internal sealed class StorageProviderOptions
     {
