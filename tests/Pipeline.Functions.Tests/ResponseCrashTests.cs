@@ -117,7 +117,7 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
             // The trigger's next polls after the release (other hosts on the shared Azurite may release too): within a
             // few polls the wave's figures count every stored response. Without a request left, no poll ever does.
             var (stored, counted) = (0, 0);
-            for (var poll = 0; poll < 20 && (poll == 0 || counted != stored); poll++)
+            for (var poll = 0; poll < 60 && (poll == 0 || counted != stored); poll++)
             {
                 await aggregates.ProcessRequestsAsync(default);
                 stored = (await _wave.ResponsesAsync()).Count;

@@ -121,18 +121,15 @@ internal static class DurableApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> PurgeAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
-        if (await client.GetInstanceAsync(id, cancellationToken) is not { } instance)
+        try
         {
-            return NotFound(id);
+            return (await client.PurgeInstanceAsync(id, cancellation: cancellationToken)).PurgedInstanceCount > 0 ? TypedResults.NoContent() : NotFound(id);
         }
-
-        if (!instance.IsCompleted)
+        catch (InvalidOperationException e)
         {
-            return TypedResults.Problem(title: "Instance has not finished", detail: $"Instance '{id}' is {instance.RuntimeStatus}; terminate it first.", statusCode: StatusCodes.Status409Conflict);
+            // The client refuses an instance that has not finished, and says its status.
+            return TypedResults.Problem(title: "Instance has not finished", detail: e.Message + " Terminate it first.", statusCode: StatusCodes.Status409Conflict);
         }
-
-        await client.PurgeInstanceAsync(id, cancellation: cancellationToken);
-        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<PurgeResult>, ValidationProblem>> PurgeManyAsync(DurableTaskClient client, DateTimeOffset? createdFrom, DateTimeOffset? createdTo, string? status, CancellationToken cancellationToken)
