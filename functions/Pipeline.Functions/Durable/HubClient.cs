@@ -2,6 +2,7 @@ using System.Text.Json;
 using DurableTask.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Pipeline.Storage.Azure;
 using Core = DurableTask.Core;
 using CoreQuery = DurableTask.Core.Query.OrchestrationQuery;
 using OrchestrationQuery = Microsoft.DurableTask.Client.OrchestrationQuery;
@@ -38,7 +39,7 @@ internal sealed class HubClient : DurableTaskClient
     {
         var id = options?.InstanceId ?? Guid.NewGuid().ToString("N");
         await ReadyAsync(cancellation);
-        var instance = await LocalTaskHub.Faults(() => options?.StartAt is { } at
+        var instance = await AzureErrors.Run(LocalTaskHub.Hub, () => options?.StartAt is { } at
             ? _client.CreateOrchestrationInstanceAsync(orchestratorName.Name, options.Version ?? string.Empty, id, input, null, Active, at.UtcDateTime)
             : _client.CreateOrchestrationInstanceAsync(orchestratorName.Name, options?.Version ?? string.Empty, id, input, null, Active));
         return instance.InstanceId;
@@ -47,14 +48,14 @@ internal sealed class HubClient : DurableTaskClient
     public override async Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
     {
         await ReadyAsync(cancellation);
-        await LocalTaskHub.Faults(() => _client.RaiseEventAsync(new OrchestrationInstance { InstanceId = instanceId }, eventName, eventPayload!));
+        await AzureErrors.Run(LocalTaskHub.Hub, () => _client.RaiseEventAsync(new OrchestrationInstance { InstanceId = instanceId }, eventName, eventPayload!));
     }
 
     public override async Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
     {
         await ReadyAsync(cancellation);
         var reason = options?.Output is { } output ? DurableData.Converter.Serialize(output) : null;
-        await LocalTaskHub.Faults(() => _client.TerminateInstanceAsync(new OrchestrationInstance { InstanceId = instanceId }, reason!));
+        await AzureErrors.Run(LocalTaskHub.Hub, () => _client.TerminateInstanceAsync(new OrchestrationInstance { InstanceId = instanceId }, reason!));
     }
 
     public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
@@ -66,7 +67,7 @@ internal sealed class HubClient : DurableTaskClient
     public override async Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
     {
         await ReadyAsync(cancellation);
-        var state = await LocalTaskHub.Faults(() => _client.GetOrchestrationStateAsync(instanceId));
+        var state = await AzureErrors.Run(LocalTaskHub.Hub, () => _client.GetOrchestrationStateAsync(instanceId));
         return state is null ? null : Metadata(state, getInputsAndOutputs);
     }
 
@@ -84,7 +85,7 @@ internal sealed class HubClient : DurableTaskClient
                 InstanceIdPrefix = filter?.InstanceIdPrefix,
                 FetchInputsAndOutputs = filter?.FetchInputsAndOutputs ?? false,
             };
-            var result = await LocalTaskHub.Faults(() => _hub.Service.GetOrchestrationWithQueryAsync(query, cancellation));
+            var result = await AzureErrors.Run(LocalTaskHub.Hub, () => _hub.Service.GetOrchestrationWithQueryAsync(query, cancellation));
             return new Page<OrchestrationMetadata>([.. result.OrchestrationState.Select(s => Metadata(s, query.FetchInputsAndOutputs))], result.ContinuationToken);
         });
 
@@ -106,7 +107,7 @@ internal sealed class HubClient : DurableTaskClient
     public override async Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
     {
         await ReadyAsync(cancellation);
-        var state = await LocalTaskHub.Faults(() => _hub.Service.WaitForOrchestrationAsync(instanceId, null!, Timeout.InfiniteTimeSpan, cancellation));
+        var state = await AzureErrors.Run(LocalTaskHub.Hub, () => _hub.Service.WaitForOrchestrationAsync(instanceId, null!, Timeout.InfiniteTimeSpan, cancellation));
         return Metadata(state ?? throw new InvalidOperationException($"No instance has id '{instanceId}'."), getInputsAndOutputs);
     }
 
@@ -123,7 +124,7 @@ internal sealed class HubClient : DurableTaskClient
             throw new InvalidOperationException($"Instance '{instanceId}' is {instance.RuntimeStatus}; only a finished instance can be purged.");
         }
 
-        var result = await LocalTaskHub.Faults(() => ((IOrchestrationServicePurgeClient)_hub.Service).PurgeInstanceStateAsync(instanceId));
+        var result = await AzureErrors.Run(LocalTaskHub.Hub, () => ((IOrchestrationServicePurgeClient)_hub.Service).PurgeInstanceStateAsync(instanceId));
         return new PurgeResult(result.DeletedInstanceCount);
     }
 
@@ -135,7 +136,7 @@ internal sealed class HubClient : DurableTaskClient
             filter.CreatedFrom?.UtcDateTime ?? DateTime.MinValue,
             filter.CreatedTo?.UtcDateTime,
             filter.Statuses?.Select(s => (OrchestrationStatus)(int)s));
-        var result = await LocalTaskHub.Faults(() => ((IOrchestrationServicePurgeClient)_hub.Service).PurgeInstanceStateAsync(core));
+        var result = await AzureErrors.Run(LocalTaskHub.Hub, () => ((IOrchestrationServicePurgeClient)_hub.Service).PurgeInstanceStateAsync(core));
         return new PurgeResult(result.DeletedInstanceCount);
     }
 
@@ -147,7 +148,7 @@ internal sealed class HubClient : DurableTaskClient
             return null;
         }
 
-        var json = await LocalTaskHub.Faults(() => _hub.Service.GetOrchestrationHistoryAsync(instanceId, null));
+        var json = await AzureErrors.Run(LocalTaskHub.Hub, () => _hub.Service.GetOrchestrationHistoryAsync(instanceId, null));
         return JsonSerializer.Deserialize<JsonElement>(json);
     }
 
@@ -156,7 +157,7 @@ internal sealed class HubClient : DurableTaskClient
     private async Task SendAsync(string instanceId, Core.History.HistoryEvent @event, CancellationToken cancellation)
     {
         await ReadyAsync(cancellation);
-        await LocalTaskHub.Faults(() => _hub.Service.SendTaskOrchestrationMessageAsync(new TaskMessage
+        await AzureErrors.Run(LocalTaskHub.Hub, () => _hub.Service.SendTaskOrchestrationMessageAsync(new TaskMessage
         {
             OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId },
             Event = @event,

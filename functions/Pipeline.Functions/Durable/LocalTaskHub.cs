@@ -1,4 +1,3 @@
-using Azure;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Microsoft.DurableTask.Worker;
@@ -49,6 +48,9 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
     public AzureStorageOrchestrationService Service { get; }
 
     public string HubName => _options.HubName;
+
+    /// <summary>What storage failures of the backend are reported as (a <see cref="StoreException"/>, 503 at the API).</summary>
+    internal const string Hub = "The task hub";
 
     /// <summary>Whether this host runs the worker (<c>DurableTask:RunWorker</c>, default true); false makes a client-only host.</summary>
     public bool RunWorker { get; }
@@ -123,7 +125,7 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
         {
             if (!_created)
             {
-                await Faults(() => Service.CreateIfNotExistsAsync());
+                await AzureErrors.Run(Hub, () => Service.CreateIfNotExistsAsync());
                 _created = true;
             }
         }
@@ -132,34 +134,6 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
             _createLock.Release();
         }
     }
-
-    /// <summary>Runs a call to the backend; a storage failure becomes a <see cref="StoreException"/> (503 at the API).</summary>
-    internal static async Task<T> Faults<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (RequestFailedException e) when (e.Status is 0 or >= 500 or 401 or 403)
-        {
-            throw new StoreException($"The task hub's storage answered {(e.Status == 0 ? "nothing" : "HTTP " + e.Status)}.", e) { StatusCode = 503 };
-        }
-        catch (Exception e) when (e.InnerException is RequestFailedException)
-        {
-            // The backend's own wrapper of a storage failure.
-            throw new StoreException("The task hub's storage failed.", e) { StatusCode = 503 };
-        }
-        catch (AggregateException e) when (e.InnerExceptions.All(i => i is RequestFailedException))
-        {
-            throw new StoreException("The task hub's storage did not answer.", e) { StatusCode = 503 };
-        }
-    }
-
-    internal static Task Faults(Func<Task> call) => Faults(async () =>
-    {
-        await call();
-        return true;
-    });
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

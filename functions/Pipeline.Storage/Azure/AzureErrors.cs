@@ -2,8 +2,11 @@ using Azure;
 
 namespace Pipeline.Storage.Azure;
 
-/// <summary>Runs SDK calls and translates their exceptions to ours, so that none leaks.</summary>
-internal static class AzureErrors
+/// <summary>
+/// Runs SDK calls and translates their exceptions to ours, so that none leaks: ours, and those of libraries built on the
+/// SDK (the task hub's backend wraps them in an exception of its own).
+/// </summary>
+public static class AzureErrors
 {
     public static async Task<T> Run<T>(string what, Func<Task<T>> call)
     {
@@ -19,6 +22,11 @@ internal static class AzureErrors
         {
             // The SDK's retries ran out on transport failures.
             throw Translate(what, (RequestFailedException)e.InnerExceptions[^1]);
+        }
+        catch (Exception e) when (e.InnerException is RequestFailedException inner)
+        {
+            // A library's wrapper of an SDK failure.
+            throw Translate(what, inner);
         }
     }
 
