@@ -1,37 +1,30 @@
+using Microsoft.Azure.Functions.Worker.Builder;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Http;
-using Pipeline.Functions.Pages;
 using Pipeline.Storage.Emulator;
+
+// Started by the Functions host (Azure, or `func start`), this is an isolated worker; started on its own
+// (`dotnet run`, the tests), it is the local runner: the same functions on :7071, with Azurite and a local task hub.
+if (FunctionsWorker.IsHostedBy(args, Environment.GetEnvironmentVariables()))
+{
+    var worker = FunctionsApplication.CreateBuilder(args);
+    worker.ConfigureFunctionsWebApplication();
+    worker.AddPipeline(worker.Environment.ContentRootPath, local: false);
+    worker.AddFunctionsTelemetry();
+    worker.Build().Run();
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 var root = RepositoryRoot.Find(builder.Environment.ContentRootPath) ?? builder.Environment.ContentRootPath;
-
 builder.AddFunctionsSettings(root);
-builder.RefuseSampleSecrets(root);
-builder.AddPrivacyLogging();
-builder.AddPipelineStorage(root);
-builder.AddPipelineDurable();
-builder.AddPipelineWaves();
-builder.AddPipelineResponses();
-builder.AddPipelineHttp();
+builder.AddPipeline(root, local: true);
 
 var app = builder.Build();
-
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseRateLimiter();
-
-app.MapHealthApi();
-app.MapDurableApi();
-app.MapWavesApi();
-app.MapOptOutApi();
-app.MapResponsesApi();
-app.MapRespondentPages();
-app.MapSignIn();
-app.MapDashboard();
-
+app.MapFunctions();
 app.Run();
 
 /// <summary>The host's entry point, visible to <c>WebApplicationFactory</c>.</summary>

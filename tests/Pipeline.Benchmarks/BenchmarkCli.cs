@@ -62,9 +62,9 @@ internal static class BenchmarkCli
             var hub = options.GetValueOrDefault("hub") ?? "bench" + Guid.NewGuid().ToString("N")[..8];
             var set = StorageSet.Azure(new StorageOptions { ConnectionString = connection });
             var tables = new CountingTableStore(set.Tables);
-            using var host = BuildHost(tables, set.Blobs, connection, hub, options);
+            using var host = BuildHost(tables, set.Blobs, set.Queues, connection, hub, options);
             await host.StartAsync();
-            var client = host.Services.GetRequiredService<DurableTaskClient>();
+            var client = host.Services.GetRequiredService<HubClient>();
             var result = args[0] switch
             {
                 "hello" => await HelloAsync(client, Int(options, "orchestrations", 1000), Int(options, "activities", 5), Int(options, "timers", 0)),
@@ -96,7 +96,7 @@ internal static class BenchmarkCli
         }
     }
 
-    private static IHost BuildHost(ITableStore tables, IBlobStore blobs, string connection, string hub, Dictionary<string, string> options)
+    private static IHost BuildHost(ITableStore tables, IBlobStore blobs, IQueueStore queues, string connection, string hub, Dictionary<string, string> options)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -121,9 +121,10 @@ internal static class BenchmarkCli
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ITableStore>(tables);
         builder.Services.AddSingleton(blobs);
+        builder.Services.AddSingleton(queues);
         builder.Services.AddSingleton<FirstActivityClock>();
         builder.Services.AddTaskHub(BenchTasks.Register);
-        builder.Services.AddWaves();
+        builder.Services.AddWaves().AddWaveTaskHub();
         return builder.Build();
     }
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
+using Pipeline.Functions.Durable;
 using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
@@ -20,7 +20,7 @@ internal static class LettersBenchmark
     public static async Task<string> RunAsync(IServiceProvider services, int people, int zones)
     {
         var store = services.GetRequiredService<WaveStore>();
-        var client = services.GetRequiredService<DurableTaskClient>();
+        var client = services.GetRequiredService<HubClient>();
         var wave = SyntheticSample.Wave("bench-" + Guid.NewGuid().ToString("N")[..8], zones, ["nl", "fr"], DateOnly.FromDateTime(DateTime.UtcNow));
         var record = await store.CreateAsync(wave, DateTimeOffset.UtcNow, default);
 

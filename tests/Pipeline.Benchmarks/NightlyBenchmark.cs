@@ -53,7 +53,7 @@ internal static class NightlyBenchmark
 
         // A cold host: its own segment reader and aggregate service, nothing cached.
         var segments = new ResponseSegments(store);
-        var aggregates = new AggregateService(store, segments, new WaveCounts(store, segments), services.GetRequiredService<IOptions<AggregateOptions>>(), TimeProvider.System, NullLogger<AggregateService>.Instance);
+        var aggregates = new AggregateService(store, services.GetRequiredService<IQueueStore>(), segments, new WaveCounts(store, segments), services.GetRequiredService<IOptions<AggregateOptions>>(), TimeProvider.System, NullLogger<AggregateService>.Instance);
         long peak = baseline;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>

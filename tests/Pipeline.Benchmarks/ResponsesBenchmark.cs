@@ -128,7 +128,7 @@ internal static class ResponsesBenchmark
         start.Environment["Operator__Keys__0"] = "benchmark-operator-key-0123456789";
         start.Environment["Analyst__Keys__0"] = "benchmark-analyst-key-0123456789";
         start.Environment["Responses__ClientPermitsPerMinute"] = "1000000";
-        start.Environment["Responses__ReleaseInterval"] = "1.00:00:00";
+        start.Environment["Responses__ReleaseSchedule"] = "0 0 0 1 1 *";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -17,7 +17,7 @@ public sealed class AggregatesTests
     {
         await using var app = new PipelineApplication
         {
-            Settings = { ["Responses:ClientPermitsPerMinute"] = "100000", ["Aggregates:PollInterval"] = "00:00:00.100", ["Aggregates:CoalesceWindow"] = "00:00:00" },
+            Settings = { ["Responses:ClientPermitsPerMinute"] = "100000", ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.100", ["Aggregates:CoalesceWindow"] = "00:00:00" },
         };
         var wave = await FieldworkWave.StartAsync(app, people: 130);
         var http = app.CreateClient();
@@ -65,7 +65,7 @@ public sealed class AggregatesTests
     [Fact]
     public async Task Recompute_SameZoneInAnEarlierWave_TrendAgainstThePreviousWave()
     {
-        await using var app = new PipelineApplication { Settings = { ["Aggregates:PollInterval"] = "00:10:00" } };
+        await using var app = new PipelineApplication { Settings = { ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:10:00" } };
         var before = await FieldworkWave.StartAsync(app, people: 100, w => w with { InvitationDate = new DateOnly(2024, 3, 4) });
         var now = await FieldworkWave.StartAsync(app, people: 100);
         var intake = app.Services.GetRequiredService<ResponseIntake>();
@@ -99,7 +99,7 @@ public sealed class AggregatesTests
     [Fact]
     public async Task Recompute_SampleSpellsAreasInOtherCaseFormOrSpaces_ChildrenSumToTheirParentAtEveryLevel()
     {
-        await using var app = new PipelineApplication { Settings = { ["Aggregates:PollInterval"] = "00:10:00", ["Aggregates:MinimumRespondents"] = "1" } };
+        await using var app = new PipelineApplication { Settings = { ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:10:00", ["Aggregates:MinimumRespondents"] = "1" } };
         static string Respell(string name, int i) => (i % 4) switch
         {
             0 => name.ToUpperInvariant(),
@@ -153,7 +153,7 @@ public sealed class AggregatesTests
         {
             down.Settings["AzureWebJobsStorage"] = connection;
             down.Settings["DurableTask:HubName"] = hub;
-            down.Settings["Aggregates:PollInterval"] = "00:10:00";
+            down.Settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:10:00";
             wave = await FieldworkWave.StartAsync(down, people: 6);
             var http = down.CreateClient();
             for (var i = 0; i < 4; i++)
@@ -168,7 +168,7 @@ public sealed class AggregatesTests
         await using var up = new PipelineApplication { InMemoryStorage = false };
         up.Settings["AzureWebJobsStorage"] = connection;
         up.Settings["DurableTask:HubName"] = hub;
-        up.Settings["Aggregates:PollInterval"] = "00:00:00.100";
+        up.Settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.100";
         up.Settings["Aggregates:MinimumRespondents"] = "1";
         var client = up.CreateClient();
         client.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
@@ -181,7 +181,7 @@ public sealed class AggregatesTests
     [Fact]
     public async Task Recompute_FewNewResponses_PublicationsDoNotDiffer_SubtractionGivesNobodysAnswers()
     {
-        await using var app = new PipelineApplication { Settings = { ["Aggregates:PollInterval"] = "00:10:00" } };
+        await using var app = new PipelineApplication { Settings = { ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:10:00" } };
         var wave = await FieldworkWave.StartAsync(app, people: 80);
         var intake = app.Services.GetRequiredService<ResponseIntake>();
         var aggregates = app.Services.GetRequiredService<AggregateService>();

@@ -19,7 +19,7 @@ public sealed class DurableApiTests : IAsyncLifetime, IDisposable
     {
         _http = _app.CreateClient();
         _http.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
-        _client = _app.Services.GetRequiredService<DurableTaskClient>();
+        _client = _app.Services.GetRequiredService<Pipeline.Functions.Durable.HubClient>();
         return Task.CompletedTask;
     }
 

@@ -13,12 +13,14 @@ public sealed class NightlyRefreshTests
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
     private readonly ITableStore _tables;
     private readonly IBlobStore _blobs;
+    private readonly IQueueStore _queues;
 
     public NightlyRefreshTests()
     {
         var storage = StorageSet.InMemory(_clock);
         _tables = storage.Tables;
         _blobs = storage.Blobs;
+        _queues = storage.Queues;
     }
 
     private NightlyRefresh Host(string schedule = "0 0 2 * * *")
@@ -26,7 +28,7 @@ public sealed class NightlyRefreshTests
         var store = new WaveStore(_tables, _blobs);
         var options = Options.Create(new AggregateOptions { NightlySchedule = schedule });
         var segments = new ResponseSegments(store);
-        return new NightlyRefresh(store, new AggregateService(store, segments, new WaveCounts(store, segments), options, _clock, NullLogger<AggregateService>.Instance), segments, options, _clock, NullLogger<NightlyRefresh>.Instance);
+        return new NightlyRefresh(store, new AggregateService(store, _queues, segments, new WaveCounts(store, segments), options, _clock, NullLogger<AggregateService>.Instance), segments, options, _clock, NullLogger<NightlyRefresh>.Instance);
     }
 
     [Fact]

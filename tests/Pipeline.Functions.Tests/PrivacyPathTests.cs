@@ -60,8 +60,8 @@ public sealed class PrivacyPathTests
         Assert.Equal(HttpStatusCode.Conflict, (await operatorClient.PostAsync(new Uri($"/api/waves/{id}/close", UriKind.Relative), null)).StatusCode);
 
         // A run that stopped anyway (failed, or terminated by someone with the engine's own tools).
-        await app.Services.GetRequiredService<DurableTaskClient>().TerminateInstanceAsync(id, (object)"test");
-        await WaitAsync(async () => (await app.Services.GetRequiredService<DurableTaskClient>().GetInstanceAsync(id))!.RuntimeStatus == OrchestrationRuntimeStatus.Terminated);
+        await app.Services.GetRequiredService<Pipeline.Functions.Durable.HubClient>().TerminateInstanceAsync(id, (object)"test");
+        await WaitAsync(async () => (await app.Services.GetRequiredService<Pipeline.Functions.Durable.HubClient>().GetInstanceAsync(id))!.RuntimeStatus == OrchestrationRuntimeStatus.Terminated);
         Assert.Equal(HttpStatusCode.Created, (await app.CreateClient().PostAsJsonAsync("/api/responses", new { token = wave.Tokens[0], answers = wave.Answers(0) })).StatusCode);
 
         Assert.Equal(HttpStatusCode.Conflict, (await operatorClient.PostAsync(new Uri($"/api/waves/{id}/purge", UriKind.Relative), null)).StatusCode);
@@ -80,7 +80,7 @@ public sealed class PrivacyPathTests
     [Fact]
     public async Task Release_SealedResponseMovedToAnotherTokenOrTruncated_DoesNotOpen_LeftWaiting_OthersReleased()
     {
-        await using var app = new PipelineApplication { Settings = { ["Aggregates:PollInterval"] = "00:10:00" } };
+        await using var app = new PipelineApplication { Settings = { ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:10:00" } };
         var wave = await FieldworkWave.StartAsync(app, people: 6);
         var intake = app.Services.GetRequiredService<ResponseIntake>();
         for (var i = 0; i < 4; i++)
@@ -118,13 +118,13 @@ public sealed class PrivacyPathTests
     [Fact]
     public async Task InvitationBatch_RunAgainAfterASubmission_TheResponseIsKept()
     {
-        await using var app = new PipelineApplication { Settings = { ["Aggregates:PollInterval"] = "00:10:00" } };
+        await using var app = new PipelineApplication { Settings = { ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:10:00" } };
         var wave = await FieldworkWave.StartAsync(app, people: 6);
         var answers = Pipeline.Survey.Questionnaires.SyntheticAnswers.Complete(wave.Questionnaire, new Random(1));
         Assert.Equal(IntakeStatus.Stored, (await app.Services.GetRequiredService<ResponseIntake>().SubmitAsync(new Submission(wave.Tokens[0], null, null, answers, ResponseRecord.Web) { LimitPerToken = false }, default)).Status);
 
         // A duplicate run of every invitation batch (a lease ran out while the first one worked), after the submission.
-        var context = new Http.OperatorCall("x", wave.Definition.Id);
+        var context = new Pipeline.Functions.Durable.ActivityCall("x", wave.Definition.Id);
         var jobs = await ActivatorUtilities.CreateInstance<Activities.PlanInvitationsActivity>(app.Services).RunAsync(context, wave.Definition.Id);
         foreach (var job in jobs)
         {

@@ -26,8 +26,8 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
     {
         _app.Settings["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync();
         _app.Settings["DurableTask:HubName"] = "rc" + Guid.NewGuid().ToString("N")[..8];
-        _app.Settings["Responses:ReleaseInterval"] = "1.00:00:00";
-        _app.Settings["Aggregates:PollInterval"] = "00:10:00";
+        _app.Settings["Responses:ReleaseSchedule"] = "0 0 0 1 1 *";
+        _app.Settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:10:00";
         _app.Settings["Aggregates:CoalesceWindow"] = "00:00:00";
         _app.Settings["Aggregates:MinimumRespondents"] = "1";
         _app.Settings["Aggregates:MinimumChange"] = "1";
@@ -183,7 +183,7 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
         var options = services.GetRequiredService<IOptions<WaveOptions>>();
         var tokens = new TokenDirectory(store, options, services.GetRequiredService<TokenGuesses>());
         var responses = new ResponseStore(store, options, TimeProvider.System);
-        var aggregates = new AggregateService(store, new ResponseSegments(store), new WaveCounts(store, new ResponseSegments(store)), services.GetRequiredService<IOptions<AggregateOptions>>(), TimeProvider.System, NullLogger<AggregateService>.Instance);
+        var aggregates = new AggregateService(store, services.GetRequiredService<IQueueStore>(), new ResponseSegments(store), new WaveCounts(store, new ResponseSegments(store)), services.GetRequiredService<IOptions<AggregateOptions>>(), TimeProvider.System, NullLogger<AggregateService>.Instance);
         var release = new ResponseRelease(store, responses, new InvitationStore(store, tokens), aggregates, NullLogger<ResponseRelease>.Instance);
         return (new ResponseIntake(tokens, responses, services.GetRequiredService<TokenRateLimiter>()), release);
     }

@@ -105,7 +105,7 @@ public sealed class StagedUploadTests : IAsyncLifetime, IDisposable
         await LeaveStagedAsync(fresh);
         await WaveLifecycle.UpdateAsync(store, wave.Id, w => w with { Phase = WavePhase.Closed }, default);
         var purge = ActivatorUtilities.CreateInstance<PurgePersonalDataActivity>(_app.Services);
-        await purge.RunAsync(new Http.OperatorCall(nameof(PurgePersonalDataActivity), wave.Id), wave.Id);
+        await purge.RunAsync(new Pipeline.Functions.Durable.ActivityCall(nameof(PurgePersonalDataActivity), wave.Id), wave.Id);
 
         Assert.Equal(0, await PersonRowsAsync(wave.Id));
         Assert.Empty((await store.GetAsync(wave.Id, default))!.StagedSamples);

@@ -20,8 +20,8 @@ public sealed class TaskHubTests
         var runs = new ConcurrentDictionary<string, int>();
         await using var first = Host(hub, "A", runs, keep: false);
         await using var second = Host(hub, "B", runs, keep: true);
-        var client = first.Services.GetRequiredService<DurableTaskClient>();
-        _ = second.Services.GetRequiredService<DurableTaskClient>();
+        var client = first.Services.GetRequiredService<HubClient>();
+        _ = second.Services.GetRequiredService<HubClient>();
 
         var ids = new List<string>();
         for (var i = 0; i < 20; i++)
@@ -49,7 +49,7 @@ public sealed class TaskHubTests
         string id;
         await using (var before = Host(hub, "A", runs, keep: true))
         {
-            var client = before.Services.GetRequiredService<DurableTaskClient>();
+            var client = before.Services.GetRequiredService<HubClient>();
             id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(Nap), 6);
             await client.WaitForInstanceStartAsync(id);
             await Task.Delay(1000);
@@ -58,7 +58,7 @@ public sealed class TaskHubTests
         var stopped = DateTimeOffset.UtcNow;
         await using var after = Host(hub, "B", runs, keep: false);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var done = await after.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(id, true, timeout.Token);
+        var done = await after.Services.GetRequiredService<HubClient>().WaitForInstanceCompletionAsync(id, true, timeout.Token);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.True(done.LastUpdatedAt >= stopped, "the timer fired before the first host stopped");
@@ -70,7 +70,7 @@ public sealed class TaskHubTests
     {
         var runs = new ConcurrentDictionary<string, int>();
         await using var app = Host("event" + Guid.NewGuid().ToString("N")[..12], "A", runs, keep: false);
-        var client = app.Services.GetRequiredService<DurableTaskClient>();
+        var client = app.Services.GetRequiredService<HubClient>();
         var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SlowThenWait), 3000);
         while (!runs.ContainsKey("A"))
         {
@@ -92,7 +92,7 @@ public sealed class TaskHubTests
         var runs = new ConcurrentDictionary<string, int>();
         await using var app = Host(hub, "A", runs, keep: false);
         app.Settings[PipelineApplication.HubSetting + "storageProvider:partitionCount"] = "2";
-        var client = app.Services.GetRequiredService<DurableTaskClient>();
+        var client = app.Services.GetRequiredService<HubClient>();
         var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(Sequence), 1);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await client.WaitForInstanceCompletionAsync(id, false, timeout.Token)).RuntimeStatus);

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using NCrontab;
+using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Aggregates;
 
@@ -31,13 +32,11 @@ internal sealed class AggregateOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan CoalesceWindow { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>How often the trigger looks for recompute requests; default 1 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>
     /// The nightly refresh: an NCRONTAB expression of 6 fields (second minute hour day month weekday), as Azure
-    /// Functions' timer trigger takes, in Europe/Brussels time; default <c>0 0 2 * * *</c> (02:00 every night).
+    /// Functions' timer trigger takes, in Europe/Brussels time; default <c>0 0 2 * * *</c> (02:00 every night). The
+    /// nightly function's timer fires on the same expression read in UTC (Functions' default), which is never before
+    /// the Brussels time, and runs the refresh when a Brussels occurrence has passed since the last run.
     /// </summary>
     [Required]
     public string NightlySchedule { get; set; } = "0 0 2 * * *";
@@ -46,13 +45,13 @@ internal sealed class AggregateOptions : IValidatableObject
     [Range(0, 3650)]
     public int RecentlyClosedDays { get; set; } = 14;
 
-    public CrontabSchedule ParseNightly() => CrontabSchedule.Parse(NightlySchedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+    public CrontabSchedule ParseNightly() => Schedule.Parse(NightlySchedule);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (CrontabSchedule.TryParse(NightlySchedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+        if (!Schedule.IsValid(NightlySchedule))
         {
-            yield return new ValidationResult($"Aggregates:NightlySchedule '{NightlySchedule}' is not an NCRONTAB expression of 6 fields (second minute hour day month weekday), e.g. 0 0 2 * * *.", [nameof(NightlySchedule)]);
+            yield return new ValidationResult($"Aggregates:NightlySchedule '{NightlySchedule}' {Schedule.Expected}", [nameof(NightlySchedule)]);
         }
     }
 }

@@ -12,12 +12,18 @@ namespace Pipeline.Functions.Aggregates;
 /// <c>aggregates/{wave}/{level}/{area}.json</c>. Recomputes are requested by a row in table
 /// <c>AggregateRequests</c>, written before the response blobs that need it (so a crash after the write still
 /// leaves the request), and taken by <see cref="ProcessRequestsAsync"/>, which deletes a request only if nobody
-/// renewed it meanwhile: every response blob is counted at least once.
+/// renewed it meanwhile: every response blob is counted at least once. Each request also puts a wake-up message on
+/// queue <see cref="Queue"/>, whose queue-triggered function runs <see cref="ProcessRequestsAsync"/> within seconds;
+/// the row, not the message, is the request, so a lost or failed message loses nothing (the next message or the
+/// nightly refresh takes the row).
 /// </summary>
-internal sealed partial class AggregateService(WaveStore store, ResponseSegments segments, WaveCounts counts, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateService> logger)
+internal sealed partial class AggregateService(WaveStore store, IQueueStore queues, ResponseSegments segments, WaveCounts counts, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateService> logger)
 {
     public const string Container = "aggregates";
     public const string RequestsTable = "AggregateRequests";
+
+    /// <summary>The queue of wake-up messages of the recompute function.</summary>
+    public const string Queue = "aggregate-requests";
     private const string RequestPartition = "wave";
 
     private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = 8 };
@@ -26,21 +32,27 @@ internal sealed partial class AggregateService(WaveStore store, ResponseSegments
 
     public static string BlobName(string wave, string level, string area) => $"{wave}/{level}/{Uri.EscapeDataString(area)}.json";
 
-    /// <summary>Asks for a recompute of the wave (idempotent; requests coalesce).</summary>
-    public Task RequestAsync(string waveId, CancellationToken cancellationToken) =>
-        store.Tables.UpsertAsync(RequestsTable, new TableRow(RequestPartition, waveId, new Dictionary<string, object> { ["RequestedAt"] = time.GetUtcNow() }), cancellationToken);
+    /// <summary>Asks for a recompute of the wave (idempotent; requests coalesce), and wakes the recompute function.</summary>
+    public async Task RequestAsync(string waveId, CancellationToken cancellationToken)
+    {
+        await store.Tables.UpsertAsync(RequestsTable, new TableRow(RequestPartition, waveId, new Dictionary<string, object> { ["RequestedAt"] = time.GetUtcNow() }), cancellationToken);
+        await queues.AddAsync(Queue, waveId, TimeSpan.Zero, cancellationToken);
+    }
 
     /// <summary>
     /// Takes every request whose wave was not recomputed by this host within the coalesce window; returns how
-    /// many waves were recomputed.
+    /// many waves were recomputed. A request it leaves for the window gets a wake-up message due when the window ends.
     /// </summary>
     public async Task<int> ProcessRequestsAsync(CancellationToken cancellationToken)
     {
         var done = 0;
+        TimeSpan? wake = null;
         await foreach (var request in store.Tables.QueryAllAsync(RequestsTable, TableQuery.InPartition(RequestPartition), cancellationToken))
         {
             if (_lastRun.TryGetValue(request.RowKey, out var last) && time.GetUtcNow() - last < options.Value.CoalesceWindow)
             {
+                var left = options.Value.CoalesceWindow - (time.GetUtcNow() - last);
+                wake = wake is { } earlier && earlier < left ? earlier : left;
                 continue;
             }
 
@@ -55,6 +67,11 @@ internal sealed partial class AggregateService(WaveStore store, ResponseSegments
             {
                 // Renewed while we computed: the next pass recomputes again.
             }
+        }
+
+        if (wake is { } delay)
+        {
+            await queues.AddAsync(Queue, "coalesced", delay, cancellationToken);
         }
 
         return done;

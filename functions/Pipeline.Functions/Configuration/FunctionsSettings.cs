@@ -36,7 +36,12 @@ internal static class FunctionsSettings
     /// <summary>The flattened settings from <paramref name="root"/>; a notice goes to <paramref name="notices"/> when the sample stands in.</summary>
     internal static Dictionary<string, string?> Load(string root, TextWriter notices)
     {
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            // The app settings that timer triggers name (%...%), at their options' defaults; on Azure, infra/ sets them.
+            ["Responses:ReleaseSchedule"] = new Responses.ResponseOptions().ReleaseSchedule,
+            ["Aggregates:NightlySchedule"] = new Aggregates.AggregateOptions().NightlySchedule,
+        };
         var hostJson = Path.Combine(root, HostJson);
         if (File.Exists(hostJson))
         {

@@ -26,7 +26,7 @@ internal static class SecretRules
         : null;
 
     /// <summary>Outside Development, stops the host when a secret is a value of the committed sample settings.</summary>
-    public static WebApplicationBuilder RefuseSampleSecrets(this WebApplicationBuilder builder, string root)
+    public static IHostApplicationBuilder RefuseSampleSecrets(this IHostApplicationBuilder builder, string root)
     {
         if (builder.Environment.IsDevelopment())
         {

@@ -1,5 +1,3 @@
-using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Pipeline.Functions.Durable;
 
@@ -7,7 +5,7 @@ internal static class TaskHubRegistration
 {
     /// <summary>
     /// The local task hub (settings from <c>host.json</c>'s <c>extensions.durableTask</c>), its worker as a hosted service,
-    /// and <see cref="DurableTaskClient"/>; <paramref name="tasks"/> adds orchestrators and activities. Safe to call more than once.
+    /// and its <see cref="HubClient"/> (what <c>[DurableClient]</c> binds to locally); <paramref name="tasks"/> adds orchestrators and activities. Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddTaskHub(this IServiceCollection services, Action<TaskRegistry> tasks)
     {
@@ -21,7 +19,6 @@ internal static class TaskHubRegistration
         services.AddSingleton<LocalTaskHub>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalTaskHub>());
         services.AddSingleton<HubClient>();
-        services.TryAddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<HubClient>());
         return services;
     }
 }

@@ -7,9 +7,10 @@ namespace Pipeline.Functions.Hosting;
 internal static class HttpRegistration
 {
     /// <summary>ProblemDetails for every error, and JSON with enums as names.</summary>
-    public static WebApplicationBuilder AddPipelineHttp(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddPipelineHttp(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<Http.StorageFaults>();
         builder.Services.AddExceptionHandler<Http.StorageFaults>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 

@@ -18,7 +18,7 @@ internal static class PrivacyLogging
         "Microsoft.AspNetCore.Mvc",
     ];
 
-    public static WebApplicationBuilder AddPrivacyLogging(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddPrivacyLogging(this IHostApplicationBuilder builder)
     {
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         foreach (var category in PathCategories)

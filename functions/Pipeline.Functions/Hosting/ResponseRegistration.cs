@@ -1,19 +1,20 @@
 using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Http;
 using Pipeline.Functions.Responses;
-using Pipeline.Functions.Triggers;
 
 namespace Pipeline.Functions.Hosting;
 
 internal static class ResponseRegistration
 {
-    /// <summary>The rate limits of the respondent pages and API, the hourly release trigger and the aggregates trigger (after <c>AddPipelineWaves</c>).</summary>
-    public static WebApplicationBuilder AddPipelineResponses(this WebApplicationBuilder builder)
+    /// <summary>The rate limit of the respondent pages and API; with <paramref name="local"/>, the local runner's timer and queue triggers (after <c>AddPipelineWaves</c>).</summary>
+    public static IHostApplicationBuilder AddPipelineResponses(this IHostApplicationBuilder builder, bool local)
     {
-        builder.Services.AddRespondentLimits();
-        builder.Services.AddHostedService<ResponseReleaseTrigger>();
-        builder.Services.AddHostedService<AggregateTrigger>();
-        builder.Services.AddHostedService<NightlyRefreshTrigger>();
+        builder.Services.AddSingleton<ClientLimiter>();
+        if (local)
+        {
+            builder.Services.AddHostedService<LocalTriggers>();
+        }
+
         return builder;
     }
 

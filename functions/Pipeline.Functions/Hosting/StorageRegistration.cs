@@ -4,8 +4,8 @@ namespace Pipeline.Functions.Hosting;
 
 internal static class StorageRegistration
 {
-    /// <summary>Azure Storage from <c>AzureWebJobsStorage</c> (tuning under <c>Storage:*</c>), with the embedded Azurite.</summary>
-    public static WebApplicationBuilder AddPipelineStorage(this WebApplicationBuilder builder, string root)
+    /// <summary>Azure Storage from <c>AzureWebJobsStorage</c> (tuning under <c>Storage:*</c>); with <paramref name="local"/>, the embedded Azurite.</summary>
+    public static IHostApplicationBuilder AddPipelineStorage(this IHostApplicationBuilder builder, string root, bool local)
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -20,7 +20,11 @@ internal static class StorageRegistration
             .BindConfiguration(EmbeddedAzuriteOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddHostedService<EmbeddedAzurite>();
+        if (local)
+        {
+            services.AddHostedService<EmbeddedAzurite>();
+        }
+
         services.AddHostedService<StorageProbe>();
         services.AddSingleton<Http.HealthCache>();
         services.AddHealthChecks()

@@ -7,12 +7,12 @@ namespace Pipeline.Functions.Hosting;
 
 internal static class WaveRegistration
 {
-    /// <summary>Survey waves: their store, the token secrets (<c>Waves:*</c>), the orchestrator and its activities.</summary>
-    public static WebApplicationBuilder AddPipelineWaves(this WebApplicationBuilder builder)
+    /// <summary>Survey waves: their store and the token secrets (<c>Waves:*</c>); with <paramref name="local"/>, the demo.</summary>
+    public static IHostApplicationBuilder AddPipelineWaves(this IHostApplicationBuilder builder, bool local)
     {
         builder.Services.AddWaves();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        if (builder.Configuration.GetValue<bool>("Demo:Enabled"))
+        if (local && builder.Configuration.GetValue<bool>("Demo:Enabled"))
         {
             builder.Services.AddHostedService<DemoWave>();
         }
@@ -20,7 +20,7 @@ internal static class WaveRegistration
         return builder;
     }
 
-    /// <summary>The same, for any host (the benchmarks use it without the web host).</summary>
+    /// <summary>The same without the demo, for any host (the benchmarks use it without the web host).</summary>
     public static IServiceCollection AddWaves(this IServiceCollection services)
     {
         services.AddOptions<WaveOptions>().BindConfiguration(WaveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -32,6 +32,12 @@ internal static class WaveRegistration
         services.AddSingleton<SampleImport>();
         services.AddSingleton<WaveStarter>();
         services.AddResponses();
+        return services;
+    }
+
+    /// <summary>The local task hub with the wave's orchestrator and activities (the classes <c>WaveRunFunctions</c> runs on Azure).</summary>
+    public static IServiceCollection AddWaveTaskHub(this IServiceCollection services)
+    {
         services.AddTaskHub(t => t
             .AddOrchestrator<WaveOrchestrator>()
             .AddActivity<PlanInvitationsActivity>()

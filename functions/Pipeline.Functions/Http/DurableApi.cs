@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Durable;
-using Pipeline.Functions.Security;
 using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Http;
@@ -14,25 +13,11 @@ namespace Pipeline.Functions.Http;
 /// </summary>
 internal static class DurableApi
 {
-    public static IEndpointRouteBuilder MapDurableApi(this IEndpointRouteBuilder routes)
-    {
-        var group = routes.MapGroup("/api/durable").WithTags("Durable").AddEndpointFilter(new KeyFilter(Role.Operator));
-        group.MapGet("/instances", ListAsync);
-        group.MapGet("/instances/{id}", GetAsync);
-        group.MapGet("/instances/{id}/history", HistoryAsync);
-        var control = group.MapGroup(string.Empty).AddEndpointFilter(NotAWave);
-        control.MapPost("/instances/{id}/events/{name}", RaiseAsync);
-        control.MapPost("/instances/{id}/terminate", TerminateAsync);
-        control.MapDelete("/instances/{id}", PurgeAsync);
-        group.MapPost("/purge", PurgeManyAsync);
-        return routes;
-    }
-
     /// <summary>
     /// A wave's run is not raised, terminated or purged through the generic API: a terminated run would never close or
     /// purge its wave. Operators use the wave's own routes.
     /// </summary>
-    private static async ValueTask<object?> NotAWave(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> NotAWave(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         return http.GetRouteValue("id") is string id && await http.RequestServices.GetRequiredService<WaveStore>().GetAsync(id, http.RequestAborted) is not null
@@ -43,7 +28,7 @@ internal static class DurableApi
             : await next(context);
     }
 
-    private static async Task<Results<Ok<InstancePage>, ValidationProblem>> ListAsync(
+    internal static async Task<Results<Ok<InstancePage>, ValidationProblem>> ListAsync(
         DurableTaskClient client, string? status, DateTimeOffset? createdFrom, DateTimeOffset? createdTo, int? pageSize, string? continuation, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -79,15 +64,28 @@ internal static class DurableApi
         }
     }
 
-    private static async Task<Results<Ok<InstanceView>, ProblemHttpResult>> GetAsync(DurableTaskClient client, string id, bool? showInput, CancellationToken cancellationToken) =>
+    internal static async Task<Results<Ok<InstanceView>, ProblemHttpResult>> GetAsync(DurableTaskClient client, string id, bool? showInput, CancellationToken cancellationToken) =>
         await client.GetInstanceAsync(id, showInput ?? false, cancellationToken) is { } instance
             ? TypedResults.Ok(InstanceView.Of(instance))
             : NotFound(id);
 
-    private static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> HistoryAsync(HubClient client, string id, CancellationToken cancellationToken) =>
-        await client.GetHistoryJsonAsync(id, cancellationToken) is { } history ? TypedResults.Ok(history) : NotFound(id);
+    /// <summary>
+    /// The backend's own history: the local task hub's history JSON, or, from Durable Functions' client on Azure, its
+    /// history events as they are.
+    /// </summary>
+    internal static async Task<IResult> HistoryAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    {
+        if (client is HubClient hub)
+        {
+            return await hub.GetHistoryJsonAsync(id, cancellationToken) is { } history ? TypedResults.Ok(history) : NotFound(id);
+        }
 
-    private static async Task<Results<Accepted, ProblemHttpResult>> RaiseAsync(DurableTaskClient client, string id, string name, HttpRequest request, CancellationToken cancellationToken)
+        return await client.GetInstanceAsync(id, cancellationToken) is null
+            ? NotFound(id)
+            : TypedResults.Ok((await client.GetOrchestrationHistoryAsync(id, cancellationToken)).Cast<object>());
+    }
+
+    internal static async Task<Results<Accepted, ProblemHttpResult>> RaiseAsync(DurableTaskClient client, string id, string name, HttpRequest request, CancellationToken cancellationToken)
     {
         JsonElement? data;
         try
@@ -108,7 +106,7 @@ internal static class DurableApi
         return TypedResults.Accepted($"/api/durable/instances/{id}");
     }
 
-    private static async Task<Results<Accepted, ProblemHttpResult>> TerminateAsync(DurableTaskClient client, string id, string? reason, CancellationToken cancellationToken)
+    internal static async Task<Results<Accepted, ProblemHttpResult>> TerminateAsync(DurableTaskClient client, string id, string? reason, CancellationToken cancellationToken)
     {
         if (await RunningAsync(client, id, cancellationToken) is { } problem)
         {
@@ -119,7 +117,7 @@ internal static class DurableApi
         return TypedResults.Accepted($"/api/durable/instances/{id}");
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> PurgeAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> PurgeAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
         try
         {
@@ -132,7 +130,7 @@ internal static class DurableApi
         }
     }
 
-    private static async Task<Results<Ok<PurgeResult>, ValidationProblem>> PurgeManyAsync(DurableTaskClient client, DateTimeOffset? createdFrom, DateTimeOffset? createdTo, string? status, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<PurgeResult>, ValidationProblem>> PurgeManyAsync(DurableTaskClient client, DateTimeOffset? createdFrom, DateTimeOffset? createdTo, string? status, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var statuses = ParseStatuses(status, errors);

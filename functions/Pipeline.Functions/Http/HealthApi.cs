@@ -11,16 +11,10 @@ namespace Pipeline.Functions.Http;
 /// </summary>
 internal static class HealthApi
 {
-    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
-    {
-        routes.MapGet("/api/health", GetAsync).WithTags("Health");
-        return routes;
-    }
-
     public static string Version { get; } =
         typeof(HealthApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    private static async Task<IResult> GetAsync(HttpContext http, HealthCache cache, FailedKeys failures, CancellationToken ct)
+    internal static async Task<IResult> GetAsync(HttpContext http, HealthCache cache, FailedKeys failures, CancellationToken ct)
     {
         var report = await cache.GetAsync(ct);
         var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;

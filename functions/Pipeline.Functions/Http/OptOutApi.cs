@@ -11,13 +11,7 @@ namespace Pipeline.Functions.Http;
 /// </summary>
 internal static class OptOutApi
 {
-    public static IEndpointRouteBuilder MapOptOutApi(this IEndpointRouteBuilder routes)
-    {
-        routes.MapPost("/api/optout", OptOutAsync).WithTags("Respondents").RequireRateLimiting(RespondentLimits.Policy);
-        return routes;
-    }
-
-    private static async Task<IResult> OptOutAsync(HttpRequest request, InvitationStore invitations, IOptions<ResponseOptions> options, CancellationToken ct)
+    internal static async Task<IResult> OptOutAsync(HttpRequest request, InvitationStore invitations, IOptions<ResponseOptions> options, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<OptOutRequest>(request, ct, options.Value.MaxBodyBytes);
         if (problem is not null)

@@ -1,36 +1,19 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Responses;
 
 namespace Pipeline.Functions.Http;
 
-/// <summary>The per-client rate limit of the respondent pages and API, and the 429 both limits answer with.</summary>
+/// <summary>The per-client rate limit of the respondent pages and API, and the 429 every limit answers with.</summary>
 internal static class RespondentLimits
 {
-    public const string Policy = "respondents";
-
-    public static IServiceCollection AddRespondentLimits(this IServiceCollection services)
+    /// <summary>The filter: a client over <see cref="ResponseOptions.ClientPermitsPerMinute"/> gets 429.</summary>
+    public static async ValueTask<object?> LimitAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        services.AddRateLimiter(o =>
-        {
-            o.AddPolicy(Policy, context =>
-            {
-                var options = context.RequestServices.GetRequiredService<IOptions<ResponseOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(context), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = options.ClientPermitsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
-            o.OnRejected = async (context, ct) =>
-            {
-                var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-                await TooMany(context.HttpContext, retry, "your address").ExecuteAsync(context.HttpContext);
-            };
-        });
-        return services;
+        var http = context.HttpContext;
+        return http.RequestServices.GetRequiredService<ClientLimiter>().TryAcquire(ClientAddress.Of(http)) is { } retry
+            ? TooMany(http, retry, "your address")
+            : await next(context);
     }
 
     /// <summary>Sets <c>Retry-After</c> in whole seconds (at least 1); returns them.</summary>
@@ -48,3 +31,6 @@ internal static class RespondentLimits
         return TypedResults.Problem(title: "Too many requests", detail: $"Too many requests from {who}; try again in {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests);
     }
 }
+
+/// <summary>Permits per client address (<see cref="ClientAddress"/>) and minute on the respondent pages and API.</summary>
+internal sealed class ClientLimiter(IOptions<ResponseOptions> options) : PerKeyLimiter(() => options.Value.ClientPermitsPerMinute);

@@ -12,13 +12,7 @@ namespace Pipeline.Functions.Http;
 /// </summary>
 internal static class ResponsesApi
 {
-    public static IEndpointRouteBuilder MapResponsesApi(this IEndpointRouteBuilder routes)
-    {
-        routes.MapPost("/api/responses", SubmitAsync).WithTags("Respondents").RequireRateLimiting(RespondentLimits.Policy);
-        return routes;
-    }
-
-    private static async Task<IResult> SubmitAsync(HttpRequest request, ResponseIntake intake, IOptions<ResponseOptions> options, CancellationToken ct)
+    internal static async Task<IResult> SubmitAsync(HttpRequest request, ResponseIntake intake, IOptions<ResponseOptions> options, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<ResponseBody>(request, ct, options.Value.MaxBodyBytes);
         if (problem is not null)

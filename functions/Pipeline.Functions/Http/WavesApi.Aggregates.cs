@@ -20,7 +20,7 @@ internal static partial class WavesApi
     /// <c>GET /api/waves/{id}/aggregates</c>: without <c>level</c>, the areas computed; with <c>level</c> and
     /// <c>area</c>, that area's aggregate as JSON, or as CSV with <c>Accept: text/csv</c> or <c>?format=csv</c>.
     /// </summary>
-    private static async Task<IResult> AggregatesAsync(string id, string? level, string? area, string? format, HttpRequest request, WaveStore store, AggregateService aggregates, CancellationToken ct)
+    internal static async Task<IResult> AggregatesAsync(string id, string? level, string? area, string? format, HttpRequest request, WaveStore store, AggregateService aggregates, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is null)
         {

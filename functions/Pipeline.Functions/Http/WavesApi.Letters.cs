@@ -6,7 +6,7 @@ namespace Pipeline.Functions.Http;
 
 internal static partial class WavesApi
 {
-    private static async Task<IResult> ListLettersAsync(string id, WaveStore store, CancellationToken ct)
+    internal static async Task<IResult> ListLettersAsync(string id, WaveStore store, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is null)
         {
@@ -24,7 +24,7 @@ internal static partial class WavesApi
     [GeneratedRegex(@"^(invitation|reminder)/[a-z0-9-]{3,63}/(nl|fr|de|en)/\d{5}\.(pdf|csv)$")]
     private static partial Regex LetterName();
 
-    private static async Task<IResult> DownloadLetterAsync(string id, string name, WaveStore store, CancellationToken ct)
+    internal static async Task<IResult> DownloadLetterAsync(string id, string name, WaveStore store, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is null)
         {

@@ -13,7 +13,7 @@ internal static partial class WavesApi
     /// <c>POST /api/waves/{id}/paper-responses</c>: keyed-in paper questionnaires as CSV (see <see cref="PaperImport"/>).
     /// 200 with the import report; the whole file is refused (400) only when its header cannot be read.
     /// </summary>
-    private static async Task<IResult> ImportPaperAsync(string id, HttpContext http, WaveStore store, PaperImport import, IOptions<WaveOptions> options, CancellationToken ct)
+    internal static async Task<IResult> ImportPaperAsync(string id, HttpContext http, WaveStore store, PaperImport import, IOptions<WaveOptions> options, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.DurableTask;
+using Pipeline.Functions.Durable;
 using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Activities;
 using Pipeline.Functions.Orchestrations;
@@ -14,7 +14,7 @@ internal static partial class WavesApi
     /// would have: tokens stop working, waiting responses are released, the counts are fixed. Idempotent; 200 with the
     /// summary. While the run is active it closes the wave itself: 409 (use <c>cancel</c> or <c>reschedule-close</c>).
     /// </summary>
-    private static async Task<IResult> CloseNowAsync(string id, WaveStore store, DurableTaskClient client, IServiceProvider services, CancellationToken ct)
+    internal static async Task<IResult> CloseNowAsync(string id, WaveStore store, DurableTaskClient client, IServiceProvider services, CancellationToken ct)
     {
         if (await StalledWaveAsync(id, store, client, ct) is { } problem)
         {
@@ -23,7 +23,7 @@ internal static partial class WavesApi
 
         var wave = (await store.GetAsync(id, ct))!;
         var close = ActivatorUtilities.CreateInstance<CloseWaveActivity>(services);
-        return TypedResults.Ok(await close.RunAsync(new OperatorCall(nameof(CloseWaveActivity), id), new CloseRequest(id, wave.Phase == WavePhase.Cancelled)));
+        return TypedResults.Ok(await close.RunAsync(new ActivityCall(nameof(CloseWaveActivity), id), new CloseRequest(id, wave.Phase == WavePhase.Cancelled)));
     }
 
     /// <summary>
@@ -31,7 +31,7 @@ internal static partial class WavesApi
     /// no longer active. Idempotent; 200 with the number of people's rows deleted. 409 while the run is active or the wave
     /// is not closed.
     /// </summary>
-    private static async Task<IResult> PurgeNowAsync(string id, WaveStore store, DurableTaskClient client, IServiceProvider services, CancellationToken ct)
+    internal static async Task<IResult> PurgeNowAsync(string id, WaveStore store, DurableTaskClient client, IServiceProvider services, CancellationToken ct)
     {
         if (await StalledWaveAsync(id, store, client, ct) is { } problem)
         {
@@ -44,11 +44,11 @@ internal static partial class WavesApi
         }
 
         var purge = ActivatorUtilities.CreateInstance<PurgePersonalDataActivity>(services);
-        return TypedResults.Ok(new PurgeNowResult(id, await purge.RunAsync(new OperatorCall(nameof(PurgePersonalDataActivity), id), id)));
+        return TypedResults.Ok(new PurgeNowResult(id, await purge.RunAsync(new ActivityCall(nameof(PurgePersonalDataActivity), id), id)));
     }
 
     /// <summary>Null when the wave started and its run is not active; otherwise the problem that says why not.</summary>
-    private static async Task<ProblemHttpResult?> StalledWaveAsync(string id, WaveStore store, DurableTaskClient client, CancellationToken ct)
+    internal static async Task<ProblemHttpResult?> StalledWaveAsync(string id, WaveStore store, DurableTaskClient client, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
@@ -70,11 +70,3 @@ internal static partial class WavesApi
 }
 
 internal sealed record PurgeNowResult(string WaveId, int PeopleRowsDeleted);
-
-/// <summary>The context of an activity an operator's request runs directly, in place of the wave's stopped run.</summary>
-internal sealed class OperatorCall(string name, string waveId) : TaskActivityContext
-{
-    public override TaskName Name { get; } = name;
-
-    public override string InstanceId { get; } = waveId;
-}

@@ -13,7 +13,7 @@ internal static partial class WavesApi
     /// Streams the sample file into a staged upload, then points the wave at it. Refused rows reject the whole
     /// file with a report (at most 100 errors with line numbers); the wave keeps its previous sample.
     /// </summary>
-    private static async Task<IResult> UploadSampleAsync(
+    internal static async Task<IResult> UploadSampleAsync(
         string id, HttpContext http, WaveStore store, SampleImport import, DurableTaskClient client, IOptions<WaveOptions> options, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
@@ -49,7 +49,7 @@ internal static partial class WavesApi
     /// zone's share of <c>size</c> when that is more, reproducible from <c>seed</c> (drawn at random and reported
     /// when not given). The extract is spooled to a temporary file and read twice; it is deleted at the end.
     /// </summary>
-    private static async Task<IResult> DrawSampleAsync(
+    internal static async Task<IResult> DrawSampleAsync(
         string id, string? seed, string? perZone, string? size, HttpContext http, WaveStore store, SampleImport import, DurableTaskClient client, IOptions<WaveOptions> options, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);

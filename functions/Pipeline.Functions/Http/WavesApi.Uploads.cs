@@ -9,7 +9,7 @@ internal static partial class WavesApi
     /// Streams an uploaded file (a sample, keyed-in paper forms) as strict UTF-8 to <paramref name="read"/>: 413
     /// when it is larger than <paramref name="maxBytes"/>, 400 when it is not UTF-8.
     /// </summary>
-    private static async Task<IResult> ReadUploadAsync(HttpContext http, string what, long maxBytes, Func<TextReader, Task<IResult>> read)
+    internal static async Task<IResult> ReadUploadAsync(HttpContext http, string what, long maxBytes, Func<TextReader, Task<IResult>> read)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Orchestrations;
-using Pipeline.Functions.Security;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 using Pipeline.Survey.Waves;
@@ -15,29 +14,12 @@ namespace Pipeline.Functions.Http;
 /// </summary>
 internal static partial class WavesApi
 {
-    public static IEndpointRouteBuilder MapWavesApi(this IEndpointRouteBuilder routes)
-    {
-        var waves = routes.MapGroup("/api/waves").WithTags("Waves");
-        waves.MapGroup(string.Empty).AddEndpointFilter(new KeyFilter(Role.Analyst)).MapGet("/{id}/aggregates", AggregatesAsync);
-        var group = waves.MapGroup(string.Empty).AddEndpointFilter(new KeyFilter(Role.Operator));
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/", async (WaveStore store, CancellationToken ct) =>
-            TypedResults.Ok((await store.ListAsync(ct)).Select(w => new WaveListItem(w.Definition.Id, w.Definition.Title, w.Phase, w.SampleSize))));
-        group.MapGet("/{id}", GetAsync);
-        group.MapPut("/{id}/sample", UploadSampleAsync);
-        group.MapPost("/{id}/sample/draw", DrawSampleAsync);
-        group.MapPost("/{id}/start", StartAsync);
-        group.MapPost("/{id}/events/{name}", RaiseAsync);
-        group.MapPost("/{id}/cancel", (WaveStore store, DurableTaskClient client, string id, CancellationToken ct) => SignalAsync(store, client, id, WaveEvents.Cancel, null, ct));
-        group.MapPost("/{id}/close", CloseNowAsync);
-        group.MapPost("/{id}/purge", PurgeNowAsync);
-        group.MapPost("/{id}/paper-responses", ImportPaperAsync);
-        group.MapGet("/{id}/letters", ListLettersAsync);
-        group.MapGet("/{id}/letters/{**name}", DownloadLetterAsync);
-        return routes;
-    }
+    internal static async Task<IResult> ListAsync(WaveStore store, CancellationToken ct) =>
+        TypedResults.Ok((await store.ListAsync(ct)).Select(w => new WaveListItem(w.Definition.Id, w.Definition.Title, w.Phase, w.SampleSize)));
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, WaveStore store, TimeProvider time, CancellationToken ct)
+    internal static Task<IResult> CancelAsync(WaveStore store, DurableTaskClient client, string id, CancellationToken ct) => SignalAsync(store, client, id, WaveEvents.Cancel, null, ct);
+
+    internal static async Task<IResult> CreateAsync(HttpRequest request, WaveStore store, TimeProvider time, CancellationToken ct)
     {
         var (definition, problem) = await JsonBody.ReadAsync<WaveDefinition>(request, ct, WaveStore.MaxDefinitionBytes);
         if (problem is not null)
@@ -67,7 +49,7 @@ internal static partial class WavesApi
         }
     }
 
-    private static async Task<IResult> GetAsync(string id, WaveStore store, WaveCounts counts, DurableTaskClient client, CancellationToken ct)
+    internal static async Task<IResult> GetAsync(string id, WaveStore store, WaveCounts counts, DurableTaskClient client, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
@@ -92,7 +74,7 @@ internal static partial class WavesApi
             smallestCell));
     }
 
-    private static async Task<IResult> StartAsync(string id, HttpRequest request, WaveStore store, WaveStarter starter, TimeProvider time, CancellationToken ct)
+    internal static async Task<IResult> StartAsync(string id, HttpRequest request, WaveStore store, WaveStarter starter, DurableTaskClient client, TimeProvider time, CancellationToken ct)
     {
         var (timing, problem) = request.ContentLength is 0 or null && !request.HasJsonContentType()
             ? (new StartRequest(), null)
@@ -139,7 +121,7 @@ internal static partial class WavesApi
             return TypedResults.ValidationProblem(errors, title: "The wave's timers are not valid");
         }
 
-        if (!await starter.StartAsync(wave, reminderAt, closeAt, ct))
+        if (!await starter.StartAsync(client, wave, reminderAt, closeAt, ct))
         {
             return TypedResults.Problem(title: "Wave already started", detail: $"Wave '{id}' is already running.", statusCode: StatusCodes.Status409Conflict);
         }
@@ -148,7 +130,7 @@ internal static partial class WavesApi
         return TypedResults.Accepted(self, new StartedWave(id, self, $"/api/durable/instances/{id}", $"{self}/events/{{eventName}}", $"{self}/cancel", $"{self}/letters", reminderAt, closeAt));
     }
 
-    private static async Task<IResult> RaiseAsync(string id, string name, HttpRequest request, WaveStore store, DurableTaskClient client, TimeProvider time, CancellationToken ct)
+    internal static async Task<IResult> RaiseAsync(string id, string name, HttpRequest request, WaveStore store, DurableTaskClient client, TimeProvider time, CancellationToken ct)
     {
         if (!WaveEvents.All.Contains(name))
         {
@@ -176,7 +158,7 @@ internal static partial class WavesApi
         return await SignalAsync(store, client, id, name, new WaveTime(when), ct);
     }
 
-    private static async Task<IResult> SignalAsync(WaveStore store, DurableTaskClient client, string id, string name, WaveTime? data, CancellationToken ct)
+    internal static async Task<IResult> SignalAsync(WaveStore store, DurableTaskClient client, string id, string name, WaveTime? data, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is null)
         {

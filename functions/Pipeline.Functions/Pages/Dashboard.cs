@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Pipeline.Functions.Aggregates;
-using Pipeline.Functions.Security;
 using Pipeline.Functions.Waves;
 using Pipeline.Survey.Questionnaires;
 using Pipeline.Survey.Statistics;
@@ -36,15 +35,7 @@ internal static class Dashboard
 
     public const string TooFew = "too few answers";
 
-    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder routes)
-    {
-        var group = routes.MapGroup("/dashboard").WithTags("Dashboard").AddEndpointFilter(new KeyFilter(Role.Analyst, signInPage: true)).AddEndpointFilter(SecureHeaders);
-        group.MapGet("/{id}", OverviewAsync);
-        group.MapGet("/{id}/zones/{zone}", ZoneAsync);
-        return routes;
-    }
-
-    private static async Task<IResult> OverviewAsync(string id, WaveStore store, WaveCounts counts, AggregateService aggregates, CancellationToken ct)
+    internal static async Task<IResult> OverviewAsync(string id, WaveStore store, WaveCounts counts, AggregateService aggregates, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
@@ -78,7 +69,7 @@ internal static class Dashboard
         return Page(d.Title, html);
     }
 
-    private static async Task<IResult> ZoneAsync(string id, string zone, WaveStore store, AggregateService aggregates, CancellationToken ct)
+    internal static async Task<IResult> ZoneAsync(string id, string zone, WaveStore store, AggregateService aggregates, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave || wave.Definition.Zones.FirstOrDefault(z => z.Id == zone) is not { } definition)
         {
@@ -236,7 +227,7 @@ internal static class Dashboard
     private static void Fact(StringBuilder html, string term, string value) =>
         html.Append("<dt>").Append(Encode(term)).Append("</dt><dd>").Append(Encode(value)).Append("</dd>");
 
-    private static async Task<AreaAggregate?> ReadAsync(AggregateService aggregates, string id, string level, string area, CancellationToken ct) =>
+    internal static async Task<AreaAggregate?> ReadAsync(AggregateService aggregates, string id, string level, string area, CancellationToken ct) =>
         await aggregates.ReadAsync(id, level, area, ct) is { } json ? JsonSerializer.Deserialize<AreaAggregate>(json, AggregateService.Json) : null;
 
     private static IResult Page(string title, StringBuilder body) => RespondentPages.Html("en", title, body.ToString(), _ => null, StatusCodes.Status200OK, Style);

@@ -19,22 +19,15 @@ namespace Pipeline.Functions.Pages;
 /// </summary>
 internal static class RespondentPages
 {
-    public static IEndpointRouteBuilder MapRespondentPages(this IEndpointRouteBuilder routes)
+    internal static IResult Start(HttpRequest request, string? lang) => TokenPage(Pick(lang, request), null, null, StatusCodes.Status200OK);
+
+    internal static IResult Thanks(HttpRequest request, string? lang)
     {
-        var pages = routes.MapGroup(string.Empty).WithTags("Respondent pages").RequireRateLimiting(RespondentLimits.Policy).AddEndpointFilter(SecureHeaders);
-        pages.MapGet("/", (HttpRequest request, string? lang) => TokenPage(Pick(lang, request), null, null, StatusCodes.Status200OK));
-        pages.MapPost("/", EnterTokenAsync);
-        pages.MapGet("/s/{token}", ShowAsync);
-        pages.MapPost("/s/{token}", PostAsync);
-        pages.MapGet("/thanks", (HttpRequest request, string? lang) =>
-        {
-            var text = FormText.For(Pick(lang, request));
-            return Html(Pick(lang, request), text.ThanksHeading, $"<h1>{Encode(text.ThanksHeading)}</h1><p class=\"notice\">{Encode(text.ThanksText)}</p>", l => $"/thanks?lang={l}", StatusCodes.Status200OK);
-        });
-        return routes;
+        var text = FormText.For(Pick(lang, request));
+        return Html(Pick(lang, request), text.ThanksHeading, $"<h1>{Encode(text.ThanksHeading)}</h1><p class=\"notice\">{Encode(text.ThanksText)}</p>", l => $"/thanks?lang={l}", StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> EnterTokenAsync(HttpRequest request, TokenDirectory tokens, IOptions<ResponseOptions> options, CancellationToken ct)
+    internal static async Task<IResult> EnterTokenAsync(HttpRequest request, TokenDirectory tokens, IOptions<ResponseOptions> options, CancellationToken ct)
     {
         var form = await ReadFormAsync(request, options.Value.MaxBodyBytes, ct);
         var language = Pick(form?.GetValueOrDefault("lang"), request);
@@ -50,7 +43,7 @@ internal static class RespondentPages
             : Refused(access, typed, language);
     }
 
-    private static async Task<IResult> ShowAsync(HttpRequest request, string token, int? page, string? lang, TokenDirectory tokens, ResponseStore store, CancellationToken ct)
+    internal static async Task<IResult> ShowAsync(HttpRequest request, string token, int? page, string? lang, TokenDirectory tokens, ResponseStore store, CancellationToken ct)
     {
         var access = await tokens.OpenAsync(token, ct);
         if (access.State != TokenState.Open)
@@ -62,7 +55,7 @@ internal static class RespondentPages
         return form.Render(token, page ?? FormFlow.ResumePage(form.Questionnaire, form.Draft.Answers), errors: [], notice: null, StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> PostAsync(HttpRequest request, string token, TokenDirectory tokens, ResponseStore store, ResponseIntake intake, TokenRateLimiter limiter, IOptions<ResponseOptions> options, CancellationToken ct)
+    internal static async Task<IResult> PostAsync(HttpRequest request, string token, TokenDirectory tokens, ResponseStore store, ResponseIntake intake, TokenRateLimiter limiter, IOptions<ResponseOptions> options, CancellationToken ct)
     {
         var posted = await ReadFormAsync(request, options.Value.MaxBodyBytes, ct);
         var access = await tokens.OpenAsync(token, ct);
@@ -183,6 +176,6 @@ internal static class RespondentPages
     private static string Compact(string typed) => new([.. typed.Where(char.IsLetterOrDigit).Select(char.ToUpperInvariant)]);
 
     /// <summary>A url-encoded form body, read no further than <paramref name="max"/> bytes; null when larger.</summary>
-    private static async Task<Dictionary<string, StringValues>?> ReadFormAsync(HttpRequest request, int max, CancellationToken ct) =>
+    internal static async Task<Dictionary<string, StringValues>?> ReadFormAsync(HttpRequest request, int max, CancellationToken ct) =>
         await JsonBody.ReadCappedAsync(request, max, ct) is { } bytes ? QueryHelpers.ParseQuery(Encoding.UTF8.GetString(bytes)) : null;
 }

@@ -14,15 +14,9 @@ internal static class SignIn
 {
     private const int MaxBodyBytes = 4096;
 
-    public static IEndpointRouteBuilder MapSignIn(this IEndpointRouteBuilder routes)
-    {
-        var group = routes.MapGroup("/signin").WithTags("Dashboard");
-        group.MapGet("/", (string? @return) => Form(@return, null, StatusCodes.Status200OK));
-        group.MapPost("/", PostAsync);
-        return routes;
-    }
+    internal static IResult Show(string? @return) => Form(@return, null, StatusCodes.Status200OK);
 
-    private static async Task<IResult> PostAsync(HttpContext http, KeyRing keys, FailedKeys failures, CancellationToken ct)
+    internal static async Task<IResult> PostAsync(HttpContext http, KeyRing keys, FailedKeys failures, CancellationToken ct)
     {
         if (failures.LockedOut(http, out var retry))
         {
@@ -57,7 +51,7 @@ internal static class SignIn
     private static string Local(string? back) =>
         back is { Length: > 1 } && back[0] == '/' && back[1] is not ('/' or '\\') ? back : "/";
 
-    private static IResult Form(string? back, string? error, int status)
+    internal static IResult Form(string? back, string? error, int status)
     {
         var body = new StringBuilder("<h1>Sign in</h1><form method=\"post\" action=\"/signin\">");
         if (error is not null)

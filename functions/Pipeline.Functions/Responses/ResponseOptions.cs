@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Responses;
 
 /// <summary>Limits of response ingestion (section <c>Responses</c>).</summary>
-internal sealed class ResponseOptions
+internal sealed class ResponseOptions : IValidatableObject
 {
     public const string Section = "Responses";
 
@@ -27,9 +28,18 @@ internal sealed class ResponseOptions
     public int TokenPermitsPerMinute { get; set; } = 30;
 
     /// <summary>
-    /// How often stored submissions are released into the response store; default one hour. Releases happen on
-    /// multiples of this interval (UTC), so write times in the response store say no more than the interval.
+    /// When stored submissions are released into the response store: the schedule of the release function's timer
+    /// trigger, NCRONTAB with seconds, in UTC; default <c>0 0 * * * *</c> (on the hour). Releases happen only at
+    /// these times, so write times in the response store say no more than the schedule's step.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan ReleaseInterval { get; set; } = TimeSpan.FromHours(1);
+    [Required]
+    public string ReleaseSchedule { get; set; } = "0 0 * * * *";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Schedule.IsValid(ReleaseSchedule))
+        {
+            yield return new ValidationResult($"Responses:ReleaseSchedule '{ReleaseSchedule}' {Schedule.Expected}", [nameof(ReleaseSchedule)]);
+        }
+    }
 }

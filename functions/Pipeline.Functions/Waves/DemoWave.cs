@@ -31,7 +31,7 @@ internal sealed class DemoOptions
 /// responses trickling in before the reminder, so that a newcomer sees letters, reminders and the close.
 /// </summary>
 internal sealed partial class DemoWave(
-    WaveStore store, SampleImport import, WaveStarter starter, InvitationStore invitations, IOptions<DemoOptions> demo, IOptions<WaveOptions> waves, TimeProvider time, ILogger<DemoWave> logger)
+    WaveStore store, SampleImport import, WaveStarter starter, Durable.HubClient hub, InvitationStore invitations, IOptions<DemoOptions> demo, IOptions<WaveOptions> waves, TimeProvider time, ILogger<DemoWave> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,7 +43,7 @@ internal sealed partial class DemoWave(
         var people = SyntheticSample.People(wave, options.People, seed: now.Second).ToList();
         var sample = await import.ImportAsync(record, people, stoppingToken);
         record = await import.AttachAsync(record, sample, stoppingToken) ?? record;
-        await starter.StartAsync(record, now.UtcDateTime + options.ReminderAfter, now.UtcDateTime + options.CloseAfter, stoppingToken);
+        await starter.StartAsync(hub, record, now.UtcDateTime + options.ReminderAfter, now.UtcDateTime + options.CloseAfter, stoppingToken);
         LogStarted(logger, wave.Id, people.Count, options.ReminderAfter, options.CloseAfter);
 
         // Responses arrive in slices until shortly before the reminder.

@@ -5,10 +5,10 @@ using Pipeline.Functions.Orchestrations;
 namespace Pipeline.Functions.Waves;
 
 /// <summary>Starts a wave's orchestration (instance id = wave id) and moves the wave into fieldwork.</summary>
-internal sealed class WaveStarter(WaveStore store, DurableTaskClient client, Microsoft.Extensions.Options.IOptions<WaveOptions> options, TimeProvider time)
+internal sealed class WaveStarter(WaveStore store, Microsoft.Extensions.Options.IOptions<WaveOptions> options, TimeProvider time)
 {
-    /// <summary>False when the wave was already started.</summary>
-    public async Task<bool> StartAsync(WaveRecord wave, DateTime reminderAt, DateTime closeAt, CancellationToken cancellationToken)
+    /// <summary>Starts the run on <paramref name="client"/>'s task hub; false when the wave was already started.</summary>
+    public async Task<bool> StartAsync(DurableTaskClient client, WaveRecord wave, DateTime reminderAt, DateTime closeAt, CancellationToken cancellationToken)
     {
         var id = wave.Definition.Id;
         try

@@ -1,0 +1,51 @@
+using Microsoft.Azure.Functions.Worker;
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Http;
+using Pipeline.Functions.Pages;
+using Pipeline.Functions.Responses;
+
+namespace Pipeline.Functions.Functions;
+
+/// <summary>The respondents' side: the form pages, <c>POST /api/responses</c>, the opt-out, and the hourly release.</summary>
+internal sealed class ResponseFunctions
+{
+    private readonly ResponseRelease _release;
+
+    public ResponseFunctions(ResponseRelease release)
+    {
+        _release = release;
+    }
+
+    [Function("FormStart")]
+    public static IResult Start([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "")] HttpRequest request) =>
+        HttpFunction.Run(RespondentPages.Start, Guard.Respondent, Guard.Page);
+
+    [Function("FormEnterToken")]
+    public static IResult EnterToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "")] HttpRequest request) =>
+        HttpFunction.Run(RespondentPages.EnterTokenAsync, Guard.Respondent, Guard.Page);
+
+    [Function("FormShow")]
+    public static IResult Show([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "s/{token}")] HttpRequest request) =>
+        HttpFunction.Run(RespondentPages.ShowAsync, Guard.Respondent, Guard.Page);
+
+    [Function("FormPost")]
+    public static IResult Post([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "s/{token}")] HttpRequest request) =>
+        HttpFunction.Run(RespondentPages.PostAsync, Guard.Respondent, Guard.Page);
+
+    [Function("FormThanks")]
+    public static IResult Thanks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "thanks")] HttpRequest request) =>
+        HttpFunction.Run(RespondentPages.Thanks, Guard.Respondent, Guard.Page);
+
+    [Function("SubmitResponse")]
+    public static IResult Submit([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/responses")] HttpRequest request) =>
+        HttpFunction.Run(ResponsesApi.SubmitAsync, Guard.Respondent);
+
+    [Function("OptOut")]
+    public static IResult OptOut([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/optout")] HttpRequest request) =>
+        HttpFunction.Run(OptOutApi.OptOutAsync, Guard.Respondent);
+
+    /// <summary>Releases the stored submissions into the response store (<see cref="ResponseOptions.ReleaseSchedule"/>).</summary>
+    [Function("ReleaseResponses")]
+    public Task Release([TimerTrigger("%Responses:ReleaseSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        _release.ReleaseAsync(cancellationToken);
+}

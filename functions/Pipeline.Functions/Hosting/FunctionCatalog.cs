@@ -1,0 +1,36 @@
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
+
+namespace Pipeline.Functions.Hosting;
+
+/// <summary>A function of this app: its name, the method Azure calls, and the trigger attribute on one of its parameters.</summary>
+internal sealed record FunctionEntry(string Name, MethodInfo Method, TriggerBindingAttribute Trigger)
+{
+    public T TriggerAs<T>()
+        where T : TriggerBindingAttribute => (T)Trigger;
+}
+
+/// <summary>
+/// Every <c>[Function]</c> method of this assembly, read from the attributes the Functions Sdk writes
+/// <c>functions.metadata</c> from: the local runner serves exactly these, and a test compares them with the
+/// published metadata.
+/// </summary>
+internal static class FunctionCatalog
+{
+    public static IReadOnlyList<FunctionEntry> All { get; } = Read(typeof(FunctionCatalog).Assembly);
+
+    public static IEnumerable<FunctionEntry> Of<T>()
+        where T : TriggerBindingAttribute => All.Where(f => f.Trigger is T);
+
+    private static List<FunctionEntry> Read(Assembly assembly) =>
+        [.. from type in assembly.GetTypes()
+            from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
+            let function = method.GetCustomAttribute<FunctionAttribute>()
+            where function is not null
+            let triggers = method.GetParameters().SelectMany(p => p.GetCustomAttributes<TriggerBindingAttribute>()).ToList()
+            select new FunctionEntry(
+                function.Name,
+                method,
+                triggers.Count == 1 ? triggers[0] : throw new InvalidOperationException($"Function '{function.Name}' ({type.Name}.{method.Name}) has {triggers.Count} triggers; it must have one."))];
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Microsoft.DurableTask.Client;
+using Pipeline.Functions.Http;
+using Pipeline.Storage;
+
+namespace Pipeline.Functions.Hosting;
+
+/// <summary>
+/// The answer of an HTTP function: the feature's handler, with its parameters (route values, query, body, services)
+/// bound by ASP.NET Core's minimal-API binder and its guards (keys, rate limits, page headers) run as endpoint filters
+/// around it. It is an <see cref="IResult"/>, which both hosts execute on the request's <see cref="HttpContext"/>: the
+/// Functions worker (ASP.NET Core integration) and the local runner. Binding errors are 400 and storage faults 503,
+/// as ProblemDetails, in both; an error that is neither goes to the host's error handling (a 500: a bug).
+/// </summary>
+internal sealed class HttpFunction : IResult
+{
+    private static readonly ConcurrentDictionary<MethodInfo, RequestDelegate> Compiled = new();
+
+    private readonly Delegate _handler;
+    private readonly IEndpointFilter[] _guards;
+
+    private HttpFunction(Delegate handler, IEndpointFilter[] guards)
+    {
+        _handler = handler;
+        _guards = guards;
+    }
+
+    /// <summary>Answers with <paramref name="handler"/> behind <paramref name="guards"/>, in their order.</summary>
+    public static IResult Run(Delegate handler, params IEndpointFilter[] guards) => new HttpFunction(handler, guards);
+
+    /// <summary>
+    /// The same, for a function that starts or signals orchestrations: its <c>[DurableClient]</c> binding becomes the
+    /// request's <see cref="DurableTaskClient"/>, the one the handler asks for.
+    /// </summary>
+    public static IResult Run(HttpRequest request, DurableTaskClient client, Delegate handler, params IEndpointFilter[] guards)
+    {
+        request.HttpContext.RequestServices.GetRequiredService<DurableClientSlot>().Client = client;
+        return new HttpFunction(handler, guards);
+    }
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        // One handler, one set of guards: a function's handler is compiled once, on its first request.
+        var run = Compiled.GetOrAdd(_handler.Method, static (_, state) => state.Self.Compile(state.Services), (Self: this, Services: httpContext.RequestServices));
+        try
+        {
+            await run(httpContext);
+        }
+        catch (BadHttpRequestException e) when (!httpContext.Response.HasStarted)
+        {
+            await TypedResults.Problem(title: "Bad request", detail: e.Message, statusCode: e.StatusCode).ExecuteAsync(httpContext);
+        }
+        catch (StoreException e) when (!httpContext.Response.HasStarted && e is not (NotFoundException or ConflictException or PreconditionFailedException))
+        {
+            await httpContext.RequestServices.GetRequiredService<StorageFaults>().TryHandleAsync(httpContext, e, httpContext.RequestAborted);
+        }
+    }
+
+    private RequestDelegate Compile(IServiceProvider services)
+    {
+        var endpoint = new FunctionEndpointBuilder(services);
+        foreach (var guard in _guards)
+        {
+            endpoint.FilterFactories.Add((_, next) => invocation => guard.InvokeAsync(invocation, next));
+        }
+
+        // No route pattern: a simple parameter binds from the route values, else from the query, as in a Functions route.
+        return RequestDelegateFactory.Create(_handler, new RequestDelegateFactoryOptions
+        {
+            ServiceProvider = services,
+            ThrowOnBadRequest = true,
+            EndpointBuilder = endpoint,
+        }).RequestDelegate;
+    }
+
+    private sealed class FunctionEndpointBuilder : EndpointBuilder
+    {
+        public FunctionEndpointBuilder(IServiceProvider services)
+        {
+            ApplicationServices = services;
+        }
+
+        public override Endpoint Build() => new(RequestDelegate, new EndpointMetadataCollection(Metadata), DisplayName);
+    }
+}
+
+/// <summary>The <c>[DurableClient]</c> of the function serving this request (one per request scope).</summary>
+internal sealed class DurableClientSlot
+{
+    public DurableTaskClient? Client { get; set; }
+
+    /// <summary>The request's <see cref="DurableTaskClient"/>: the one its function's <c>[DurableClient]</c> binding gave.</summary>
+    public static IServiceCollection AddDurableClientSlot(IServiceCollection services)
+    {
+        services.AddScoped<DurableClientSlot>();
+        services.AddScoped<DurableTaskClient>(sp => sp.GetRequiredService<DurableClientSlot>().Client
+            ?? throw new InvalidOperationException("This function has no [DurableClient] binding: its handler cannot reach the task hub."));
+        return services;
+    }
+}
+
+/// <summary>The guards of HTTP functions, as endpoint filters.</summary>
+internal static class Guard
+{
+    /// <summary>An operator's key.</summary>
+    public static readonly IEndpointFilter Operator = new Security.KeyFilter(Security.Role.Operator);
+
+    /// <summary>An analyst's (or operator's) key.</summary>
+    public static readonly IEndpointFilter Analyst = new Security.KeyFilter(Security.Role.Analyst);
+
+    /// <summary>An analyst's key or session; a browser without one is sent to the sign-in page.</summary>
+    public static readonly IEndpointFilter AnalystPage = new Security.KeyFilter(Security.Role.Analyst, signInPage: true);
+
+    /// <summary>The per-client rate limit of the respondent pages and API.</summary>
+    public static readonly IEndpointFilter Respondent = new Filter(RespondentLimits.LimitAsync);
+
+    /// <summary>The security headers of an HTML page.</summary>
+    public static readonly IEndpointFilter Page = new Filter(Pages.PageHtml.SecureHeaders);
+
+    /// <summary>Refuses the generic durable API on a wave's run.</summary>
+    public static readonly IEndpointFilter NotAWave = new Filter(DurableApi.NotAWave);
+
+    private sealed class Filter(Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> filter) : IEndpointFilter
+    {
+        public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) => filter(context, next);
+    }
+}

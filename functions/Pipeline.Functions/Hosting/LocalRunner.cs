@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
+using Pipeline.Functions.Durable;
+
+namespace Pipeline.Functions.Hosting;
+
+/// <summary>
+/// Runs this app's functions without the Functions host (Core Tools): each HTTP function is mapped at its trigger's
+/// route, methods and the route prefix of <c>host.json</c>; its method is called with the request and, for
+/// <c>[DurableClient]</c>, the local task hub's client; the <see cref="IResult"/> it returns is executed, as the
+/// worker's ASP.NET Core integration does. Timer and queue functions run in <see cref="LocalTriggers"/>.
+/// Orchestrations and activities run in <see cref="LocalTaskHub"/>.
+/// </summary>
+internal static partial class LocalRunner
+{
+    public static WebApplication MapFunctions(this WebApplication app)
+    {
+        var prefix = app.Configuration["AzureFunctionsJobHost:extensions:http:routePrefix"] ?? "api";
+        foreach (var function in FunctionCatalog.Of<HttpTriggerAttribute>())
+        {
+            var trigger = function.TriggerAs<HttpTriggerAttribute>();
+            if (trigger.AuthLevel != AuthorizationLevel.Anonymous)
+            {
+                // Keys and roles are the app's own (KeyFilter); a Functions key would be a second, role-less gate.
+                throw new InvalidOperationException($"Function '{function.Name}' asks for AuthorizationLevel.{trigger.AuthLevel}; this app checks its own keys, so every HTTP function is Anonymous.");
+            }
+
+            CheckBindable(function);
+            var route = RouteOf(prefix, trigger.Route ?? function.Name);
+            RequestDelegate run = http => InvokeHttpAsync(function, http);
+            var endpoint = trigger.Methods is { Length: > 0 } methods ? app.MapMethods(route, methods.Select(m => m.ToUpperInvariant()), run) : app.Map(route, run);
+            endpoint.WithDisplayName(function.Name);
+        }
+
+        return app;
+    }
+
+    /// <summary>The route the host serves a function at: <c>/{routePrefix}/{route}</c>, without empty segments.</summary>
+    public static string RouteOf(string prefix, string route) =>
+        "/" + string.Join('/', new[] { prefix.Trim('/'), route.Trim('/') }.Where(s => s.Length > 0));
+
+    /// <summary>
+    /// Calls <paramref name="function"/>'s method on a new instance of its class (constructor services from
+    /// <paramref name="services"/>), with <paramref name="trigger"/> for its trigger parameter; returns what it returned, awaited.
+    /// </summary>
+    public static async Task<object?> InvokeAsync(FunctionEntry function, IServiceProvider services, object? trigger, CancellationToken cancellationToken)
+    {
+        var method = function.Method;
+        var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
+        var arguments = method.GetParameters().Select(p => Bind(function, p, services, trigger, cancellationToken)).ToArray();
+        var returned = method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, arguments, CultureInfo.InvariantCulture);
+        if (returned is not Task task)
+        {
+            return returned;
+        }
+
+        await task;
+        return task.GetType().IsGenericType ? task.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(task) : null;
+    }
+
+    /// <summary>Replaces each <c>%name%</c> with that app setting, as the Functions host resolves binding expressions.</summary>
+    public static string Resolve(string expression, IConfiguration configuration, string function) =>
+        Setting().Replace(expression, m => configuration[m.Groups[1].Value] is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"Function '{function}' names app setting '{m.Groups[1].Value}', which is not set."));
+
+    private static async Task InvokeHttpAsync(FunctionEntry function, HttpContext http)
+    {
+        switch (await InvokeAsync(function, http.RequestServices, http.Request, http.RequestAborted))
+        {
+            case IResult result:
+                await result.ExecuteAsync(http);
+                break;
+            case null:
+                break;
+            case var other:
+                throw new InvalidOperationException($"Function '{function.Name}' returned a {other.GetType().Name}; HTTP functions here return an IResult.");
+        }
+    }
+
+    private static void CheckBindable(FunctionEntry function)
+    {
+        foreach (var parameter in function.Method.GetParameters())
+        {
+            _ = IsTrigger(parameter) || IsDurableClient(parameter) || parameter.ParameterType == typeof(CancellationToken)
+                ? true
+                : throw new InvalidOperationException($"The local runner cannot bind parameter '{parameter.Name}' of function '{function.Name}': it binds the trigger, [DurableClient] and the CancellationToken.");
+        }
+    }
+
+    private static object? Bind(FunctionEntry function, ParameterInfo parameter, IServiceProvider services, object? trigger, CancellationToken cancellationToken) =>
+        IsTrigger(parameter) ? trigger
+        : IsDurableClient(parameter) ? services.GetRequiredService<HubClient>()
+        : parameter.ParameterType == typeof(CancellationToken) ? cancellationToken
+        : throw new InvalidOperationException($"The local runner cannot bind parameter '{parameter.Name}' of function '{function.Name}'.");
+
+    private static bool IsTrigger(ParameterInfo parameter) => parameter.GetCustomAttribute<TriggerBindingAttribute>() is not null;
+
+    private static bool IsDurableClient(ParameterInfo parameter) => parameter.GetCustomAttribute<DurableClientAttribute>() is not null;
+
+    [GeneratedRegex("%([^%]+)%")]
+    private static partial Regex Setting();
+}
