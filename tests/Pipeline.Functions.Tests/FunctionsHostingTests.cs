@@ -1,0 +1,211 @@
+using Microsoft.ApplicationInsights;
+using Microsoft.ApplicationInsights.Channel;
+using Microsoft.ApplicationInsights.DataContracts;
+using Microsoft.ApplicationInsights.Extensibility;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Durable;
+using Pipeline.Functions.Functions;
+using Pipeline.Functions.Hosting;
+using Pipeline.Testing;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>
+/// The two hosts of the same function classes: the local runner serves exactly the functions' attributes, the
+/// Functions worker's services build every function class, the task hub's classes each have their function, and
+/// telemetry leaves without tokens, keys or addresses.
+/// </summary>
+public sealed class FunctionsHostingTests
+{
+    [Fact]
+    public async Task LocalRunner_ServesEveryHttpFunction_AtItsAttributesRouteAndMethods_AndNothingElse()
+    {
+        await using var app = new PipelineApplication();
+        _ = app.CreateClient();
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var functions = FunctionCatalog.Of<HttpTriggerAttribute>().ToList();
+        Assert.Equal(functions.Count, endpoints.Count);
+        foreach (var function in functions)
+        {
+            var trigger = function.TriggerAs<HttpTriggerAttribute>();
+            var endpoint = Assert.Single(endpoints, e => e.DisplayName == function.Name);
+            Assert.Equal("/" + trigger.Route, endpoint.RoutePattern.RawText); // host.json's routePrefix is empty
+            Assert.Equal(trigger.Methods!.Select(m => m.ToUpperInvariant()), endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods);
+        }
+    }
+
+    [Theory]
+    [InlineData("Responses:ReleaseSchedule", "every hour", "ReleaseResponses")]
+    [InlineData("Aggregates:NightlySchedule", "0 2 * * *", "NightlyRefresh")]
+    public async Task LocalRunner_TimerScheduleNotNcrontab_HostStopsNamingTheSettingOrFunction(string setting, string value, string function)
+    {
+        await using var app = new PipelineApplication { Settings = { [setting] = value } };
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        Assert.True(error.Message.Contains(setting, StringComparison.Ordinal) || error.Message.Contains(function, StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
+    public void Resolve_MissingSetting_NamesItAndTheFunction()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["A:B"] = "0 0 * * * *" }).Build();
+        Assert.Equal("0 0 * * * *", LocalRunner.Resolve("%A:B%", configuration, "F"));
+        var error = Assert.Throws<InvalidOperationException>(() => LocalRunner.Resolve("%A:C%", configuration, "F"));
+        Assert.Contains("'A:C'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'F'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WaveRun_EveryOrchestratorAndActivity_HasItsFunction_WithTheClassesTypes()
+    {
+        await using var app = new PipelineApplication();
+        _ = app.CreateClient();
+        var registry = app.Services.GetRequiredService<IOptions<TaskRegistry>>().Value;
+        using var scope = app.Services.CreateScope();
+        var waveTasks = typeof(WaveRunFunctions).Assembly;
+        foreach (var (name, create) in registry.Orchestrators.Where(o => o.Value(scope.ServiceProvider).GetType().Assembly == waveTasks))
+        {
+            var function = Assert.Single(FunctionCatalog.All, f => f.Name == name);
+            Assert.IsType<OrchestrationTriggerAttribute>(function.Trigger);
+            var types = TaskTypes(create(scope.ServiceProvider).GetType(), typeof(TaskOrchestrator<,>));
+            Assert.Equal(typeof(Task<>).MakeGenericType(types[1]), function.Method.ReturnType);
+        }
+
+        var activities = registry.Activities.Where(a => a.Value(scope.ServiceProvider).GetType().Assembly == waveTasks).ToList();
+        Assert.Equal(6, activities.Count);
+        foreach (var (name, create) in activities)
+        {
+            var function = Assert.Single(FunctionCatalog.All, f => f.Name == name);
+            Assert.IsType<ActivityTriggerAttribute>(function.Trigger);
+            var types = TaskTypes(create(scope.ServiceProvider).GetType(), typeof(TaskActivity<,>));
+            Assert.Equal(types[0], function.Method.GetParameters().Single(p => p.GetCustomAttributes(typeof(ActivityTriggerAttribute), false).Length > 0).ParameterType);
+            Assert.Equal(typeof(Task<>).MakeGenericType(types[1]), function.Method.ReturnType);
+        }
+
+        Assert.Equal(
+            registry.Orchestrators.Keys.Concat(registry.Activities.Keys).Where(k => FunctionCatalog.All.Any(f => f.Name == k)).Order(),
+            FunctionCatalog.All.Where(f => f.Trigger is OrchestrationTriggerAttribute or ActivityTriggerAttribute).Select(f => f.Name).Order());
+    }
+
+    private static Type[] TaskTypes(Type type, Type generic)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == generic)
+            {
+                return t.GetGenericArguments();
+            }
+        }
+
+        throw new InvalidOperationException($"{type.Name} is not a {generic.Name}");
+    }
+
+    [Fact]
+    public async Task Worker_ServicesBuildEveryFunctionClass_AndNoLocalPart()
+    {
+        using var worker = await WorkerHostAsync();
+        using var scope = worker.Services.CreateScope();
+        foreach (var type in FunctionCatalog.All.Select(f => f.Method.DeclaringType!).Distinct().Where(t => !t.IsAbstract))
+        {
+            Assert.NotNull(ActivatorUtilities.CreateInstance(scope.ServiceProvider, type));
+        }
+
+        var hosted = worker.Services.GetServices<IHostedService>().Select(s => s.GetType().Name).ToList();
+        Assert.DoesNotContain(nameof(LocalTaskHub), hosted);
+        Assert.DoesNotContain(nameof(LocalTriggers), hosted);
+        Assert.DoesNotContain("EmbeddedAzurite", hosted);
+        Assert.Null(worker.Services.GetService<HubClient>());
+    }
+
+    [Fact]
+    public async Task Worker_Telemetry_NoTokenNoKeyNoAddressNoRowKey()
+    {
+        using var worker = await WorkerHostAsync();
+        var configuration = worker.Services.GetRequiredService<TelemetryConfiguration>();
+        var sent = new CapturingChannel();
+        configuration.TelemetryChannel = sent;
+        configuration.DefaultTelemetrySink.TelemetryChannel = sent;
+        var client = new TelemetryClient(configuration);
+        const string token = "ABCD-EFGH-JKMN-P";
+        client.TrackRequest(new RequestTelemetry("GET /s/" + token, DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(5), "200", true)
+        {
+            Url = new Uri($"https://survey.example/s/{token}?lang=nl&code={PipelineApplication.OperatorKey}"),
+            Context = { Location = { Ip = "203.0.113.7" } },
+            Properties = { ["RequestPath"] = "/s/" + token },
+        });
+        client.TrackDependency(new DependencyTelemetry("Azure table", "acct.table.core.windows.net", "GET /Tokens(PartitionKey='w',RowKey='" + token + "')", $"https://acct.table.core.windows.net/Tokens(PartitionKey='w',RowKey='{token}')?sig=x"));
+        client.TrackDependency(new DependencyTelemetry("Azure blob", "acct.blob.core.windows.net", "PUT samples/Jan Janssens.csv", "https://acct.blob.core.windows.net/samples/Jan%20Janssens.csv"));
+        client.Flush();
+
+        Assert.Equal(3, sent.Items.Count);
+        var all = string.Join("\n", sent.Items.Select(Describe));
+        foreach (var secret in new[] { token, PipelineApplication.OperatorKey, "203.0.113.7", "Janssens", "sig=" })
+        {
+            Assert.DoesNotContain(secret, all, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("/s/{token}", all, StringComparison.Ordinal);
+        Assert.Contains("/Tokens", all, StringComparison.Ordinal);
+        Assert.Contains("/samples", all, StringComparison.Ordinal);
+    }
+
+    private static string Describe(ITelemetry item) => item switch
+    {
+        RequestTelemetry r => $"{r.Name} {r.Url} {r.Context.Location.Ip} {string.Join(",", r.Properties.Values)}",
+        DependencyTelemetry d => $"{d.Name} {d.Data} {d.Target} {d.Context.Location.Ip}",
+        _ => item.ToString() ?? string.Empty,
+    };
+
+    /// <summary>The services of the isolated worker as Program builds them under a Functions host (not started).</summary>
+    private static async Task<IHost> WorkerHostAsync()
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync(),
+            ["Operator:Keys:0"] = PipelineApplication.OperatorKey,
+            ["Analyst:Keys:0"] = PipelineApplication.AnalystKey,
+            ["Waves:TokenSecret"] = PipelineApplication.TokenSecret,
+            ["Waves:TokenHashKey"] = "test-token-hash-key-0123456789abcdef",
+            ["Functions:Worker:HostEndpoint"] = "http://127.0.0.1:9", // built, never started: nothing calls it
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/",
+        });
+        builder.ConfigureFunctionsWebApplication();
+        builder.AddPipeline(AppContext.BaseDirectory, local: false);
+        builder.AddFunctionsTelemetry();
+        builder.Logging.ClearProviders();
+        return builder.Build();
+    }
+
+    private sealed class CapturingChannel : ITelemetryChannel
+    {
+        public List<ITelemetry> Items { get; } = [];
+
+        public bool? DeveloperMode { get; set; }
+
+        public string EndpointAddress { get; set; } = string.Empty;
+
+        public void Send(ITelemetry item)
+        {
+            lock (Items)
+            {
+                Items.Add(item);
+            }
+        }
+
+        public void Flush()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
