@@ -1,0 +1,358 @@
+// The survey pipeline on Azure: a Flex Consumption Function App (isolated worker, .NET) with a user-assigned
+// identity, two storage accounts without shared keys (the host's, with the task hub and the personal data of
+// waves; and the response store with the aggregates), Key Vault for the secrets, Application Insights on
+// Log Analytics. Deploy with `az deployment group create -g <group> -f infra/main.bicep -p infra/main.bicepparam`.
+
+targetScope = 'resourceGroup'
+
+@description('Short name of the environment, part of every resource name: dev, test, prod.')
+@minLength(2)
+@maxLength(8)
+param environmentName string
+
+@description('Azure region of every resource.')
+param location string = resourceGroup().location
+
+@description('.NET version of the isolated worker.')
+param dotnetVersion string = '10.0'
+
+@description('Most instances Flex Consumption scales the app to (letters fan out over them).')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Instances kept warm for HTTP functions, so that a respondent on a phone never waits for a cold start. 0 saves money.')
+@minValue(0)
+@maxValue(10)
+param alwaysReadyHttpInstances int = 1
+
+@description('Object id of whoever sets the secrets after the deployment (Key Vault Secrets Officer). Empty: none.')
+param vaultAdminPrincipalId string = ''
+
+@description('Object id of the analysts\' group: read access to the response store only, never to the personal data. Empty: none.')
+param analystsPrincipalId string = ''
+
+@description('NCRONTAB schedule of the release of stored responses (UTC).')
+param releaseSchedule string = '0 0 * * * *'
+
+@description('NCRONTAB schedule of the nightly refresh (read in Brussels time by the app; the timer fires on it in UTC, never earlier).')
+param nightlySchedule string = '0 0 2 * * *'
+
+var suffix = uniqueString(resourceGroup().id, environmentName)
+var tags = {
+  application: 'survey-pipeline'
+  environment: environmentName
+}
+
+// Built-in role definitions (ids are the same in every tenant).
+var roles = {
+  blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  blobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
+  queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  tableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-survey-${environmentName}'
+  location: location
+  tags: tags
+}
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: 'log-survey-${environmentName}-${suffix}'
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: 'appi-survey-${environmentName}-${suffix}'
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: workspace.id
+    // Only Entra ID (the app's identity) may send telemetry: no instrumentation key can be replayed.
+    DisableLocalAuth: true
+    DisableIpMasking: false
+  }
+}
+
+// The host's account: AzureWebJobsStorage (leases, timers, the queue trigger), the Durable Functions task hub,
+// the deployment package, and the personal data of waves (samples, tokens, letters).
+module hostStorage 'modules/storage.bicep' = {
+  name: 'storage-host'
+  params: {
+    name: take('stsvh${environmentName}${suffix}', 24)
+    location: location
+    tags: tags
+    containers: [
+      'app-package'
+    ]
+  }
+}
+
+// The response store: anonymous responses, their segments, the aggregates. Nothing in it names a person.
+module responseStorage 'modules/storage.bicep' = {
+  name: 'storage-responses'
+  params: {
+    name: take('stsvr${environmentName}${suffix}', 24)
+    location: location
+    tags: tags
+    containers: []
+  }
+}
+
+module hostRoles 'modules/storage-roles.bicep' = {
+  name: 'roles-host'
+  params: {
+    storageAccountName: hostStorage.outputs.name
+    principalId: identity.properties.principalId
+    roleIds: [
+      roles.blobDataOwner
+      roles.queueDataContributor
+      roles.tableDataContributor
+    ]
+  }
+}
+
+module responseRoles 'modules/storage-roles.bicep' = {
+  name: 'roles-responses'
+  params: {
+    storageAccountName: responseStorage.outputs.name
+    principalId: identity.properties.principalId
+    roleIds: [
+      roles.blobDataContributor
+      roles.tableDataContributor
+    ]
+  }
+}
+
+module analystRoles 'modules/storage-roles.bicep' = if (!empty(analystsPrincipalId)) {
+  name: 'roles-analysts'
+  params: {
+    storageAccountName: responseStorage.outputs.name
+    principalId: analystsPrincipalId
+    principalType: 'Group'
+    roleIds: [
+      roles.blobDataReader
+      roles.tableDataReader
+    ]
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: take('kv-svy-${environmentName}-${suffix}', 24)
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource vaultReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+resource vaultAdmin 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(vaultAdminPrincipalId)) {
+  name: guid(vault.id, vaultAdminPrincipalId, roles.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    principalId: vaultAdminPrincipalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
+  }
+}
+
+resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(insights.id, identity.id, roles.monitoringMetricsPublisher)
+  scope: insights
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-survey-${environmentName}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+// A Key Vault reference for app setting values: the secret's latest version, read with the app's identity.
+var secretNames = {
+  tokenSecret: 'waves-token-secret'
+  tokenHashKey: 'waves-token-hash-key'
+  operatorKey: 'operator-key'
+  analystKey: 'analyst-key'
+}
+
+func vaultReference(vaultUri string, secret string) string => '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secret}/)'
+
+// An identity-based connection, as Functions and this app read it (no key, no connection string).
+func identityConnection(prefix string, accountName string, clientId string) object[] => [
+  {
+    name: '${prefix}__accountName'
+    value: accountName
+  }
+  {
+    name: '${prefix}__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: '${prefix}__clientId'
+    value: clientId
+  }
+]
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'func-survey-${environmentName}-${suffix}'
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${hostStorage.outputs.blobEndpoint}app-package'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identity.id
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: 2048
+        alwaysReady: alwaysReadyHttpInstances == 0 ? [] : [
+          {
+            name: 'http'
+            instanceCount: alwaysReadyHttpInstances
+          }
+        ]
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: dotnetVersion
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: concat(
+        identityConnection('AzureWebJobsStorage', hostStorage.outputs.name, identity.properties.clientId),
+        identityConnection('ResponseStorage', responseStorage.outputs.name, identity.properties.clientId),
+        [
+          {
+            name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+            value: insights.properties.ConnectionString
+          }
+          {
+            name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+            value: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+          }
+          {
+            name: 'AzureWebJobsDisableHomepage'
+            value: 'true'
+          }
+          {
+            name: 'Waves__TokenSecret'
+            value: vaultReference(vault.properties.vaultUri, secretNames.tokenSecret)
+          }
+          {
+            name: 'Waves__TokenHashKey'
+            value: vaultReference(vault.properties.vaultUri, secretNames.tokenHashKey)
+          }
+          {
+            name: 'Operator__Keys__0'
+            value: vaultReference(vault.properties.vaultUri, secretNames.operatorKey)
+          }
+          {
+            name: 'Analyst__Keys__0'
+            value: vaultReference(vault.properties.vaultUri, secretNames.analystKey)
+          }
+          {
+            name: 'Responses__ReleaseSchedule'
+            value: releaseSchedule
+          }
+          {
+            name: 'Aggregates__NightlySchedule'
+            value: nightlySchedule
+          }
+        ]
+      )
+    }
+  }
+  dependsOn: [
+    hostRoles
+    responseRoles
+    vaultReader
+    telemetryPublisher
+  ]
+}
+
+@description('The app\'s address: the respondents\' form is at /, the API under /api.')
+output appUrl string = 'https://${app.properties.defaultHostName}'
+
+@description('The Function App\'s name, for `az functionapp deployment`.')
+output appName string = app.name
+
+@description('Key Vault to set the secrets in (see README, Deploy to Azure).')
+output vaultName string = vault.name
+
+@description('The secrets the app reads through Key Vault references, by setting.')
+output secretNames object = secretNames
+
+@description('The host\'s storage account (task hub, personal data of waves).')
+output hostStorageAccount string = hostStorage.outputs.name
+
+@description('The response store\'s storage account (anonymous responses and aggregates).')
+output responseStorageAccount string = responseStorage.outputs.name
+
+@description('Client id of the app\'s user-assigned identity.')
+output identityClientId string = identity.properties.clientId
