@@ -4,7 +4,10 @@ namespace Pipeline.Functions.Hosting;
 
 internal static class StorageRegistration
 {
-    /// <summary>Azure Storage from <c>AzureWebJobsStorage</c> (tuning under <c>Storage:*</c>); with <paramref name="local"/>, the embedded Azurite.</summary>
+    /// <summary>
+    /// Azure Storage from <c>AzureWebJobsStorage</c> (tuning under <c>Storage:*</c>), the response store on
+    /// <c>ResponseStorage</c> when that is set (<see cref="Responses.ResponseData"/>); with <paramref name="local"/>, the embedded Azurite.
+    /// </summary>
     public static IHostApplicationBuilder AddPipelineStorage(this IHostApplicationBuilder builder, string root, bool local)
     {
         var services = builder.Services;
@@ -16,6 +19,11 @@ internal static class StorageRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddAzureStorage();
+        var responses = builder.Configuration.GetSection(Responses.ResponseData.Connection);
+        if (responses.Value is { Length: > 0 } || responses.GetChildren().Any())
+        {
+            services.AddSplitStorage(StorageSet.Azure(ResponseAccount(builder.Configuration, responses)), Responses.ResponseData.Containers, Responses.ResponseData.Tables);
+        }
         services.AddOptions<EmbeddedAzuriteOptions>()
             .BindConfiguration(EmbeddedAzuriteOptions.Section)
             .ValidateDataAnnotations()
@@ -32,6 +40,18 @@ internal static class StorageRegistration
             .AddCheck<TableHealthCheck>("table", timeout: StorageHealthCheck.Timeout)
             .AddCheck<QueueHealthCheck>("queue", timeout: StorageHealthCheck.Timeout);
         return builder;
+    }
+
+    /// <summary>The response store's account (<c>ResponseStorage</c>, read like <c>AzureWebJobsStorage</c>), with the same <c>Storage:*</c> tuning.</summary>
+    private static StorageOptions ResponseAccount(IConfiguration configuration, IConfigurationSection connection)
+    {
+        var options = new StorageOptions();
+        configuration.GetSection("Storage").Bind(options);
+        ReadConnection(connection, options);
+        var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        return System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), errors, validateAllProperties: true)
+            ? options
+            : throw new InvalidOperationException($"{connection.Path}: " + string.Join(" ", errors.Select(e => e.ErrorMessage)));
     }
 
     /// <summary>
