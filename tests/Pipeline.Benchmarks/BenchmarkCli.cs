@@ -24,6 +24,7 @@ namespace Pipeline.Benchmarks;
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- responses [--submissions 5000] [--clients 32,64]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- aggregates [--responses 2000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- nightly [--responses 168206 --zones 164 --singles 2000]
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- wake [--samples 40] [--every 3000] [--queue-poll 00:00:01]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- worker  --storage CONN --hub NAME   (a worker process for the kill test)
 /// </code>
 /// Storage is a fresh in-memory Azurite on free ports unless <c>--storage</c> gives a connection string.
@@ -62,7 +63,7 @@ internal static class BenchmarkCli
             var hub = options.GetValueOrDefault("hub") ?? "bench" + Guid.NewGuid().ToString("N")[..8];
             var set = StorageSet.Azure(new StorageOptions { ConnectionString = connection });
             var tables = new CountingTableStore(set.Tables);
-            using var host = BuildHost(tables, set.Blobs, set.Queues, connection, hub, options);
+            using var host = BuildHost(args[0], tables, set.Blobs, set.Queues, connection, hub, options);
             await host.StartAsync();
             var client = host.Services.GetRequiredService<HubClient>();
             var result = args[0] switch
@@ -74,6 +75,7 @@ internal static class BenchmarkCli
                 "render" => RenderBenchmark.Run(Int(options, "letters", 500)),
                 "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4)),
                 "aggregates" => await AggregatesBenchmark.RunAsync(host.Services, Int(options, "responses", 2000)),
+                "wake" => await WakeBenchmark.RunAsync(host.Services, Int(options, "samples", 40), Int(options, "every", 3000)),
                 "nightly" => await NightlyBenchmark.RunAsync(host.Services, Int(options, "responses", 168_206), Int(options, "zones", 164), Int(options, "singles", 2000)),
                 "responses" => await ResponsesBenchmark.RunAsync(host.Services, connection, Int(options, "submissions", 5000), [.. options.GetValueOrDefault("clients", "32,64").Split(',').Select(int.Parse)]),
                 _ => throw new ArgumentException($"Unknown scenario '{args[0]}'."),
@@ -96,7 +98,7 @@ internal static class BenchmarkCli
         }
     }
 
-    private static IHost BuildHost(ITableStore tables, IBlobStore blobs, IQueueStore queues, string connection, string hub, Dictionary<string, string> options)
+    private static IHost BuildHost(string scenario, ITableStore tables, IBlobStore blobs, IQueueStore queues, string connection, string hub, Dictionary<string, string> options)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -115,6 +117,9 @@ internal static class BenchmarkCli
             [hubSettings + "storageProvider:useTablePartitionManagement"] = options.ContainsKey("blob-leases") ? "false" : "true",
             [hubSettings + "storageProvider:workItemQueueVisibilityTimeout"] = options.GetValueOrDefault("visibility", "00:01:00"),
             [hubSettings + "storageProvider:controlQueueVisibilityTimeout"] = options.GetValueOrDefault("visibility", "00:01:00"),
+            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = options.GetValueOrDefault("queue-poll", "00:00:01"),
+            ["Responses:ReleaseSchedule"] = "0 0 * * * *",
+            ["Aggregates:NightlySchedule"] = "0 0 2 * * *",
             ["Waves:TokenSecret"] = TokenSecret,
             ["Waves:TokenHashKey"] = TokenHashKey,
         });
@@ -125,6 +130,12 @@ internal static class BenchmarkCli
         builder.Services.AddSingleton<FirstActivityClock>();
         builder.Services.AddTaskHub(BenchTasks.Register);
         builder.Services.AddWaves().AddWaveTaskHub();
+        if (options.ContainsKey("queue-poll") || scenario == "wake")
+        {
+            // The local runner's timer and queue triggers, as command 1 runs them.
+            builder.Services.AddHostedService<LocalTriggers>();
+        }
+
         return builder.Build();
     }
 

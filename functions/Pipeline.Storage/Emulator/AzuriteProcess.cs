@@ -125,9 +125,28 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A TCP port that nothing listens on right now.</summary>
+    /// <summary>
+    /// A port nothing listens on, for a process about to bind it. Taken outside Linux's ephemeral range (32768-60999):
+    /// a port from that range can be handed to any process's outgoing connection between this check and the bind
+    /// (EADDRINUSE in Azurite, seen when test projects run side by side).
+    /// </summary>
     public static int FreePort()
     {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
