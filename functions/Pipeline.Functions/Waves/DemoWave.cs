@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Pipeline.Survey.Questionnaires;
 using Pipeline.Survey.Sample;
 using Pipeline.Survey.Tokens;
 
@@ -31,7 +32,7 @@ internal sealed class DemoOptions
 /// responses trickling in before the reminder, so that a newcomer sees letters, reminders and the close.
 /// </summary>
 internal sealed partial class DemoWave(
-    WaveStore store, SampleImport import, WaveStarter starter, Durable.HubClient hub, InvitationStore invitations, IOptions<DemoOptions> demo, IOptions<WaveOptions> waves, TimeProvider time, ILogger<DemoWave> logger)
+    WaveStore store, SampleImport import, WaveStarter starter, Durable.HubClient hub, Responses.ResponseIntake intake, IOptions<DemoOptions> demo, IOptions<WaveOptions> waves, TimeProvider time, ILogger<DemoWave> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -46,8 +47,11 @@ internal sealed partial class DemoWave(
         await starter.StartAsync(hub, record, now.UtcDateTime + options.ReminderAfter, now.UtcDateTime + options.CloseAfter, stoppingToken);
         LogStarted(logger, wave.Id, people.Count, options.ReminderAfter, options.CloseAfter);
 
-        // Responses arrive in slices until shortly before the reminder.
+        // Responses (complete synthetic questionnaires, through the same intake as POST /api/responses) arrive in
+        // slices until shortly before the reminder; the close releases them and the aggregates follow.
         var secret = waves.Value.WaveSecret(wave.Id);
+        var questionnaire = wave.QuestionnaireFor(wave.Zones[0].Id)!;
+        var answers = new Random(now.Second);
         var responders = people.Where((_, i) => i % 100 < options.ResponseRate * 100).ToList();
         var slices = 10;
         for (var s = 0; s < slices && !stoppingToken.IsCancellationRequested; s++)
@@ -55,7 +59,8 @@ internal sealed partial class DemoWave(
             await Task.Delay(options.ReminderAfter * 0.8 / slices, time, stoppingToken);
             foreach (var person in responders.Skip(s * responders.Count / slices).Take(responders.Count / slices))
             {
-                await invitations.MarkAsync(AccessToken.Derive(secret, wave.Id, person.PersonReference).Display, InvitationRows.Responded, stoppingToken);
+                var token = AccessToken.Derive(secret, wave.Id, person.PersonReference).Display;
+                await intake.SubmitAsync(new Responses.Submission(token, null, null, SyntheticAnswers.Complete(questionnaire, answers), Responses.ResponseRecord.Web) { LimitPerToken = false }, stoppingToken);
             }
         }
 
@@ -65,6 +70,6 @@ internal sealed partial class DemoWave(
     [LoggerMessage(LogLevel.Information, "Demo wave {WaveId} started with {People} synthetic people: reminder in {ReminderAfter}, close in {CloseAfter}. Follow it at GET /api/waves/{WaveId} (operator key) and its letters at /api/waves/{WaveId}/letters.")]
     private static partial void LogStarted(ILogger logger, string waveId, int people, TimeSpan reminderAfter, TimeSpan closeAfter);
 
-    [LoggerMessage(LogLevel.Information, "Demo wave {WaveId}: {Responders} simulated responses recorded; the reminder goes to the others.")]
+    [LoggerMessage(LogLevel.Information, "Demo wave {WaveId}: {Responders} synthetic questionnaires submitted; the reminder goes to the others, the close releases them, and the aggregates follow: GET /api/waves/{WaveId}/aggregates or /dashboard/{WaveId}.")]
     private static partial void LogResponses(ILogger logger, string waveId, int responders);
 }
