@@ -12,8 +12,7 @@ internal static class FunctionsWorker
     /// </summary>
     public static bool IsHostedBy(string[] args, IDictionary environment) =>
         args.Contains("--functions-uri", StringComparer.OrdinalIgnoreCase)
-        || environment.Contains("Functions__Worker__HostEndpoint")
-        || environment.Contains("Functions:Worker:HostEndpoint");
+        || environment.Contains("Functions__Worker__HostEndpoint");
 
     /// <summary>Every service of the pipeline; <paramref name="local"/> adds what the Functions host does on Azure.</summary>
     public static IHostApplicationBuilder AddPipeline(this IHostApplicationBuilder builder, string root, bool local)

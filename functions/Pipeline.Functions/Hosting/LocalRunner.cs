@@ -83,11 +83,9 @@ internal static partial class LocalRunner
 
     private static void CheckBindable(FunctionEntry function)
     {
-        foreach (var parameter in function.Method.GetParameters())
+        if (function.Method.GetParameters().FirstOrDefault(p => !IsTrigger(p) && !IsDurableClient(p) && p.ParameterType != typeof(CancellationToken)) is { } parameter)
         {
-            _ = IsTrigger(parameter) || IsDurableClient(parameter) || parameter.ParameterType == typeof(CancellationToken)
-                ? true
-                : throw new InvalidOperationException($"The local runner cannot bind parameter '{parameter.Name}' of function '{function.Name}': it binds the trigger, [DurableClient] and the CancellationToken.");
+            throw new InvalidOperationException($"The local runner cannot bind parameter '{parameter.Name}' of function '{function.Name}': it binds the trigger, [DurableClient] and the CancellationToken.");
         }
     }
 

@@ -45,11 +45,11 @@ internal sealed class TelemetryScrubber(ITelemetryProcessor next) : ITelemetryPr
                 break;
         }
 
-        foreach (var key in item is ISupportProperties properties ? properties.Properties.Keys.ToList() : [])
+        if (item is ISupportProperties withProperties)
         {
-            if (key.Contains("url", StringComparison.OrdinalIgnoreCase) || key.Contains("path", StringComparison.OrdinalIgnoreCase) || key.Contains("query", StringComparison.OrdinalIgnoreCase))
+            foreach (var key in withProperties.Properties.Keys.Where(IsAddress).ToList())
             {
-                ((ISupportProperties)item).Properties[key] = Page(((ISupportProperties)item).Properties[key]);
+                withProperties.Properties[key] = Page(withProperties.Properties[key]);
             }
         }
 
@@ -91,6 +91,9 @@ internal sealed class TelemetryScrubber(ITelemetryProcessor next) : ITelemetryPr
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
         return verb + "/" + Container(slash < 0 ? rest : rest[..slash]);
     }
+
+    private static bool IsAddress(string property) =>
+        property.Contains("url", StringComparison.OrdinalIgnoreCase) || property.Contains("path", StringComparison.OrdinalIgnoreCase) || property.Contains("query", StringComparison.OrdinalIgnoreCase);
 
     private static string Container(string segment)
     {
