@@ -48,7 +48,7 @@ public sealed class EmbeddedAzuriteTests : IDisposable
         app.Settings["Azurite:Embedded"] = "true";
         app.Settings["Azurite:Location"] = _location;
 
-        var error = Assert.ThrowsAny<InvalidOperationException>(() => app.CreateClient());
+        var error = Assert.IsAssignableFrom<InvalidOperationException>(app.StartFailure());
 
         Assert.Contains(taken.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
     }

@@ -70,7 +70,7 @@ public sealed class NightlyRefreshTests
     {
         await using var app = new PipelineApplication { Settings = { ["Aggregates:NightlySchedule"] = "0 2 * * *" } };
 
-        var error = Assert.ThrowsAny<OptionsValidationException>(() => app.CreateClient());
+        var error = Assert.IsAssignableFrom<OptionsValidationException>(app.StartFailure());
 
         Assert.Contains("Aggregates:NightlySchedule", error.Message, StringComparison.Ordinal);
     }

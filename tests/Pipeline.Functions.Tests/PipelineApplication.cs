@@ -60,6 +60,51 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>
+    /// The error that stops this host at start-up. WebApplicationFactory races a host that fails to start: now and then
+    /// it throws its own ObjectDisposedException (it asks the failed host's disposed services for their lifetime) in
+    /// place of the host's error; then the same settings start on a fresh factory, three times at most.
+    /// </summary>
+    public Exception StartFailure()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var app = attempt == 1 ? this : Copy();
+            try
+            {
+                app.CreateClient();
+            }
+            catch (ObjectDisposedException) when (attempt < 3)
+            {
+                continue;
+            }
+            catch (Exception e)
+            {
+                return e;
+            }
+            finally
+            {
+                if (app != this)
+                {
+                    app.Dispose();
+                }
+            }
+
+            throw new Xunit.Sdk.XunitException("The host started; it was expected to stop at start-up.");
+        }
+    }
+
+    private PipelineApplication Copy()
+    {
+        var copy = new PipelineApplication { InMemoryStorage = InMemoryStorage, KeepHub = KeepHub, ConfigureServices = ConfigureServices };
+        foreach (var (key, value) in Settings)
+        {
+            copy.Settings[key] = value;
+        }
+
+        return copy;
+    }
+
     /// <summary>Leaves the task hub in place at the end, for another host on the same hub.</summary>
     public bool KeepHub { get; init; }
 

@@ -49,15 +49,15 @@ public sealed class AzuriteProcessTests : IDisposable
         await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions
         {
             Root = _root,
-            Npm = FakeNpm(seconds: 3),
+            Npm = FakeNpm(seconds: 6),
             BlobPort = AzuriteProcess.FreePort(),
             QueuePort = AzuriteProcess.FreePort(),
             TablePort = AzuriteProcess.FreePort(),
-            StartTimeout = TimeSpan.FromSeconds(2),
+            StartTimeout = TimeSpan.FromSeconds(5),
             Progress = said.Add,
         });
 
-        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(3));
+        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(6));
         Assert.True(AzuriteProcess.IsListening(azurite.Options.TablePort));
         Assert.Contains("Installing Azurite with 'npm ci'", Assert.Single(said), StringComparison.Ordinal);
         Assert.Contains("first run only", said[0], StringComparison.Ordinal);
