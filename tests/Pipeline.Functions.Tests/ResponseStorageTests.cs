@@ -80,9 +80,10 @@ public sealed class ResponseStorageTests
     [Fact]
     public async Task Setting_ResponseStorageNotAConnection_HostStopsNamingIt()
     {
-        await using var app = new PipelineApplication { InMemoryStorage = false, Settings = { ["ResponseStorage"] = "this is not a connection string" } };
-        var error = Assert.IsAssignableFrom<Exception>(app.StartFailure());
-        Assert.Contains("ResponseStorage", error.ToString(), StringComparison.Ordinal);
+        await using var app = new PipelineApplication { InMemoryStorage = false, Settings = { ["ResponseStorage"] = "this is not a connection string;AccountKey=SECRET123" } };
+        var error = Assert.IsAssignableFrom<InvalidOperationException>(app.StartFailure());
+        Assert.Contains("ResponseStorage is not a storage connection", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET123", error.Message, StringComparison.Ordinal);
     }
 
     private static async Task<int> CountBlobsAsync(IBlobStore blobs, string container, string prefix)

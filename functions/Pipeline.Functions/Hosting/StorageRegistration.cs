@@ -22,7 +22,7 @@ internal static class StorageRegistration
         var responses = builder.Configuration.GetSection(Responses.ResponseData.Connection);
         if (responses.Value is { Length: > 0 } || responses.GetChildren().Any())
         {
-            services.AddSplitStorage(StorageSet.Azure(ResponseAccount(builder.Configuration, responses)), Responses.ResponseData.Containers, Responses.ResponseData.Tables);
+            services.AddSplitStorage(ResponseAccount(builder.Configuration, responses), Responses.ResponseData.Containers, Responses.ResponseData.Tables);
         }
         services.AddOptions<EmbeddedAzuriteOptions>()
             .BindConfiguration(EmbeddedAzuriteOptions.Section)
@@ -42,16 +42,30 @@ internal static class StorageRegistration
         return builder;
     }
 
-    /// <summary>The response store's account (<c>ResponseStorage</c>, read like <c>AzureWebJobsStorage</c>), with the same <c>Storage:*</c> tuning.</summary>
-    private static StorageOptions ResponseAccount(IConfiguration configuration, IConfigurationSection connection)
+    /// <summary>
+    /// The response store's account (<c>ResponseStorage</c>, read like <c>AzureWebJobsStorage</c>), with the same
+    /// <c>Storage:*</c> tuning; a value that is no connection stops the host naming the setting.
+    /// </summary>
+    private static StorageSet ResponseAccount(IConfiguration configuration, IConfigurationSection connection)
     {
         var options = new StorageOptions();
         configuration.GetSection("Storage").Bind(options);
         ReadConnection(connection, options);
         var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        return System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), errors, validateAllProperties: true)
-            ? options
-            : throw new InvalidOperationException($"{connection.Path}: " + string.Join(" ", errors.Select(e => e.ErrorMessage)));
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), errors, validateAllProperties: true))
+        {
+            throw new InvalidOperationException($"{connection.Path}: " + string.Join(" ", errors.Select(e => e.ErrorMessage)));
+        }
+
+        try
+        {
+            return StorageSet.Azure(options);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            // The parser's message says what is wrong with the form; it never repeats the value (which may hold a key).
+            throw new InvalidOperationException($"{connection.Path} is not a storage connection: {e.Message}", e);
+        }
     }
 
     /// <summary>
