@@ -144,8 +144,17 @@ public sealed class FunctionsHostingTests
         client.TrackDependency(new DependencyTelemetry("Azure blob", "acct.blob.core.windows.net", "PUT samples/Jan Janssens.csv", "https://acct.blob.core.windows.net/samples/Jan%20Janssens.csv"));
         client.Flush();
 
-        Assert.Equal(3, sent.Items.Count);
-        var all = string.Join("\n", sent.Items.Select(Describe));
+        // The SDK's collectors also catch other tests' calls in this process (HttpClient to Azurite); they pass the same
+        // processor, so the check holds for every item, ours among them.
+        List<ITelemetry> items;
+        lock (sent.Items)
+        {
+            items = [.. sent.Items];
+        }
+
+        Assert.Contains(items, i => i is RequestTelemetry r && r.Name == "GET /s/{token}");
+        Assert.True(items.OfType<DependencyTelemetry>().Count() >= 2);
+        var all = string.Join("\n", items.Select(Describe));
         foreach (var secret in new[] { token, PipelineApplication.OperatorKey, "203.0.113.7", "Janssens", "sig=" })
         {
             Assert.DoesNotContain(secret, all, StringComparison.Ordinal);
