@@ -4,11 +4,38 @@ using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
 
 namespace Pipeline.Functions.Hosting;
 
-/// <summary>A function of this app: its name, the method Azure calls, and the trigger attribute on one of its parameters.</summary>
+/// <summary>What a function's parameter receives when the local runner calls it.</summary>
+internal enum ParameterKind
+{
+    /// <summary>The trigger's value: the request, the timer, the queue message.</summary>
+    Trigger,
+
+    /// <summary>A <c>[DurableClient]</c>: the task hub's client.</summary>
+    DurableClient,
+
+    /// <summary>The invocation's cancellation token.</summary>
+    Cancellation,
+
+    /// <summary>Anything else, which the local runner cannot bind.</summary>
+    Unbindable,
+}
+
+/// <summary>
+/// A function of this app: its name, the method Azure calls, the trigger attribute on one of its parameters, and what
+/// each parameter receives (read once, not on every call).
+/// </summary>
 internal sealed record FunctionEntry(string Name, MethodInfo Method, TriggerBindingAttribute Trigger)
 {
+    public IReadOnlyList<ParameterKind> Parameters { get; } = [.. Method.GetParameters().Select(KindOf)];
+
     public T TriggerAs<T>()
         where T : TriggerBindingAttribute => (T)Trigger;
+
+    private static ParameterKind KindOf(ParameterInfo parameter) =>
+        parameter.GetCustomAttribute<TriggerBindingAttribute>() is not null ? ParameterKind.Trigger
+        : parameter.GetCustomAttribute<DurableClientAttribute>() is not null ? ParameterKind.DurableClient
+        : parameter.ParameterType == typeof(CancellationToken) ? ParameterKind.Cancellation
+        : ParameterKind.Unbindable;
 }
 
 /// <summary>

@@ -51,9 +51,13 @@ internal sealed class HttpFunction : IResult
         {
             await TypedResults.Problem(title: "Bad request", detail: e.Message, statusCode: e.StatusCode).ExecuteAsync(httpContext);
         }
-        catch (StoreException e) when (!httpContext.Response.HasStarted && e is not (NotFoundException or ConflictException or PreconditionFailedException))
+        catch (StoreException e) when (!httpContext.Response.HasStarted)
         {
-            await httpContext.RequestServices.GetRequiredService<StorageFaults>().TryHandleAsync(httpContext, e, httpContext.RequestAborted);
+            // StorageFaults decides which faults are the service being unavailable, as it does for the local runner's pipeline.
+            if (!await httpContext.RequestServices.GetRequiredService<StorageFaults>().TryHandleAsync(httpContext, e, httpContext.RequestAborted))
+            {
+                throw;
+            }
         }
     }
 

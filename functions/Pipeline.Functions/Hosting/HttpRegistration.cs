@@ -10,8 +10,9 @@ internal static class HttpRegistration
     public static IHostApplicationBuilder AddPipelineHttp(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        // One StorageFaults: the local runner's exception handler, and what HttpFunction asks in either host.
         builder.Services.AddSingleton<Http.StorageFaults>();
-        builder.Services.AddExceptionHandler<Http.StorageFaults>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>(sp => sp.GetRequiredService<Http.StorageFaults>());
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         // X-Forwarded-For counts only from the proxies named in Http:ForwardedProxies: anyone else could name any address

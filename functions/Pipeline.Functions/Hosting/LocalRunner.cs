@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
 using Pipeline.Functions.Durable;
 
 namespace Pipeline.Functions.Hosting;
@@ -50,7 +49,18 @@ internal static partial class LocalRunner
     {
         var method = function.Method;
         var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
-        var arguments = method.GetParameters().Select(p => Bind(function, p, services, trigger, cancellationToken)).ToArray();
+        var arguments = new object?[function.Parameters.Count];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = function.Parameters[i] switch
+            {
+                ParameterKind.Trigger => trigger,
+                ParameterKind.DurableClient => services.GetRequiredService<HubClient>(),
+                ParameterKind.Cancellation => cancellationToken,
+                _ => throw new InvalidOperationException($"The local runner cannot bind parameter {i} of function '{function.Name}'."),
+            };
+        }
+
         var returned = method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, arguments, CultureInfo.InvariantCulture);
         if (returned is not Task task)
         {
@@ -83,21 +93,12 @@ internal static partial class LocalRunner
 
     private static void CheckBindable(FunctionEntry function)
     {
-        if (function.Method.GetParameters().FirstOrDefault(p => !IsTrigger(p) && !IsDurableClient(p) && p.ParameterType != typeof(CancellationToken)) is { } parameter)
+        var unbindable = function.Parameters.ToList().IndexOf(ParameterKind.Unbindable);
+        if (unbindable >= 0)
         {
-            throw new InvalidOperationException($"The local runner cannot bind parameter '{parameter.Name}' of function '{function.Name}': it binds the trigger, [DurableClient] and the CancellationToken.");
+            throw new InvalidOperationException($"The local runner cannot bind parameter '{function.Method.GetParameters()[unbindable].Name}' of function '{function.Name}': it binds the trigger, [DurableClient] and the CancellationToken.");
         }
     }
-
-    private static object? Bind(FunctionEntry function, ParameterInfo parameter, IServiceProvider services, object? trigger, CancellationToken cancellationToken) =>
-        IsTrigger(parameter) ? trigger
-        : IsDurableClient(parameter) ? services.GetRequiredService<HubClient>()
-        : parameter.ParameterType == typeof(CancellationToken) ? cancellationToken
-        : throw new InvalidOperationException($"The local runner cannot bind parameter '{parameter.Name}' of function '{function.Name}'.");
-
-    private static bool IsTrigger(ParameterInfo parameter) => parameter.GetCustomAttribute<TriggerBindingAttribute>() is not null;
-
-    private static bool IsDurableClient(ParameterInfo parameter) => parameter.GetCustomAttribute<DurableClientAttribute>() is not null;
 
     [GeneratedRegex("%([^%]+)%")]
     private static partial Regex Setting();
