@@ -122,7 +122,7 @@ internal static class ResponsesBenchmark
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["AzureWebJobsStorage"] = connection;
         start.Environment["Azurite__Embedded"] = "false";
-        start.Environment["DurableTask__HubName"] = "benchhost" + Guid.NewGuid().ToString("N")[..8];
+        start.Environment["AzureFunctionsJobHost__extensions__durableTask__hubName"] = "benchhost" + Guid.NewGuid().ToString("N")[..8];
         start.Environment["Waves__TokenSecret"] = BenchmarkCli.TokenSecret;
         start.Environment["Waves__TokenHashKey"] = BenchmarkCli.TokenHashKey;
         start.Environment["Operator__Keys__0"] = "benchmark-operator-key-0123456789";

@@ -147,12 +147,10 @@ public sealed class AggregatesTests
     public async Task Trigger_RequestLeftWhileTheHostWasDown_TakenWhenAHostStarts()
     {
         var connection = await TestAzurite.ConnectionStringAsync();
-        var hub = "ag" + Guid.NewGuid().ToString("N")[..8];
         FieldworkWave wave;
         await using (var down = new PipelineApplication { InMemoryStorage = false })
         {
             down.Settings["AzureWebJobsStorage"] = connection;
-            down.Settings["DurableTask:HubName"] = hub;
             down.Settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:10:00";
             wave = await FieldworkWave.StartAsync(down, people: 6);
             var http = down.CreateClient();
@@ -167,7 +165,6 @@ public sealed class AggregatesTests
 
         await using var up = new PipelineApplication { InMemoryStorage = false };
         up.Settings["AzureWebJobsStorage"] = connection;
-        up.Settings["DurableTask:HubName"] = hub;
         up.Settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.100";
         up.Settings["Aggregates:MinimumRespondents"] = "1";
         var client = up.CreateClient();

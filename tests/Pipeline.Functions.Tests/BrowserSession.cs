@@ -27,11 +27,10 @@ internal sealed class BrowserSession : IAsyncDisposable
     /// <summary>The host's address, e.g. http://127.0.0.1:41234.</summary>
     public string Root { get; }
 
-    public static async Task<BrowserSession> StartAsync(string hubPrefix)
+    public static async Task<BrowserSession> StartAsync()
     {
         var app = new PipelineApplication { InMemoryStorage = false };
         app.Settings["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync();
-        app.Settings["DurableTask:HubName"] = hubPrefix + Guid.NewGuid().ToString("N")[..8];
         app.UseKestrel(0);
         app.StartServer();
         var root = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);

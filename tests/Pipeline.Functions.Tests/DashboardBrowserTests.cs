@@ -11,7 +11,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 {
     private BrowserSession _session = null!;
 
-    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync("db");
+    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync();
 
     public async Task DisposeAsync() => await _session.DisposeAsync();
 

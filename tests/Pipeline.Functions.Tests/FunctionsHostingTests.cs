@@ -125,6 +125,23 @@ public sealed class FunctionsHostingTests
     }
 
     [Fact]
+    public async Task Worker_DurableSerializer_WritesAWavesStatusAsTheLocalTaskHub()
+    {
+        // The extension serializes orchestration payloads with WorkerOptions.Serializer (ObjectConverterShim); the local
+        // task hub with DurableData. GET /api/waves/{id} embeds that JSON, so both must write {"phase":...}.
+        using var worker = await WorkerHostAsync();
+        var progress = new Orchestrations.WaveProgress("Fieldwork", 12, 3, 4, new DateTime(2026, 12, 24, 0, 0, 0, DateTimeKind.Utc), null);
+
+        var azure = worker.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.Serializer!.Serialize(progress)!.ToString();
+        var local = DurableData.Converter.Serialize(progress);
+
+        Assert.Equal(local, azure);
+        Assert.StartsWith("{\"phase\":\"Fieldwork\"", azure, StringComparison.Ordinal);
+        var input = worker.Services.GetRequiredService<IOptions<System.Text.Json.JsonSerializerOptions>>().Value;
+        Assert.Equal(local, System.Text.Json.JsonSerializer.Serialize(progress, input));
+    }
+
+    [Fact]
     public async Task Worker_Telemetry_NoTokenNoKeyNoAddressNoRowKey()
     {
         using var worker = await WorkerHostAsync();

@@ -19,7 +19,7 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _session = await BrowserSession.StartAsync("ui");
+        _session = await BrowserSession.StartAsync();
         _base = _session.Root;
         _wave = await FieldworkWave.StartAsync(_session.App, people: 6);
     }

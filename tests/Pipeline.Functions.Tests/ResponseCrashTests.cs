@@ -25,7 +25,6 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _app.Settings["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync();
-        _app.Settings["DurableTask:HubName"] = "rc" + Guid.NewGuid().ToString("N")[..8];
         _app.Settings["Responses:ReleaseSchedule"] = "0 0 0 1 1 *";
         _app.Settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:10:00";
         _app.Settings["Aggregates:CoalesceWindow"] = "00:00:00";

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Storage;
@@ -41,6 +43,32 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Start_LocalTaskHubOnRealStorageWithoutAHubOfItsOwn_FailsNamingTheSetting()
+    {
+        // An account on Azure (nothing listens there: the refusal comes before any request).
+        await using var app = new PipelineApplication();
+        app.Settings["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=https;AccountName=stpipelineprod;AccountKey=" + Convert.ToBase64String(new byte[64]) + ";EndpointSuffix=core.windows.net";
+
+        var error = Assert.IsType<InvalidOperationException>(app.StartFailure());
+
+        Assert.Contains("is not the emulator: set DurableTask:LocalHubName", error.Message, StringComparison.Ordinal);
+        Assert.Contains("joins the deployed app's task hub", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_LocalTaskHubOnRealStorageWithAHubOfItsOwn_UsesThatHub()
+    {
+        await using var app = new PipelineApplication();
+        app.Settings["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=https;AccountName=stpipelineprod;AccountKey=" + Convert.ToBase64String(new byte[64]) + ";EndpointSuffix=core.windows.net";
+        app.Settings[Durable.LocalTaskHub.OwnHubSetting] = "devAlice";
+        app.Settings["DurableTask:RunWorker"] = "false";
+
+        var hub = app.Services.GetRequiredService<Durable.LocalTaskHub>();
+
+        Assert.Equal("devAlice", hub.HubName);
+    }
+
+    [Fact]
     public async Task Start_StorageRefusesTheAccountKey_StopsNamingAzureWebJobsStorage()
     {
         await using var app = new PipelineApplication { InMemoryStorage = false };
@@ -78,10 +106,11 @@ public sealed class StartupTests
     [InlineData("Waves:TokenSecret", "Analyst__Keys__0", "Operator__Keys__0", "Waves__TokenHashKey")]
     public async Task Start_InProductionWithASampleSecret_ExitsNonZeroNamingTheKey(string named, params string[] ownSecrets)
     {
-        // A checkout of its own, with the committed sample settings and no local.settings.json.
+        // A checkout of its own without local.settings.sample.json, as on Azure, where the file is not deployed: the sample
+        // values come as app settings (environment variables), and the app knows them from its build.
         var checkout = Directory.CreateTempSubdirectory("prod-start-").FullName;
         var repository = RepositoryRoot.Find()!;
-        foreach (var file in new[] { "Pipeline.sln", "package.json", "host.json", "local.settings.sample.json" })
+        foreach (var file in new[] { "Pipeline.sln", "package.json", "host.json" })
         {
             File.Copy(Path.Combine(repository, file), Path.Combine(checkout, file));
         }
@@ -89,7 +118,16 @@ public sealed class StartupTests
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = checkout, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Pipeline.Functions.dll"));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using (var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(repository, "local.settings.sample.json"))))
+        {
+            foreach (var setting in sample.RootElement.GetProperty("Values").EnumerateObject())
+            {
+                start.Environment[setting.Name] = setting.Value.GetString();
+            }
+        }
+
         start.Environment["Azurite__Embedded"] = "false";
+
         foreach (var key in ownSecrets)
         {
             start.Environment[key] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -106,6 +144,22 @@ public sealed class StartupTests
         var said = await output + await errors;
         Assert.True(said.Contains($"{named} is the sample value from local.settings.sample.json", StringComparison.Ordinal), said);
         Assert.DoesNotContain("dev-token-secret-change-me", said, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Operator:Keys:0", "@Microsoft.KeyVault(SecretUri=https://kv-pipeline.vault.azure.net/secrets/operator-key/)")]
+    [InlineData("Waves:TokenSecret", "@Microsoft.KeyVault(VaultName=kv-pipeline;SecretName=token-secret)")]
+    [InlineData("ResponseStorage", " @microsoft.keyvault(SecretUri=https://kv-pipeline.vault.azure.net/secrets/responses/)")]
+    public async Task Start_UnresolvedKeyVaultReference_FailsNamingTheSetting(string key, string reference)
+    {
+        // App Service passes the reference text on when it cannot resolve it; as a key it would carry "128 bits".
+        await using var app = new PipelineApplication();
+        app.Settings[key] = reference;
+
+        var error = Assert.IsType<InvalidOperationException>(app.StartFailure());
+
+        Assert.StartsWith(key + " is a Key Vault reference that was not resolved", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("kv-pipeline", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -82,13 +82,16 @@ internal static class FunctionsSettings
         return values;
     }
 
-    /// <summary>Every value of the committed sample settings: public, so never a secret outside Development.</summary>
-    internal static HashSet<string> SampleValues(string root)
+    /// <summary>
+    /// Every value of the committed sample settings: public, so never a secret outside Development. Read from the copy
+    /// embedded at build time, so the published app knows them where the file is not deployed (Azure).
+    /// </summary>
+    internal static HashSet<string> SampleValues()
     {
-        var sample = Path.Combine(root, SampleSettings);
-        return File.Exists(sample)
-            ? Flatten(sample).Select(p => p.Value!).Where(v => v.Length > 0).ToHashSet(StringComparer.Ordinal)
-            : [];
+        using var sample = typeof(FunctionsSettings).Assembly.GetManifestResourceStream(SampleSettings)
+            ?? throw new InvalidOperationException($"{SampleSettings} is not embedded in the app.");
+        return new ConfigurationBuilder().AddJsonStream(sample).Build().AsEnumerable()
+            .Select(p => p.Value).OfType<string>().Where(v => v.Length > 0).ToHashSet(StringComparer.Ordinal);
     }
 
     private static List<KeyValuePair<string, string?>> Flatten(string path)

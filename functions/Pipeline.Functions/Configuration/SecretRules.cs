@@ -5,7 +5,8 @@ namespace Pipeline.Functions.Configuration;
 /// times log2 of the alphabet their character classes span (lower case 26, upper case 26, digits 10, others 32) is at
 /// least 128, and no character makes up more than a quarter of them. That refuses short and repetitive keys; it cannot
 /// tell a random key from a typed one, so the README says how to make one. Outside Development, a secret that equals a
-/// value of <c>local.settings.sample.json</c> (committed, so public) stops the host.
+/// value of <c>local.settings.sample.json</c> (committed, so public) stops the host. In every environment, a setting that
+/// is still an unresolved Key Vault reference stops the host.
 /// </summary>
 internal static class SecretRules
 {
@@ -25,18 +26,35 @@ internal static class SecretRules
         : key.GroupBy(c => c).Max(g => g.Count()) * 4 > key.Length ? $"{name} repeats one character too often to be random: make one with 'openssl rand -base64 32'."
         : null;
 
-    /// <summary>Outside Development, stops the host when a secret is a value of the committed sample settings.</summary>
-    public static IHostApplicationBuilder RefuseSampleSecrets(this IHostApplicationBuilder builder, string root)
+    /// <summary>What App Service hands the app, literally, for a Key Vault reference it could not resolve.</summary>
+    public const string KeyVaultReference = "@Microsoft.KeyVault(";
+
+    /// <summary>
+    /// Stops the host when a setting is an unresolved Key Vault reference (in any environment: App Service passes the
+    /// reference text on when the secret is missing or the identity may not read it, and that text would pass as a key),
+    /// or, outside Development, when a secret is a value of the committed sample settings.
+    /// </summary>
+    public static IHostApplicationBuilder RefuseUnsafeSecrets(this IHostApplicationBuilder builder)
     {
+        var settings = builder.Configuration.AsEnumerable().Where(p => !string.IsNullOrEmpty(p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        foreach (var (key, value) in settings)
+        {
+            if (value!.TrimStart().StartsWith(KeyVaultReference, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    $"{key} is a Key Vault reference that was not resolved: give the app's identity 'get' on the secret and check its name, or set the value.");
+            }
+        }
+
         if (builder.Environment.IsDevelopment())
         {
             return builder;
         }
 
-        var samples = FunctionsSettings.SampleValues(root);
-        foreach (var (key, value) in builder.Configuration.AsEnumerable().Where(p => IsSecret(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        var samples = FunctionsSettings.SampleValues();
+        foreach (var (key, value) in settings.Where(p => IsSecret(p.Key)))
         {
-            if (!string.IsNullOrEmpty(value) && samples.Contains(value))
+            if (samples.Contains(value!))
             {
                 throw new InvalidOperationException(
                     $"{key} is the sample value from {FunctionsSettings.SampleSettings}, which is public: outside Development set a secret of your own (environment {builder.Environment.EnvironmentName}).");

@@ -31,6 +31,7 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
     private TaskHubWorker? _worker;
     private Task _running = Task.CompletedTask;
     private int _stopped;
+    private bool _onEmulator;
 
     public LocalTaskHub(IOptions<TaskHubOptions> options, IOptions<TaskRegistry> registry, IOptions<StorageOptions> storage, IConfiguration configuration, IServiceProvider services, ILoggerFactory loggers)
     {
@@ -41,6 +42,19 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
         _log = loggers.CreateLogger<LocalTaskHub>();
         RunWorker = configuration.GetValue("DurableTask:RunWorker", true);
         _connection = Connection(_options, storage.Value, configuration);
+        if (configuration[OwnHubSetting] is { Length: > 0 } own)
+        {
+            _options.HubName = System.Text.RegularExpressions.Regex.IsMatch(own, "^[A-Za-z][A-Za-z0-9]{2,44}$")
+                ? own
+                : throw new InvalidOperationException($"{OwnHubSetting} must be 3-45 letters and digits, starting with a letter.");
+        }
+        else if (!_onEmulator)
+        {
+            // Same hub name on the same account = the deployed app's task hub: this host would take its work items.
+            throw new InvalidOperationException(
+                $"The local task hub's storage ('{_options.StorageProvider.ConnectionName}') is not the emulator: set {OwnHubSetting} to a hub of its own, or it joins the deployed app's task hub '{_options.HubName}' and competes with its workers.");
+        }
+
         Service = new AzureStorageOrchestrationService(Settings(_options, _connection, loggers));
     }
 
@@ -48,6 +62,9 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
     public AzureStorageOrchestrationService Service { get; }
 
     public string HubName => _options.HubName;
+
+    /// <summary>The local runner's own task hub name; required when its storage is not the emulator.</summary>
+    public const string OwnHubSetting = "DurableTask:LocalHubName";
 
     /// <summary>What storage failures of the backend are reported as (a <see cref="StoreException"/>, 503 at the API).</summary>
     internal const string Hub = "The task hub";
@@ -80,7 +97,7 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
     }
 
     /// <summary>The connection named by <c>storageProvider.connectionName</c>, read as Functions reads connections.</summary>
-    private static StorageAccountClientProvider Connection(TaskHubOptions options, StorageOptions storage, IConfiguration configuration)
+    private StorageAccountClientProvider Connection(TaskHubOptions options, StorageOptions storage, IConfiguration configuration)
     {
         var named = new StorageOptions
         {
@@ -89,6 +106,7 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
             RequestTimeout = storage.RequestTimeout,
         };
         StorageRegistration.ReadConnection(configuration.GetSection(options.StorageProvider.ConnectionName), named);
+        _onEmulator = Pipeline.Storage.Emulator.EmulatorEndpoints.TryParse(named.ConnectionString) is not null;
         var (blobs, queues, tables) = AzureClients.ClientOptions(named);
         if (!string.IsNullOrWhiteSpace(named.ConnectionString))
         {

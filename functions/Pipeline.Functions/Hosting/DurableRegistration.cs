@@ -1,3 +1,4 @@
+using Pipeline.Functions.Durable;
 using Pipeline.Functions.Security;
 
 namespace Pipeline.Functions.Hosting;
@@ -11,6 +12,19 @@ internal static class DurableRegistration
     public static IHostApplicationBuilder AddPipelineDurable(this IHostApplicationBuilder builder, bool local)
     {
         DurableClientSlot.AddDurableClientSlot(builder.Services);
+
+        // One serializer for Durable payloads in both hosts. On Azure the DurableTask extension ignores any DataConverter
+        // of ours and wraps WorkerOptions.Serializer (DurableTaskExtensionStartup.GetConverter: ObjectConverterShim), whose
+        // default is a JsonObjectSerializer over IOptions<JsonSerializerOptions> without a naming policy (WorkerOptionsSetup,
+        // azure-functions-dotnet-worker src/DotNetWorker.Core/Hosting/ServiceCollectionExtensions.cs): PascalCase, where
+        // the local task hub writes DurableData's camelCase. Orchestration GetInput reads JsonElements with the same options.
+        builder.Services.Configure<System.Text.Json.JsonSerializerOptions>(o =>
+        {
+            o.PropertyNamingPolicy = DurableData.Options.PropertyNamingPolicy;
+            o.PropertyNameCaseInsensitive = DurableData.Options.PropertyNameCaseInsensitive;
+            o.NumberHandling = DurableData.Options.NumberHandling;
+        });
+        builder.Services.Configure<Microsoft.Azure.Functions.Worker.WorkerOptions>(o => o.Serializer = new Azure.Core.Serialization.JsonObjectSerializer(DurableData.Options));
         if (local)
         {
             builder.Services.AddWaveTaskHub();

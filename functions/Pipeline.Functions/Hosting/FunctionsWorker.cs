@@ -17,7 +17,7 @@ internal static class FunctionsWorker
     /// <summary>Every service of the pipeline; <paramref name="local"/> adds what the Functions host does on Azure.</summary>
     public static IHostApplicationBuilder AddPipeline(this IHostApplicationBuilder builder, string root, bool local)
     {
-        builder.RefuseSampleSecrets(root);
+        builder.RefuseUnsafeSecrets();
         builder.AddPrivacyLogging();
         builder.AddPipelineStorage(root, local);
         builder.AddPipelineDurable(local);
