@@ -23,7 +23,9 @@ public sealed class ClientAddressTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private async Task<HttpStatusCode> GuessAsync(string peer, string? forwardedFor = null)
+    private Task<HttpStatusCode> GuessAsync(string peer, string? forwardedFor = null) => GuessAsync(_app, peer, forwardedFor);
+
+    private static async Task<HttpStatusCode> GuessAsync(PipelineApplication app, string peer, string? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/waves");
         request.Headers.Add("x-functions-key", "wrong-key-0123456789abcdef");
@@ -33,7 +35,7 @@ public sealed class ClientAddressTests : IAsyncLifetime, IDisposable
             request.Headers.Add("X-Forwarded-For", forwardedFor);
         }
 
-        return (await _app.CreateClient().SendAsync(request)).StatusCode;
+        return (await app.CreateClient().SendAsync(request)).StatusCode;
     }
 
     [Fact]
@@ -42,6 +44,23 @@ public sealed class ClientAddressTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync("198.51.100.7", "203.0.113.1"));
         Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync("198.51.100.7", "203.0.113.2"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await GuessAsync("198.51.100.7", "203.0.113.3"));
+    }
+
+    [Fact]
+    public async Task ForwardedFor_NoProxyConfigured_IgnoredFromAnyone()
+    {
+        // The deployed default (no Http:ForwardedProxies): rotating the header must not buy more guesses.
+        await using var app = new PipelineApplication { Settings = { ["Operator:FailedKeysPerMinute"] = "2" } };
+        app.ConfigureServices = services => services.AddTransient<IStartupFilter, PeerFromTestHeader>();
+        Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(app, "198.51.100.7", "203.0.113.1"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(app, "198.51.100.7", "203.0.113.2"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GuessAsync(app, "198.51.100.7", "203.0.113.3"));
+
+        // Nor from loopback, which ASP.NET Core would trust by default.
+        Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(app, "127.0.0.1", "203.0.113.4"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(app, "127.0.0.1", "203.0.113.5"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GuessAsync(app, "127.0.0.1", "203.0.113.6"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(app, "198.51.100.8"));
     }
 
     [Fact]

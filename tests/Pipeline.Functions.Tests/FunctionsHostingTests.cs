@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.ApplicationInsights;
 using Microsoft.ApplicationInsights.Channel;
 using Microsoft.ApplicationInsights.DataContracts;
@@ -40,6 +41,24 @@ public sealed class FunctionsHostingTests
             Assert.Equal("/" + trigger.Route, endpoint.RoutePattern.RawText); // host.json's routePrefix is empty
             Assert.Equal(trigger.Methods!.Select(m => m.ToUpperInvariant()), endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods);
         }
+    }
+
+    [Theory]
+    [InlineData("GET", "/", HttpStatusCode.OK)]
+    [InlineData("GET", "/?lang=fr", HttpStatusCode.OK)]
+    [InlineData("GET", "/FormStart", HttpStatusCode.NotFound)] // where the host would serve an empty route
+    [InlineData("PUT", "/api/responses", HttpStatusCode.NotFound)] // a wrong method is no match on the host: 404, not 405
+    [InlineData("DELETE", "/", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/api/health", HttpStatusCode.OK)]
+    [InlineData("GET", "/admin/functions", HttpStatusCode.NotFound)]
+    public async Task LocalRunner_AnswersAsTheHostRoutes(string method, string path, HttpStatusCode expected)
+    {
+        await using var app = new PipelineApplication();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+        var response = await app.CreateClient().SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Theory]
@@ -139,6 +158,29 @@ public sealed class FunctionsHostingTests
         Assert.StartsWith("{\"phase\":\"Fieldwork\"", azure, StringComparison.Ordinal);
         var input = worker.Services.GetRequiredService<IOptions<System.Text.Json.JsonSerializerOptions>>().Value;
         Assert.Equal(local, System.Text.Json.JsonSerializer.Serialize(progress, input));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "203.0.113.1", "203.0.113.1")] // the host on loopback names the client
+    [InlineData("::1", "203.0.113.1", "203.0.113.1")]
+    [InlineData("127.0.0.1", "198.51.100.66, 203.0.113.1", "203.0.113.1")] // one hop only: the host's own entry
+    [InlineData("198.51.100.7", "203.0.113.1", "198.51.100.7")] // anyone else is not the host
+    [InlineData("10.0.0.1", "203.0.113.1", "10.0.0.1")]
+    public async Task Worker_ForwardedFor_TrustsExactlyTheHostOnLoopback(string peer, string forwardedFor, string client)
+    {
+        // The worker's ASP.NET Core integration runs UseForwardedHeaders with the options the app configures; this is that
+        // middleware with the worker's options, as the Functions host's proxy reaches it.
+        using var worker = await WorkerHostAsync();
+        var options = worker.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>>();
+        Assert.NotEqual(Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.None, options.Value.ForwardedHeaders & Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor);
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        http.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(peer);
+        http.Request.Headers["X-Forwarded-For"] = forwardedFor;
+        var middleware = new Microsoft.AspNetCore.HttpOverrides.ForwardedHeadersMiddleware(_ => Task.CompletedTask, worker.Services.GetRequiredService<ILoggerFactory>(), options);
+
+        await middleware.Invoke(http);
+
+        Assert.Equal(client, Http.ClientAddress.Of(http));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Hosting;
 using Pipeline.Storage.Emulator;
 
@@ -85,6 +86,8 @@ public sealed class FunctionsMetadataTests(FunctionsMetadataTests.Published publ
     [InlineData("GetLetter", "get", "api/waves/{id}/letters/{*name}", false)]
     [InlineData("SubmitResponse", "post", "api/responses", false)]
     [InlineData("FormShow", "get", "s/{token}", false)]
+    [InlineData("FormStart", "get", "{ignored:maxlength(0)?}", false)]
+    [InlineData("FormEnterToken", "post", "{ignored:maxlength(0)?}", false)]
     [InlineData("Dashboard", "get", "dashboard/{id}", false)]
     [InlineData("Health", "get", "api/health", false)]
     public void Metadata_RoutesAsTheApiDocumentsThem(string name, string method, string route, bool durableClient)
@@ -95,6 +98,49 @@ public sealed class FunctionsMetadataTests(FunctionsMetadataTests.Published publ
         Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(durableClient, bindings.Any(b => b.GetProperty("type").GetString() == "durableClient"));
     }
+
+    /// <summary>
+    /// For every HTTP function of the published metadata, the route the Functions host serves, the route the worker's
+    /// endpoint table maps and the route the local runner maps are one, and none is the host's own.
+    /// </summary>
+    [Fact]
+    public async Task Routes_HostWorkerAndLocalRunner_ServeEveryHttpFunctionAtOneRoute_NoneReserved()
+    {
+        using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(published.Folder, "host.json")));
+        var prefix = hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString()!;
+        await using var app = new PipelineApplication();
+        _ = app.CreateClient();
+        var local = app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().ToDictionary(e => e.DisplayName!, e => Normal(e.RoutePattern.RawText!));
+        var http = published.Functions.Where(f => f.Value.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "httpTrigger")).ToList();
+        Assert.NotEmpty(http);
+        foreach (var (name, function) in http)
+        {
+            var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+            var route = trigger.TryGetProperty("route", out var r) ? r.GetString() : null;
+
+            // azure-functions-host src/WebJobs.Script/Host/ScriptHost.cs, ValidateHttpFunction: a blank route becomes the
+            // function's name, and a route starting with "admin" or "runtime" (trimmed of '/', lower case) is refused.
+            var hostRoute = string.IsNullOrWhiteSpace(route) ? name : route;
+            var reserved = hostRoute.Trim('/').ToLowerInvariant();
+            Assert.False(reserved.StartsWith("admin", StringComparison.Ordinal) || reserved.StartsWith("runtime", StringComparison.Ordinal), $"{name}: route '{hostRoute}' conflicts with the host's built-in routes");
+
+            // azure-webjobs-sdk-extensions WebJobsRouteBuilder.MapFunctionRoute: the prefix, '/', the route (no prefix: the
+            // route alone); ASP.NET Core's RoutePatternParser trims one leading '/'.
+            var host = Normal(string.IsNullOrEmpty(prefix) ? hostRoute : prefix + "/" + hostRoute);
+
+            // azure-functions-dotnet-worker Worker.Extensions.Http.AspNetCore FunctionsEndpointDataSource:
+            // routeSuffix = functionBinding.Route ?? functionName; route = $"{routePrefix}/{routeSuffix}".
+            var worker = Normal($"{prefix}/{route ?? name}");
+
+            Assert.Equal(host, worker);
+            Assert.True(local.TryGetValue(name, out var runner), $"{name} is not mapped by the local runner");
+            Assert.Equal(host, runner);
+        }
+    }
+
+    private static string Normal(string template) =>
+        "/" + Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse(template).RawText!.TrimStart('~').TrimStart('/');
 
     [Fact]
     public void HostJson_RoutePrefixEmpty_QueuesPollWithinSeconds()

@@ -17,7 +17,7 @@ public sealed class StorageFaultTests
         app.ConfigureServices = services =>
         {
             var inner = services.Single(d => d.ServiceType == typeof(ITableStore));
-            services.Replace(ServiceDescriptor.Singleton<ITableStore>(sp => new Down((ITableStore)inner.ImplementationFactory!(sp), () => down)));
+            services.Replace(ServiceDescriptor.Singleton<ITableStore>(sp => new Down((ITableStore)inner.ImplementationFactory!(sp), () => down, () => new StoreException("Get an entity in table 'Tokens': storage unreachable (Connection refused)."))));
         };
         var wave = await FieldworkWave.StartAsync(app, people: 2);
         var http = app.CreateClient();
@@ -37,13 +37,45 @@ public sealed class StorageFaultTests
         Assert.Contains("Briefly unavailable", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    /// <summary>Every read and write fails as an unreachable account does while <paramref name="isDown"/> says so.</summary>
-    private sealed class Down(ITableStore inner, Func<bool> isDown) : InterceptedTables(inner)
+    [Fact]
+    public async Task Bug_ApiAndForm_500ProblemDetailsThatSaysNothingOfIt()
+    {
+        // A fault that is no storage fault is a bug: the Functions host would answer a bare 500 for a failed invocation, so
+        // the function answers itself, alike in both hosts, and tells nothing of the error (its message names the token).
+        var down = false;
+        string? token = null;
+        await using var app = new PipelineApplication();
+        app.ConfigureServices = services =>
+        {
+            var inner = services.Single(d => d.ServiceType == typeof(ITableStore));
+            services.Replace(ServiceDescriptor.Singleton<ITableStore>(sp => new Down((ITableStore)inner.ImplementationFactory!(sp), () => down, () => new InvalidOperationException("row of " + token))));
+        };
+        var wave = await FieldworkWave.StartAsync(app, people: 2);
+        var http = app.CreateClient();
+        token = wave.Tokens[0];
+        down = true;
+
+        var api = await http.PostAsJsonAsync("/api/responses", new { token, answers = wave.Answers(0) });
+        var page = await http.PostAsync(new Uri("/", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }));
+
+        foreach (var answer in new[] { api, page })
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, answer.StatusCode);
+            Assert.Equal("application/problem+json", answer.Content.Headers.ContentType!.MediaType);
+            var problem = await answer.Content.ReadAsStringAsync();
+            Assert.Contains("An unexpected error occurred", problem, StringComparison.Ordinal);
+            Assert.DoesNotContain(token, problem, StringComparison.Ordinal);
+            Assert.DoesNotContain("row of", problem, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Every read and write fails with <paramref name="fault"/> while <paramref name="isDown"/> says so.</summary>
+    private sealed class Down(ITableStore inner, Func<bool> isDown, Func<Exception> fault) : InterceptedTables(inner)
     {
         protected override Task<T> ReadAsync<T>(string table, Func<Task<T>> call) => Or(call);
 
         protected override Task<T> WriteAsync<T>(string table, TableBatch? batch, Func<Task<T>> call) => Or(call);
 
-        private Task<T> Or<T>(Func<Task<T>> call) => isDown() ? throw new StoreException("Get an entity in table 'Tokens': storage unreachable (Connection refused).") : call();
+        private Task<T> Or<T>(Func<Task<T>> call) => isDown() ? throw fault() : call();
     }
 }

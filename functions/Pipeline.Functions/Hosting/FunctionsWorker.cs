@@ -23,7 +23,7 @@ internal static class FunctionsWorker
         builder.AddPipelineDurable(local);
         builder.AddPipelineWaves(local);
         builder.AddPipelineResponses(local);
-        builder.AddPipelineHttp();
+        builder.AddPipelineHttp(local);
         return builder;
     }
 }

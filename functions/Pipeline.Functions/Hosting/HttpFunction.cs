@@ -11,9 +11,9 @@ namespace Pipeline.Functions.Hosting;
 /// bound by ASP.NET Core's minimal-API binder and its guards (keys, rate limits, page headers) run as endpoint filters
 /// around it. It is an <see cref="IResult"/>, which both hosts execute on the request's <see cref="HttpContext"/>: the
 /// Functions worker (ASP.NET Core integration) and the local runner. Binding errors are 400 and storage faults 503,
-/// as ProblemDetails, in both; an error that is neither goes to the host's error handling (a 500: a bug).
+/// as ProblemDetails, in both; an error that is neither is a bug, logged and answered 500 as ProblemDetails, in both.
 /// </summary>
-internal sealed class HttpFunction : IResult
+internal sealed partial class HttpFunction : IResult
 {
     private static readonly ConcurrentDictionary<MethodInfo, RequestDelegate> Compiled = new();
 
@@ -56,9 +56,30 @@ internal sealed class HttpFunction : IResult
             // StorageFaults decides which faults are the service being unavailable, as it does for the local runner's pipeline.
             if (!await httpContext.RequestServices.GetRequiredService<StorageFaults>().TryHandleAsync(httpContext, e, httpContext.RequestAborted))
             {
-                throw;
+                await UnexpectedAsync(httpContext, e);
             }
         }
+        catch (Exception e) when (!httpContext.Response.HasStarted && e is not OperationCanceledException)
+        {
+            await UnexpectedAsync(httpContext, e);
+        }
+    }
+
+    /// <summary>
+    /// A bug: logged, and answered as a 500 ProblemDetails that says nothing of it. Here, not in the host's error handling,
+    /// so both hosts answer alike: the Functions host turns a failed invocation into a bare 500 of its own.
+    /// </summary>
+    private static Task UnexpectedAsync(HttpContext httpContext, Exception error)
+    {
+        // The type and where, not the message: a message may carry what the request sent (a token, a name).
+        Log.Failed(httpContext.RequestServices.GetRequiredService<ILogger<HttpFunction>>(), error.GetType().FullName, error.TargetSite?.DeclaringType?.FullName + "." + error.TargetSite?.Name);
+        return TypedResults.Problem(title: "An unexpected error occurred", detail: "Nothing you sent caused it; try again later.", statusCode: StatusCodes.Status500InternalServerError).ExecuteAsync(httpContext);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Error, "An HTTP function failed with {Error} in {Site}; answered 500")]
+        public static partial void Failed(ILogger logger, string? error, string site);
     }
 
     private RequestDelegate Compile(IServiceProvider services)

@@ -17,6 +17,8 @@ internal static partial class LocalRunner
 {
     public static WebApplication MapFunctions(this WebApplication app)
     {
+        app.UseRouting();
+        app.Use(NoMethodIsNotFound);
         var prefix = app.Configuration["AzureFunctionsJobHost:extensions:http:routePrefix"] ?? "api";
         foreach (var function in FunctionCatalog.Of<HttpTriggerAttribute>())
         {
@@ -28,7 +30,7 @@ internal static partial class LocalRunner
             }
 
             CheckBindable(function);
-            var route = RouteOf(prefix, trigger.Route ?? function.Name);
+            var route = RouteOf(prefix, HostRoute(trigger.Route, function.Name));
             RequestDelegate run = http => InvokeHttpAsync(function, http);
             var endpoint = trigger.Methods is { Length: > 0 } methods ? app.MapMethods(route, methods.Select(m => m.ToUpperInvariant()), run) : app.Map(route, run);
             endpoint.WithDisplayName(function.Name);
@@ -36,6 +38,32 @@ internal static partial class LocalRunner
 
         return app;
     }
+
+    /// <summary>
+    /// The route the Functions host gives a function: a blank route becomes the function's name
+    /// (azure-functions-host src/WebJobs.Script/Host/ScriptHost.cs, ValidateHttpFunction:
+    /// <c>if (string.IsNullOrWhiteSpace(httpTrigger.Route) &amp;&amp; !isProxy) httpTrigger.Route = functionName;</c>).
+    /// </summary>
+    public static string HostRoute(string? route, string name) => string.IsNullOrWhiteSpace(route) ? name : route;
+
+    /// <summary>
+    /// A path that matches a function but not its method is 404 on the Functions host, as if nothing matched: the methods
+    /// are a route constraint there (WebScriptHostHttpRoutesManager: <c>new HttpMethodRouteConstraint(httpTrigger.Methods)</c>),
+    /// where ASP.NET Core's endpoint routing would answer 405.
+    /// </summary>
+    private static Task NoMethodIsNotFound(HttpContext http, RequestDelegate next)
+    {
+        if (http.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<HttpMethodMetadata>() is null
+            && endpoint.DisplayName == MethodNotAllowedEndpoint)
+        {
+            http.SetEndpoint(null);
+        }
+
+        return next(http);
+    }
+
+    /// <summary>The display name of the endpoint ASP.NET Core's HttpMethodMatcherPolicy selects for a wrong method.</summary>
+    private const string MethodNotAllowedEndpoint = "405 HTTP Method Not Supported";
 
     /// <summary>The route the host serves a function at: <c>/{routePrefix}/{route}</c>, without empty segments.</summary>
     public static string RouteOf(string prefix, string route) =>
