@@ -39,9 +39,9 @@ internal sealed class BrowserSession : IAsyncDisposable
         return new(app, playwright, browser, root);
     }
 
-    /// <summary>A new page in a fresh context (no cookies), without script, at <paramref name="width"/> x <paramref name="height"/>.</summary>
-    public async Task<IPage> PageAsync(int width, int height, string locale = "nl-BE") =>
-        await (await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, JavaScriptEnabled = false, Locale = locale })).NewPageAsync();
+    /// <summary>A new page in a fresh context (no cookies), without script unless <paramref name="script"/>, at <paramref name="width"/> x <paramref name="height"/>.</summary>
+    public async Task<IPage> PageAsync(int width, int height, string locale = "nl-BE", bool script = false) =>
+        await (await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, JavaScriptEnabled = script, Locale = locale })).NewPageAsync();
 
     /// <summary>
     /// Runs axe-core (npm <c>axe-core</c>, WCAG 2.0-2.2 A and AA rules) on what <paramref name="page"/> shows now, and fails

@@ -85,7 +85,7 @@ public sealed class FunctionsMetadataTests(FunctionsMetadataTests.Published publ
     [InlineData("RaiseWaveEvent", "post", "api/waves/{id}/events/{name}", true)]
     [InlineData("GetLetter", "get", "api/waves/{id}/letters/{*name}", false)]
     [InlineData("SubmitResponse", "post", "api/responses", false)]
-    [InlineData("FormShow", "get", "s/{token}", false)]
+    [InlineData("FormShow", "get", "form", false)]
     [InlineData("FormStart", "get", "{ignored:maxlength(0)?}", false)]
     [InlineData("FormEnterToken", "post", "{ignored:maxlength(0)?}", false)]
     [InlineData("Dashboard", "get", "dashboard/{id}", false)]

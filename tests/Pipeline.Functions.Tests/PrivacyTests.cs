@@ -21,13 +21,13 @@ public sealed class PrivacyTests
             ConfigureServices = s => s.AddSingleton<ILoggerProvider>(capture),
         };
         var wave = await FieldworkWave.StartAsync(app, people: 4);
-        var http = app.CreateClient(new() { AllowAutoRedirect = false });
+        var http = app.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
         var token = wave.Tokens[0];
         var compact = token.Replace("-", "", StringComparison.Ordinal);
 
-        await http.GetAsync(new Uri($"/s/{compact}?page=1", UriKind.Relative));
         await http.PostAsync(new Uri("/", UriKind.Relative), new FormUrlEncodedContent([new("token", token), new("lang", "nl")]));
-        await http.PostAsync(new Uri($"/s/{compact}", UriKind.Relative), new FormUrlEncodedContent([new("page", "1"), new("action", "next"), new("q.buurt_inbraak", "2")]));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/form?page=1", UriKind.Relative))).StatusCode);
+        await http.PostAsync(new Uri("/form", UriKind.Relative), new FormUrlEncodedContent([new("page", "1"), new("action", "next"), new("q.buurt_inbraak", "2")]));
         await http.PostAsJsonAsync("/api/optout", new { token = wave.Tokens[1] });
         Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/responses", new { token, answers = wave.Answers() })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsJsonAsync("/api/responses", new { token, answers = wave.Answers() })).StatusCode);

@@ -86,10 +86,16 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime
         Assert.Contains("bewaard", await page.Locator(".notice").InnerTextAsync(), StringComparison.Ordinal);
         await page.Context.CloseAsync();
 
-        // Another day, another session: the QR link resumes at the first unanswered page.
-        page = await PhoneAsync();
-        await page.GotoAsync($"{_base}/s/{token}");
+        // Another day, another session, with script: the QR code (the token after '#') resumes at the first unanswered page,
+        // and the token leaves the address bar; no request the server received carried it in its path or query.
+        page = await _session.PageAsync(360, 740, script: true);
+        var urls = new List<string>();
+        page.Request += (_, request) => urls.Add(request.Url);
+        await page.GotoAsync($"{_base}/#{token.Replace("-", "", StringComparison.Ordinal)}");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/form"));
         Assert.Equal("Contact met de politie", await page.Locator("h1").InnerTextAsync());
+        Assert.DoesNotContain(token.Replace("-", "", StringComparison.Ordinal), page.Url, StringComparison.Ordinal);
+        Assert.All(urls, u => Assert.DoesNotContain(token.Replace("-", "", StringComparison.Ordinal), new Uri(u).GetComponents(UriComponents.PathAndQuery, UriFormat.UriEscaped), StringComparison.Ordinal));
         await page.Locator("#q-contact_laatste").GetByLabel("Nooit").CheckAsync();
         await NextAsync(page);
         await AnswerAsync(page);
@@ -114,8 +120,11 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime
         Assert.Equal("Bedankt voor uw deelname", await page.Locator("h1").InnerTextAsync());
         await _session.AssertAccessibleAsync(page, "the thank-you page");
 
-        // The token is spent, and the response is stored as answered.
-        await page.GotoAsync($"{_base}/s/{token}");
+        // The token is spent (the session ended with the thank-you page), and the response is stored as answered.
+        await page.GotoAsync($"{_base}/form");
+        Assert.Contains("opnieuw in", await page.Locator("#token-error").InnerTextAsync(), StringComparison.Ordinal);
+        await page.GotoAsync($"{_base}/#{token}");
+        await page.Locator("#token-error").WaitForAsync();
         Assert.Contains("al mee ingevuld", await page.Locator("#token-error").InnerTextAsync(), StringComparison.Ordinal);
         await _session.App.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
         var (_, json) = Assert.Single(await _wave.ResponsesAsync());

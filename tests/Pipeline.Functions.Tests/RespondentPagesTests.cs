@@ -7,7 +7,8 @@ namespace Pipeline.Functions.Tests;
 public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) : IClassFixture<RespondentPagesTests.Fixture>
 {
     private readonly FieldworkWave _wave = fixture.Wave;
-    private readonly HttpClient _http = fixture.App.CreateClient(new() { AllowAutoRedirect = false });
+    // https: the form's session cookie is Secure, and the client keeps it as a browser does.
+    private readonly HttpClient _http = fixture.App.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
 
     public sealed class Fixture : IAsyncLifetime, IDisposable
     {
@@ -24,8 +25,16 @@ public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) :
 
     private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) => new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
 
+    /// <summary>Enters <paramref name="token"/> on the token page: the client then holds the form's session.</summary>
+    private async Task<string> SessionAsync(string token)
+    {
+        var response = await _http.PostAsync(new Uri("/", UriKind.Relative), Form(("token", token), ("lang", "nl")));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return token;
+    }
+
     [Fact]
-    public async Task TokenPage_NoScriptAllowed_InTheBrowsersLanguage()
+    public async Task TokenPage_OnlyTheTokenScriptAllowed_InTheBrowsersLanguage()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
         request.Headers.AcceptLanguage.ParseAdd("de-BE, fr;q=0.8");
@@ -35,11 +44,16 @@ public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) :
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
+        var hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Pages.PageHtml.TokenScript)));
+        Assert.Contains($"script-src 'sha256-{hash}';", policy, StringComparison.Ordinal);
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
         Assert.Contains("<html lang=\"de\">", html, StringComparison.Ordinal);
         Assert.Contains("<label for=\"token\">Code aus Ihrem Brief</label>", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script>(.*?)</script>");
+        Assert.Equal(Pages.PageHtml.TokenScript, Assert.Single(scripts).Groups[1].Value);
     }
 
     [Theory]
@@ -59,24 +73,59 @@ public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) :
     }
 
     [Fact]
-    public async Task EnterToken_Valid_RedirectsToTheFormInTheChosenLanguage()
+    public async Task EnterToken_Valid_SessionCookieThenTheFormInTheChosenLanguage_NoTokenInAnyAddress()
     {
         var token = _wave.NextToken();
+        var compact = token.Replace("-", "", StringComparison.Ordinal);
 
         var response = await _http.PostAsync(new Uri("/", UriKind.Relative), Form(("token", token.ToLowerInvariant()), ("lang", "fr")));
         var page = await _http.GetStringAsync(response.Headers.Location);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal($"/s/{token.Replace("-", "", StringComparison.Ordinal)}?lang=fr", response.Headers.Location!.OriginalString);
+        Assert.Equal("/form?lang=fr", response.Headers.Location!.OriginalString);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith(Pages.FormSessions.Cookie + "=", cookie, StringComparison.Ordinal);
+        foreach (var attribute in new[] { "httponly", "secure", "samesite=strict", "path=/" })
+        {
+            Assert.Contains(attribute, cookie, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.DoesNotContain("expires", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(compact, cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("<h1>Problèmes dans votre quartier</h1>", page, StringComparison.Ordinal);
+        foreach (System.Text.RegularExpressions.Match link in System.Text.RegularExpressions.Regex.Matches(page, "(?:href|action)=\"([^\"]*)\""))
+        {
+            Assert.DoesNotContain(compact, link.Groups[1].Value, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("not-base64!")]
+    [InlineData("AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task Form_NoOrForgedSession_401TokenPageSaysEnterTheCodeAgain(string? cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/form?page=2");
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", $"{Pages.FormSessions.Cookie}={cookie}");
+        }
+
+        var response = await _http.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("Vul uw code opnieuw in", html, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"token\">", html, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task PostPage_MissingAnswers_400WithEachErrorNextToItsQuestion_AnswersKept()
     {
-        var token = _wave.NextToken();
+        await SessionAsync(_wave.NextToken());
 
-        var response = await _http.PostAsync(new Uri($"/s/{token}", UriKind.Relative), Form(("page", "1"), ("lang", "nl"), ("action", "next"), ("q.buurt_inbraak", "2")));
+        var response = await _http.PostAsync(new Uri("/form", UriKind.Relative), Form(("page", "1"), ("lang", "nl"), ("action", "next"), ("q.buurt_inbraak", "2")));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -88,7 +137,8 @@ public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) :
     [Fact]
     public async Task PostPage_OverTheSizeLimit_413()
     {
-        var response = await _http.PostAsync(new Uri($"/s/{_wave.NextToken()}", UriKind.Relative), Form(("page", "1"), ("q.achtergrond_opmerkingen", new string('x', 4000))));
+        await SessionAsync(_wave.NextToken());
+        var response = await _http.PostAsync(new Uri("/form", UriKind.Relative), Form(("page", "1"), ("q.achtergrond_opmerkingen", new string('x', 4000))));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("<p class=\"notice\" role=\"status\">", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -97,14 +147,14 @@ public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) :
     [Fact]
     public async Task PostPage_OverTheTokenLimit_429WithRetryAfter()
     {
-        var token = _wave.NextToken();
+        await SessionAsync(_wave.NextToken());
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 6; i++)
         {
-            statuses.Add((await _http.PostAsync(new Uri($"/s/{token}", UriKind.Relative), Form(("page", "1"), ("action", "save")))).StatusCode);
+            statuses.Add((await _http.PostAsync(new Uri("/form", UriKind.Relative), Form(("page", "1"), ("action", "save")))).StatusCode);
         }
 
-        var last = await _http.PostAsync(new Uri($"/s/{token}", UriKind.Relative), Form(("page", "1"), ("action", "save")));
+        var last = await _http.PostAsync(new Uri("/form", UriKind.Relative), Form(("page", "1"), ("action", "save")));
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, 5).Append(HttpStatusCode.TooManyRequests), statuses);
         Assert.True(last.Headers.Contains("Retry-After"));
     }
@@ -113,9 +163,10 @@ public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) :
     public async Task Form_ClosedWave_410Page()
     {
         var other = await FieldworkWave.StartAsync(fixture.App, people: 2);
+        await SessionAsync(other.Tokens[0]);
         await other.SetAsync(w => w with { Phase = WavePhase.Cancelled });
 
-        var response = await _http.GetAsync(new Uri($"/s/{other.Tokens[0]}", UriKind.Relative));
+        var response = await _http.GetAsync(new Uri("/form", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         Assert.Contains("afgesloten", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -24,7 +24,7 @@ public sealed class StorageFaultTests
         down = true;
 
         var api = await http.PostAsJsonAsync("/api/responses", new { token = wave.Tokens[0], answers = wave.Answers(0) });
-        var page = await http.GetAsync(new Uri($"/s/{wave.Tokens[0]}", UriKind.Relative));
+        var page = await http.PostAsync(new Uri("/", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = wave.Tokens[1] }));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(30), api.Headers.RetryAfter!.Delta);

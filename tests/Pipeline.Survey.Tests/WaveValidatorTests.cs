@@ -51,7 +51,11 @@ public sealed class WaveValidatorTests
     [InlineData("https://survey.example.be", true)]
     [InlineData("http://localhost:7071", true)]
     [InlineData("http://127.0.0.1:7071", true)]
-    public void Validate_SurveyBaseUrl_HttpsOnly_LoopbackExcepted(string url, bool accepted) =>
+    [InlineData("https://survey.example.be/", true)]
+    [InlineData("https://survey.example.be/s/", false)] // the token page is at the root
+    [InlineData("https://survey.example.be/#x", false)] // the QR code puts the token after '#'
+    [InlineData("https://survey.example.be/?a=1", false)]
+    public void Validate_SurveyBaseUrl_HttpsSiteRootOnly_LoopbackExcepted(string url, bool accepted) =>
         Assert.Equal(accepted, !WaveValidator.Validate(Valid with { SurveyBaseUrl = url }).ContainsKey("surveyBaseUrl"));
 
     [Fact]

@@ -16,20 +16,27 @@ internal sealed class ResponseFunctions
         _release = release;
     }
 
+    /// <summary>
+    /// The site's root, where the letter sends respondents. An empty route is no root: the Functions host serves it at the
+    /// function's name (azure-functions-host ScriptHost.ValidateHttpFunction, WebScriptHostHttpRoutesManager), so the
+    /// route is an optional parameter that only the empty path fits (Azure/Azure-Functions#2473).
+    /// </summary>
+    public const string Root = "{ignored:maxlength(0)?}";
+
     [Function("FormStart")]
-    public static IResult Start([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "")] HttpRequest request) =>
+    public static IResult Start([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Root)] HttpRequest request) =>
         HttpFunction.Run(RespondentPages.Start, Guard.Respondent, Guard.Page);
 
     [Function("FormEnterToken")]
-    public static IResult EnterToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "")] HttpRequest request) =>
+    public static IResult EnterToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Root)] HttpRequest request) =>
         HttpFunction.Run(RespondentPages.EnterTokenAsync, Guard.Respondent, Guard.Page);
 
     [Function("FormShow")]
-    public static IResult Show([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "s/{token}")] HttpRequest request) =>
+    public static IResult Show([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "form")] HttpRequest request) =>
         HttpFunction.Run(RespondentPages.ShowAsync, Guard.Respondent, Guard.Page);
 
     [Function("FormPost")]
-    public static IResult Post([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "s/{token}")] HttpRequest request) =>
+    public static IResult Post([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "form")] HttpRequest request) =>
         HttpFunction.Run(RespondentPages.PostAsync, Guard.Respondent, Guard.Page);
 
     [Function("FormThanks")]

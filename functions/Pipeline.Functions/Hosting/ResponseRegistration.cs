@@ -25,6 +25,7 @@ internal static class ResponseRegistration
         services.AddSingleton<ResponseStore>();
         services.AddSingleton<ResponseRelease>();
         services.AddSingleton<ResponseIntake>();
+        services.AddSingleton<Pages.FormSessions>();
         services.AddSingleton<TokenRateLimiter>();
         services.AddSingleton<PaperImport>();
         services.AddOptions<AggregateOptions>().BindConfiguration(AggregateOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -19,19 +19,24 @@ internal sealed record Form(Questionnaire Questionnaire, Draft Draft, string Lan
         return new(wave.QuestionnaireFor(access.Entry!.Zone)!, draft, language, wave.Title, wave.Languages);
     }
 
-    public string PageLink(string token, int page) =>
-        string.Create(CultureInfo.InvariantCulture, $"/s/{Uri.EscapeDataString(token)}?page={page}&lang={Language}");
+    /// <summary>Where the form is: the session cookie says whose, so the address carries no token.</summary>
+    public const string Path = "/form";
+
+    public string PageLink(int page) => PageLink(page, Language);
+
+    private static string PageLink(int page, string language) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Path}?page={page}&lang={language}");
 
     /// <summary>Page <paramref name="number"/> with its errors from the draft: after a refused submit.</summary>
-    public IResult RenderWithErrors(string token, int number)
+    public IResult RenderWithErrors(int number)
     {
         var pages = FormFlow.Pages(Questionnaire, Draft.Answers);
         var errors = number <= pages.Count ? FormFlow.Check(Questionnaire, pages[number - 1], Draft.Answers) : [];
-        return Render(token, number, errors, null, StatusCodes.Status400BadRequest);
+        return Render(number, errors, null, StatusCodes.Status400BadRequest);
     }
 
     /// <summary>Page <paramref name="number"/> (1-based); one past the last is the review.</summary>
-    public IResult Render(string token, int number, IReadOnlyList<AnswerError> errors, string? notice, int status)
+    public IResult Render(int number, IReadOnlyList<AnswerError> errors, string? notice, int status)
     {
         var text = FormText.For(Language);
         var pages = FormFlow.Pages(Questionnaire, Draft.Answers);
@@ -46,17 +51,17 @@ internal sealed record Form(Questionnaire Questionnaire, Draft Draft, string Lan
             html.Append("<p class=\"notice\" role=\"status\">").Append(Encode(notice)).Append("</p>");
         }
 
-        var action = $"/s/{Encode(Uri.EscapeDataString(token))}";
+        const string action = Path;
         string heading;
         var style = string.Empty;
         if (number > pages.Count)
         {
             heading = text.ReviewHeading;
             html.Append("<h1>").Append(Encode(heading)).Append("</h1><p>").Append(Encode(text.ReviewIntro)).Append("</p>");
-            QuestionHtml.Review(html, Questionnaire, pages, Draft.Answers, n => PageLink(token, n), Language);
+            QuestionHtml.Review(html, Questionnaire, pages, Draft.Answers, n => PageLink(n), Language);
             html.Append("<form method=\"post\" action=\"").Append(action).Append("\"><input type=\"hidden\" name=\"lang\" value=\"").Append(Language).Append("\">")
                 .Append("<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"submit\">").Append(Encode(text.Submit)).Append("</button>")
-                .Append("<a href=\"").Append(Encode(PageLink(token, pages.Count))).Append("\">").Append(Encode(text.Back)).Append("</a></div></form>");
+                .Append("<a href=\"").Append(Encode(PageLink(pages.Count))).Append("\">").Append(Encode(text.Back)).Append("</a></div></form>");
         }
         else
         {
@@ -99,6 +104,6 @@ internal sealed record Form(Questionnaire Questionnaire, Draft Draft, string Lan
             html.Append("<button type=\"submit\" class=\"secondary\" name=\"action\" value=\"save\">").Append(Encode(text.Save)).Append("</button></div></form>");
         }
 
-        return RespondentPages.Html(Language, heading, html.ToString(), l => Languages.Contains(l) ? string.Create(CultureInfo.InvariantCulture, $"/s/{Uri.EscapeDataString(token)}?page={number}&lang={l}") : null, status, style);
+        return RespondentPages.Html(Language, heading, html.ToString(), l => Languages.Contains(l) ? PageLink(number, l) : null, status, style);
     }
 }

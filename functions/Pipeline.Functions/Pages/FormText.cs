@@ -35,7 +35,8 @@ internal sealed record FormText(
     string ThanksText,
     string Language,
     string TooMany,
-    string TooLarge)
+    string TooLarge,
+    string SessionEnded)
 {
     public static FormText For(string language) => language switch
     {
@@ -81,7 +82,8 @@ internal sealed record FormText(
         "Uw antwoorden zijn anoniem bewaard. Ze worden niet gekoppeld aan uw code, uw naam of uw adres.",
         "Taal",
         "Te veel pogingen. Probeer het over {0} seconden opnieuw.",
-        "Uw antwoorden zijn te lang om te versturen.");
+        "Uw antwoorden zijn te lang om te versturen.",
+        "Vul uw code opnieuw in om verder te gaan. Uw antwoorden tot nu toe zijn bewaard.");
 
     private static readonly FormText Fr = new(
         "Français",
@@ -117,7 +119,8 @@ internal sealed record FormText(
         "Vos réponses sont conservées de façon anonyme. Elles ne sont liées ni à votre code, ni à votre nom, ni à votre adresse.",
         "Langue",
         "Trop de tentatives. Réessayez dans {0} secondes.",
-        "Vos réponses sont trop longues pour être envoyées.");
+        "Vos réponses sont trop longues pour être envoyées.",
+        "Saisissez à nouveau votre code pour continuer. Vos réponses jusqu'ici sont conservées.");
 
     private static readonly FormText De = new(
         "Deutsch",
@@ -153,7 +156,8 @@ internal sealed record FormText(
         "Ihre Antworten sind anonym gespeichert. Sie werden weder mit Ihrem Code noch mit Ihrem Namen oder Ihrer Adresse verknüpft.",
         "Sprache",
         "Zu viele Versuche. Versuchen Sie es in {0} Sekunden erneut.",
-        "Ihre Antworten sind zu lang zum Absenden.");
+        "Ihre Antworten sind zu lang zum Absenden.",
+        "Geben Sie Ihren Code erneut ein, um fortzufahren. Ihre bisherigen Antworten sind gespeichert.");
 
     private static readonly FormText En = new(
         "English",
@@ -189,5 +193,6 @@ internal sealed record FormText(
         "Your answers are stored anonymously. They are not linked to your code, your name or your address.",
         "Language",
         "Too many attempts. Try again in {0} seconds.",
-        "Your answers are too long to submit.");
+        "Your answers are too long to submit.",
+        "Enter your code again to go on. Your answers so far are kept.");
 }

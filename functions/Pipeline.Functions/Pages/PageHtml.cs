@@ -4,11 +4,22 @@ using System.Text.Unicode;
 
 namespace Pipeline.Functions.Pages;
 
-/// <summary>The frame of every respondent page: no script, no external asset, one inline style sheet.</summary>
+/// <summary>The frame of every respondent page: one small script at most, no external asset, one inline style sheet.</summary>
 internal static class PageHtml
 {
-    /// <summary>No script may run, nothing is fetched from elsewhere, and forms post only here.</summary>
-    public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    /// <summary>
+    /// The token page's only script. The letter's QR code opens the site with the token after <c>#</c>, which browsers
+    /// never send: the script puts it in the token field, takes it out of the address bar and history, and posts the
+    /// form. Without script the respondent types the token, as from the printed letter.
+    /// </summary>
+    public const string TokenScript =
+        "(function(){var t=location.hash.slice(1);if(!t)return;history.replaceState(null,\"\",location.pathname+location.search);"
+        + "var f=document.getElementById(\"token\");if(f&&f.form){try{f.value=decodeURIComponent(t);}catch(e){return;}f.form.submit();}})();";
+
+    /// <summary>No script runs but <see cref="TokenScript"/> (by its hash), nothing is fetched from elsewhere, and forms post only here.</summary>
+    public static readonly string ContentSecurityPolicy =
+        $"default-src 'none'; script-src 'sha256-{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(TokenScript)))}'; "
+        + "style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private const string Style = """
         *{box-sizing:border-box}

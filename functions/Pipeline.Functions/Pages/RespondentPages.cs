@@ -12,10 +12,11 @@ using static Pipeline.Functions.Pages.PageHtml;
 namespace Pipeline.Functions.Pages;
 
 /// <summary>
-/// The respondent's pages, server-rendered and usable without script: the token entry at <c>/</c>, the
-/// questionnaire at <c>/s/{token}</c> (the letter's QR code points there), page by page with a review, and a
-/// thank-you page. Every post keeps the answers so far as a sealed draft, so going back, changing language or
-/// coming back another day loses nothing.
+/// The respondent's pages, server-rendered and usable without script: the token entry at <c>/</c> (the letter's QR
+/// code opens it with the token after <c>#</c>), the questionnaire at <c>/form</c>, page by page with a review, and a
+/// thank-you page. The token is posted once and then carried by the form's session cookie (<see cref="FormSessions"/>):
+/// it is in no path or query. Every post keeps the answers so far as a sealed draft, so going back, changing language
+/// or coming back another day loses nothing.
 /// </summary>
 internal static class RespondentPages
 {
@@ -23,11 +24,12 @@ internal static class RespondentPages
 
     internal static IResult Thanks(HttpRequest request, string? lang)
     {
+        FormSessions.End(request.HttpContext);
         var text = FormText.For(Pick(lang, request));
         return Html(Pick(lang, request), text.ThanksHeading, $"<h1>{Encode(text.ThanksHeading)}</h1><p class=\"notice\">{Encode(text.ThanksText)}</p>", l => $"/thanks?lang={l}", StatusCodes.Status200OK);
     }
 
-    internal static async Task<IResult> EnterTokenAsync(HttpRequest request, TokenDirectory tokens, IOptions<ResponseOptions> options, CancellationToken ct)
+    internal static async Task<IResult> EnterTokenAsync(HttpRequest request, TokenDirectory tokens, FormSessions sessions, IOptions<ResponseOptions> options, CancellationToken ct)
     {
         var form = await ReadFormAsync(request, options.Value.MaxBodyBytes, ct);
         var language = Pick(form?.GetValueOrDefault("lang"), request);
@@ -38,26 +40,42 @@ internal static class RespondentPages
 
         var typed = form.GetValueOrDefault("token").ToString();
         var access = await tokens.OpenAsync(typed, ct);
-        return access.State == TokenState.Open
-            ? Results.Redirect($"/s/{Uri.EscapeDataString(Compact(typed))}?lang={language}", preserveMethod: false)
-            : Refused(access, typed, language);
+        if (access.State != TokenState.Open)
+        {
+            return Refused(access, typed, language);
+        }
+
+        sessions.Start(request.HttpContext, Compact(typed));
+        return Results.Redirect($"{Form.Path}?lang={language}", preserveMethod: false);
     }
 
-    internal static async Task<IResult> ShowAsync(HttpRequest request, string token, int? page, string? lang, TokenDirectory tokens, ResponseStore store, CancellationToken ct)
+    internal static async Task<IResult> ShowAsync(HttpRequest request, int? page, string? lang, TokenDirectory tokens, FormSessions sessions, ResponseStore store, CancellationToken ct)
     {
+        if (sessions.Read(request.HttpContext) is not { } token)
+        {
+            return NoSession(Pick(lang, request));
+        }
+
         var access = await tokens.OpenAsync(token, ct);
         if (access.State != TokenState.Open)
         {
             return Refused(access, token, Pick(lang, request));
         }
 
+        sessions.Start(request.HttpContext, token);
         var form = Form.Open(access, store, lang);
-        return form.Render(token, page ?? FormFlow.ResumePage(form.Questionnaire, form.Draft.Answers), errors: [], notice: null, StatusCodes.Status200OK);
+        return form.Render(page ?? FormFlow.ResumePage(form.Questionnaire, form.Draft.Answers), errors: [], notice: null, StatusCodes.Status200OK);
     }
 
-    internal static async Task<IResult> PostAsync(HttpRequest request, string token, TokenDirectory tokens, ResponseStore store, ResponseIntake intake, TokenRateLimiter limiter, IOptions<ResponseOptions> options, CancellationToken ct)
+    internal static async Task<IResult> PostAsync(HttpRequest request, TokenDirectory tokens, FormSessions sessions, ResponseStore store, ResponseIntake intake, TokenRateLimiter limiter, IOptions<ResponseOptions> options, CancellationToken ct)
     {
         var posted = await ReadFormAsync(request, options.Value.MaxBodyBytes, ct);
+        if (sessions.Read(request.HttpContext) is not { } token)
+        {
+            return NoSession(Pick(posted?.GetValueOrDefault("lang"), request));
+        }
+
+        sessions.Start(request.HttpContext, token);
         var access = await tokens.OpenAsync(token, ct);
         if (access.State != TokenState.Open)
         {
@@ -68,13 +86,13 @@ internal static class RespondentPages
         var text = FormText.For(form.Language);
         if (posted is null)
         {
-            return form.Render(token, FormFlow.ResumePage(form.Questionnaire, form.Draft.Answers), [], text.TooLarge, StatusCodes.Status413PayloadTooLarge);
+            return form.Render(FormFlow.ResumePage(form.Questionnaire, form.Draft.Answers), [], text.TooLarge, StatusCodes.Status413PayloadTooLarge);
         }
 
         if (limiter.TryAcquire(access.Hash) is { } retry)
         {
             var seconds = RespondentLimits.SetRetryAfter(request.HttpContext, retry);
-            return TokenPage(form.Language, token, string.Format(CultureInfo.InvariantCulture, text.TooMany, seconds), StatusCodes.Status429TooManyRequests);
+            return TokenPage(form.Language, null, string.Format(CultureInfo.InvariantCulture, text.TooMany, seconds), StatusCodes.Status429TooManyRequests);
         }
 
         var action = posted.GetValueOrDefault("action").ToString();
@@ -85,14 +103,14 @@ internal static class RespondentPages
             {
                 IntakeStatus.Stored => Results.Redirect($"/thanks?lang={form.Language}", preserveMethod: false),
                 IntakeStatus.TokenRefused => Refused(result.Access!, token, form.Language),
-                _ => form.RenderWithErrors(token, FormFlow.ResumePage(form.Questionnaire, form.Draft.Answers)),
+                _ => form.RenderWithErrors(FormFlow.ResumePage(form.Questionnaire, form.Draft.Answers)),
             };
         }
 
         var pages = FormFlow.Pages(form.Questionnaire, form.Draft.Answers);
         if (!int.TryParse(posted.GetValueOrDefault("page"), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1 || number > pages.Count)
         {
-            return Results.Redirect($"/s/{Uri.EscapeDataString(token)}?lang={form.Language}", preserveMethod: false);
+            return Results.Redirect($"{Form.Path}?lang={form.Language}", preserveMethod: false);
         }
 
         var answers = FormFlow.Merge(form.Draft.Answers, pages[number - 1], posted);
@@ -105,15 +123,15 @@ internal static class RespondentPages
         switch (action)
         {
             case "back":
-                return Results.Redirect(form.PageLink(token, Math.Max(1, number - 1)), preserveMethod: false);
+                return Results.Redirect(form.PageLink(Math.Max(1, number - 1)), preserveMethod: false);
             case "save":
-                return form.Render(token, number, [], text.Saved, StatusCodes.Status200OK);
+                return form.Render(number, [], text.Saved, StatusCodes.Status200OK);
             default:
                 var page = FormFlow.Pages(form.Questionnaire, answers)[number - 1];
                 var errors = FormFlow.Check(form.Questionnaire, page, answers);
                 return errors.Count > 0
-                    ? form.Render(token, number, errors, null, StatusCodes.Status400BadRequest)
-                    : Results.Redirect(form.PageLink(token, number + 1), preserveMethod: false);
+                    ? form.Render(number, errors, null, StatusCodes.Status400BadRequest)
+                    : Results.Redirect(form.PageLink(number + 1), preserveMethod: false);
         }
     }
 
@@ -136,6 +154,9 @@ internal static class RespondentPages
         };
     }
 
+    /// <summary>The token page for a form request without a (live) session: the token again, answers kept in the draft.</summary>
+    private static IResult NoSession(string language) => TokenPage(language, null, FormText.For(language).SessionEnded, StatusCodes.Status401Unauthorized);
+
     private static IResult TokenPage(string language, string? typed, string? error, int status)
     {
         var text = FormText.For(language);
@@ -152,7 +173,8 @@ internal static class RespondentPages
 
         body.Append("<input type=\"text\" id=\"token\" name=\"token\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"40\" aria-describedby=\"").Append(described).Append('"')
             .Append(error is null ? string.Empty : " aria-invalid=\"true\" autofocus").Append(" value=\"").Append(Encode(typed)).Append("\"></div>")
-            .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Start)).Append("</button></div></form>");
+            .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Start)).Append("</button></div></form>")
+            .Append("<script>").Append(TokenScript).Append("</script>");
         return Html(language, text.TokenHeading, body.ToString(), l => $"/?lang={l}", status);
     }
 

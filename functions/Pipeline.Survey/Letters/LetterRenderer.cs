@@ -48,8 +48,11 @@ internal static class LetterRenderer
         document.Save(output, closeStream: false);
     }
 
-    /// <summary>The address the QR code opens: the survey's deep link with the token.</summary>
-    public static string DeepLink(string surveyBaseUrl, string tokenValue) => $"{surveyBaseUrl.TrimEnd('/')}/s/{tokenValue}";
+    /// <summary>
+    /// The address the QR code opens: the survey's token page with the token after <c>#</c>, which browsers never send
+    /// to a server; the page's script posts it.
+    /// </summary>
+    public static string DeepLink(string surveyBaseUrl, string tokenValue) => $"{surveyBaseUrl.TrimEnd('/')}/#{tokenValue}";
 
     private const double Left = 20 * Mm;
     private const double SalutationTop = 111 * Mm;

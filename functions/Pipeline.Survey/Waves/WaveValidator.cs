@@ -73,9 +73,9 @@ internal static partial class WaveValidator
             }
         }
         // Letters print tokens into this address: over http they would cross the network in clear (loopback is for development).
-        if (!Uri.TryCreate(wave.SurveyBaseUrl, UriKind.Absolute, out var url) || !(url.Scheme == "https" || (url.Scheme == "http" && url.IsLoopback)) || !string.IsNullOrEmpty(url.Query))
+        if (!Uri.TryCreate(wave.SurveyBaseUrl, UriKind.Absolute, out var url) || !(url.Scheme == "https" || (url.Scheme == "http" && url.IsLoopback)) || !string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.Fragment) || url.AbsolutePath != "/")
         {
-            errors.Add("surveyBaseUrl", "Give an absolute https address without a query, e.g. https://survey.example.be (http only for localhost).");
+            errors.Add("surveyBaseUrl", "Give the survey site's address, https without a path, query or fragment, e.g. https://survey.example.be (http only for localhost): the letter's QR code opens its token page, at /.");
         }
 
         if (wave.InvitationDate == default)
