@@ -16,6 +16,7 @@ public sealed class StartupTests
     [InlineData("AzureWebJobsStorage", "DefaultEndpointsProtocol=http;AccountKey=SECRET123", "AzureWebJobsStorage is not a valid storage connection string")]
     [InlineData("Storage:RetryAttempts", "0", "RetryAttempts")]
     [InlineData("Azurite:Location", "", "Azurite:Location is required")]
+    [InlineData("Waves:MaxSampleBytes", "268435456", "MaxSampleBytes must be between 1024 and 104857600")]
     [InlineData(PipelineApplication.HubSetting + "hubName", "task-hub", "extensions.durableTask.hubName must be 3-45 letters")]
     [InlineData(PipelineApplication.HubSetting + "storageProvider:partitionCount", "17", "storageProvider: The field PartitionCount must be between 1 and 16")]
     [InlineData(PipelineApplication.HubSetting + "storageProvider:maxQueuePollingInterval", "00:00:00.010", "storageProvider: The field MaxQueuePollingInterval")]

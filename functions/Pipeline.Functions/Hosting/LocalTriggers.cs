@@ -8,8 +8,9 @@ namespace Pipeline.Functions.Hosting;
 /// <summary>
 /// The local runner's timer and queue triggers, over the same functions Azure triggers (<see cref="FunctionCatalog"/>).
 /// <list type="bullet">
-/// <item>A timer function runs once at start-up (as Functions' schedule monitor runs an occurrence missed while no host
-/// was up) and then at each occurrence of its schedule (the app setting its attribute names), in UTC.</item>
+/// <item>A timer function runs at each occurrence of its schedule (the app setting its attribute names), in UTC, and at
+/// start-up only when an occurrence was missed while no host was up, as Functions' schedule monitor does
+/// (<see cref="TimerSchedules"/>, which also keeps two local hosts from running one occurrence).</item>
 /// <item>A queue function takes messages from its queue on the connection <c>AzureWebJobsStorage</c>, with
 /// <c>host.json</c>'s <c>extensions.queues</c> settings as the Functions host reads them: <c>batchSize</c> (16),
 /// <c>maxPollingInterval</c> (1 min; polled again at once after a message), <c>visibilityTimeout</c> (0: a failed message is
@@ -17,7 +18,7 @@ namespace Pipeline.Functions.Hosting;
 /// </list>
 /// Settings are checked at start-up: a missing setting or a bad schedule stops the host, naming it.
 /// </summary>
-internal sealed partial class LocalTriggers(IServiceProvider services, IConfiguration configuration, IQueueStore queues, TimeProvider time, ILogger<LocalTriggers> logger)
+internal sealed partial class LocalTriggers(IServiceProvider services, IConfiguration configuration, IQueueStore queues, TimerSchedules timers, TimeProvider time, ILogger<LocalTriggers> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Hidden = TimeSpan.FromMinutes(10);
@@ -53,14 +54,27 @@ internal sealed partial class LocalTriggers(IServiceProvider services, IConfigur
 
     private async Task TimerAsync(FunctionEntry function, CrontabSchedule schedule, CancellationToken stoppingToken)
     {
-        var pastDue = true;
-        while (!stoppingToken.IsCancellationRequested)
+        for (var startUp = true; !stoppingToken.IsCancellationRequested; startUp = false)
         {
-            await RunAsync(function, new TimerInfo { IsPastDue = pastDue }, stoppingToken);
-            pastDue = false;
-            var now = time.GetUtcNow();
-            var next = new DateTimeOffset(DateTime.SpecifyKind(schedule.GetNextOccurrence(now.UtcDateTime), DateTimeKind.Utc));
-            await Task.Delay(next - now, time, stoppingToken);
+            TimerClaim claim;
+            try
+            {
+                claim = await timers.ClaimAsync(function.Name, schedule, stoppingToken);
+            }
+            catch (StoreException e)
+            {
+                Log.Unreachable(logger, function.Name, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken);
+                continue;
+            }
+
+            if (claim.Occurrence is not null)
+            {
+                await RunAsync(function, new TimerInfo { IsPastDue = startUp }, stoppingToken);
+            }
+
+            var wait = claim.Next - time.GetUtcNow().UtcDateTime;
+            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken);
         }
     }
 

@@ -12,6 +12,7 @@ internal static class ResponseRegistration
         builder.Services.AddSingleton<ClientLimiter>();
         if (local)
         {
+            builder.Services.AddSingleton<TimerSchedules>();
             builder.Services.AddHostedService<LocalTriggers>();
         }
 

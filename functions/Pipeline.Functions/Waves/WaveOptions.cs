@@ -32,9 +32,17 @@ internal sealed class WaveOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan FirstRetry { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Largest sample upload in bytes; default 256 MB (500,000 rows take about 60 MB).</summary>
-    [Range(1024, 4L * 1024 * 1024 * 1024)]
-    public long MaxSampleBytes { get; set; } = 256L * 1024 * 1024;
+    /// <summary>
+    /// Largest upload (a sample, an extract to draw from, keyed-in paper forms) in bytes; default 96 MiB (500,000 rows take
+    /// about 60 MB). At most the Functions host's own request body limit, 100 MB (azure-functions-host ScriptConstants
+    /// <c>DefaultMaxRequestBodySize = 104857600</c>, set on Kestrel at start-up): above it the host, not the app, answers,
+    /// and with a bare 500 (azure-functions-host#10519), so the app's limit must be the one a caller meets.
+    /// </summary>
+    [Range(1024, HostMaxRequestBodyBytes)]
+    public long MaxSampleBytes { get; set; } = 96L * 1024 * 1024;
+
+    /// <summary>The Functions host's default request body limit (<c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c> unset).</summary>
+    public const long HostMaxRequestBodyBytes = 104_857_600;
 
     /// <summary>The key that derives the tokens of one wave: HMAC(TokenSecret, wave id).</summary>
     public byte[] WaveSecret(string waveId) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(TokenSecret), Encoding.UTF8.GetBytes(waveId));
