@@ -43,7 +43,7 @@ internal sealed class PurgePersonalDataActivity(WaveStore store, WaveCounts coun
             }
         }
 
-        foreach (var container in new[] { WaveStore.LettersContainer, WaveStore.PlansContainer })
+        foreach (var container in new[] { WaveStore.LettersContainer, WaveStore.PlansContainer, Imports.Container })
         {
             await foreach (var blob in store.Blobs.ListAllAsync(container, input + "/", ct))
             {

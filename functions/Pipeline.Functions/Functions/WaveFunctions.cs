@@ -2,11 +2,12 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Http;
+using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Functions;
 
-/// <summary>The operators' waves API, <c>/api/waves</c>: create, sample, start, signal, close, purge, letters, paper forms.</summary>
-internal static class WaveFunctions
+/// <summary>The operators' waves API, <c>/api/waves</c>: create, sample, start, signal, close, purge, letters, paper forms, imports.</summary>
+internal sealed class WaveFunctions(Imports imports)
 {
     [Function("CreateWave")]
     public static IResult Create([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves")] HttpRequest request) =>
@@ -51,6 +52,23 @@ internal static class WaveFunctions
     [Function("ImportPaperResponses")]
     public static IResult ImportPaper([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/paper-responses")] HttpRequest request) =>
         HttpFunction.Run(WavesApi.ImportPaperAsync, Guard.Operator);
+
+    [Function("PutUploadChunk")]
+    public static IResult PutChunk([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/waves/{id}/uploads/{upload}/chunks/{chunk}")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.PutChunkAsync, Guard.Operator);
+
+    [Function("StartImport")]
+    public static IResult StartImport([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/uploads/{upload}/import")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.StartImportAsync, Guard.Operator);
+
+    [Function("GetImport")]
+    public static IResult GetImport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves/{id}/imports/{upload}")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.GetImportAsync, Guard.Operator);
+
+    /// <summary>Runs a queued import (<see cref="Imports"/>); a failure leaves the message for the trigger to retry.</summary>
+    [Function("RunImport")]
+    public Task RunImport([QueueTrigger(Imports.Queue, Connection = "AzureWebJobsStorage")] string message, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        imports.RunAsync(message, client, cancellationToken);
 
     [Function("ListLetters")]
     public static IResult ListLetters([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves/{id}/letters")] HttpRequest request) =>

@@ -15,7 +15,7 @@ namespace Pipeline.Functions.Hosting;
 /// </summary>
 internal sealed partial class HttpFunction : IResult
 {
-    private static readonly ConcurrentDictionary<MethodInfo, RequestDelegate> Compiled = new();
+    private static readonly ConcurrentDictionary<(MethodInfo Handler, IEndpointFilter[] Guards), RequestDelegate> Compiled = new(new CompiledKey());
 
     private readonly Delegate _handler;
     private readonly IEndpointFilter[] _guards;
@@ -41,8 +41,9 @@ internal sealed partial class HttpFunction : IResult
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        // One handler, one set of guards: a function's handler is compiled once, on its first request.
-        var run = Compiled.GetOrAdd(_handler.Method, static (_, state) => state.Self.Compile(state.Services), (Self: this, Services: httpContext.RequestServices));
+        // A handler behind a set of guards is compiled once, on its first request (an import job runs an endpoint's handler
+        // without the endpoint's guards: another entry).
+        var run = Compiled.GetOrAdd((_handler.Method, _guards), static (_, state) => state.Self.Compile(state.Services), (Self: this, Services: httpContext.RequestServices));
         try
         {
             await run(httpContext);
@@ -97,6 +98,15 @@ internal sealed partial class HttpFunction : IResult
             ThrowOnBadRequest = true,
             EndpointBuilder = endpoint,
         }).RequestDelegate;
+    }
+
+    /// <summary>The same handler behind the same guards (by reference, in order).</summary>
+    private sealed class CompiledKey : IEqualityComparer<(MethodInfo Handler, IEndpointFilter[] Guards)>
+    {
+        public bool Equals((MethodInfo Handler, IEndpointFilter[] Guards) x, (MethodInfo Handler, IEndpointFilter[] Guards) y) =>
+            x.Handler == y.Handler && x.Guards.SequenceEqual(y.Guards, ReferenceEqualityComparer.Instance);
+
+        public int GetHashCode((MethodInfo Handler, IEndpointFilter[] Guards) key) => HashCode.Combine(key.Handler, key.Guards.Length);
     }
 
     private sealed class FunctionEndpointBuilder : EndpointBuilder

@@ -30,6 +30,7 @@ internal static class WaveRegistration
         services.AddSingleton<InvitationStore>();
         services.AddSingleton<WaveCounts>();
         services.AddSingleton<SampleImport>();
+        services.AddSingleton<Imports>();
         services.AddSingleton<WaveStarter>();
         services.AddResponses();
         return services;

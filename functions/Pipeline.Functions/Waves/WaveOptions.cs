@@ -33,15 +33,22 @@ internal sealed class WaveOptions
     public TimeSpan FirstRetry { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Largest upload (a sample, an extract to draw from, keyed-in paper forms) in bytes; default 96 MiB (500,000 rows take
-    /// about 60 MB). At most the Functions host's own request body limit, 100 MB (azure-functions-host ScriptConstants
-    /// <c>DefaultMaxRequestBodySize = 104857600</c>, set on Kestrel at start-up): above it the host, not the app, answers,
-    /// and with a bare 500 (azure-functions-host#10519), so the app's limit must be the one a caller meets.
+    /// Largest file (a sample, an extract to draw from, keyed-in paper forms) in bytes; default 512 MiB (500,000 rows take
+    /// about 60 MB). A file sent in one request also meets the Functions host's body limit (<see cref="HostMaxRequestBodyBytes"/>);
+    /// a larger one goes in chunks (<see cref="Imports"/>).
     /// </summary>
-    [Range(1024, HostMaxRequestBodyBytes)]
-    public long MaxSampleBytes { get; set; } = 96L * 1024 * 1024;
+    [Range(1024, 4L * 1024 * 1024 * 1024)]
+    public long MaxSampleBytes { get; set; } = 512L * 1024 * 1024;
 
-    /// <summary>The Functions host's default request body limit (<c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c> unset).</summary>
+    /// <summary>Largest chunk of an upload in bytes; default 8 MiB, far below the host's body limit.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxChunkBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// The Functions host's default request body limit (<c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c> unset): azure-functions-host
+    /// ScriptConstants <c>DefaultMaxRequestBodySize = 104857600</c>, set on Kestrel at start-up. Above it the host, not the
+    /// app, answers, with a bare 500 (azure-functions-host#10519), so a one-request upload is refused here first.
+    /// </summary>
     public const long HostMaxRequestBodyBytes = 104_857_600;
 
     /// <summary>The key that derives the tokens of one wave: HMAC(TokenSecret, wave id).</summary>
