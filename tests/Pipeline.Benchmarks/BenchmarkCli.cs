@@ -24,6 +24,7 @@ namespace Pipeline.Benchmarks;
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- responses [--submissions 5000] [--clients 32,64]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- aggregates [--responses 2000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- nightly [--responses 168206 --zones 164 --singles 2000]
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- import [--people 430000 --zones 164]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- wake [--samples 40] [--every 3000] [--queue-poll 00:00:01]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- worker  --storage CONN --hub NAME   (a worker process for the kill test)
 /// </code>
@@ -74,6 +75,7 @@ internal static class BenchmarkCli
                 "worker" => await WorkerAsync(),
                 "render" => RenderBenchmark.Run(Int(options, "letters", 500)),
                 "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4)),
+                "import" => await ImportBenchmark.RunAsync(host.Services, client, Int(options, "people", 430_000), Int(options, "zones", 164)),
                 "aggregates" => await AggregatesBenchmark.RunAsync(host.Services, Int(options, "responses", 2000)),
                 "wake" => await WakeBenchmark.RunAsync(host.Services, Int(options, "samples", 40), Int(options, "every", 3000)),
                 "nightly" => await NightlyBenchmark.RunAsync(host.Services, Int(options, "responses", 168_206), Int(options, "zones", 164), Int(options, "singles", 2000)),
@@ -130,6 +132,8 @@ internal static class BenchmarkCli
         builder.Services.AddSingleton<FirstActivityClock>();
         builder.Services.AddTaskHub(BenchTasks.Register);
         builder.Services.AddWaves().AddWaveTaskHub();
+        builder.Services.AddProblemDetails();
+        Pipeline.Functions.Hosting.DurableClientSlot.AddDurableClientSlot(builder.Services);
         if (options.ContainsKey("queue-poll") || scenario == "wake")
         {
             // The local runner's timer and queue triggers, as command 1 runs them.
