@@ -35,9 +35,7 @@ public sealed class ImportsTests : IAsyncLifetime, IDisposable
             var inner = services.Single(d => d.ServiceType == typeof(IBlobStore));
             services.Replace(ServiceDescriptor.Singleton<IBlobStore>(sp => _faults.Wrap((IBlobStore)inner.ImplementationFactory!(sp))));
         };
-        var http = _app.CreateClient();
-        http.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
-        _kit = new WaveTestKit(http);
+        _kit = WaveTestKit.Operator(_app);
         return Task.CompletedTask;
     }
 

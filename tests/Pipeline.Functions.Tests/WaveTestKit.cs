@@ -13,6 +13,14 @@ internal sealed class WaveTestKit(HttpClient http)
 {
     public static readonly JsonSerializerOptions Json = WaveStore.Json;
 
+    /// <summary>A kit on <paramref name="app"/>, calling with the operator's key.</summary>
+    public static WaveTestKit Operator(PipelineApplication app)
+    {
+        var http = app.CreateClient();
+        http.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
+        return new WaveTestKit(http);
+    }
+
     public HttpClient Http => http;
 
     public static WaveDefinition Wave(string id, int zones = 2, params string[] languages) =>

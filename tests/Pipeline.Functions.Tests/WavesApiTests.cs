@@ -18,9 +18,7 @@ public sealed class WavesApiTests : IAsyncLifetime, IDisposable
 
     public Task InitializeAsync()
     {
-        var http = _app.CreateClient();
-        http.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
-        _kit = new WaveTestKit(http);
+        _kit = WaveTestKit.Operator(_app);
         return Task.CompletedTask;
     }
 
