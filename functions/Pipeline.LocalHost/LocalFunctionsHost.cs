@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Pipeline.LocalHost.Rpc;
+
+namespace Pipeline.LocalHost;
+
+/// <summary>
+/// The local Functions host: an RPC server the worker calls back, the worker process, and the HTTP front end built from
+/// the functions the worker indexed. Development only; never deployed.
+/// </summary>
+internal sealed class LocalFunctionsHost : IAsyncDisposable
+{
+    private readonly WebApplication _rpc;
+    private readonly WebApplication _front;
+
+    private LocalFunctionsHost(WebApplication rpc, WebApplication front, WorkerHost worker, IReadOnlyList<WorkerFunction> functions)
+    {
+        _rpc = rpc;
+        _front = front;
+        Worker = worker;
+        Functions = functions;
+    }
+
+    public WorkerHost Worker { get; }
+
+    public IReadOnlyList<WorkerFunction> Functions { get; }
+
+    /// <summary>The front end's address, e.g. http://localhost:7071 (the bound port when asked for port 0).</summary>
+    public string Address => _front.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+
+    /// <summary>
+    /// Starts the host for the built app in <paramref name="appDirectory"/>, passing <paramref name="settings"/> to the worker
+    /// as app settings, serving HTTP on <paramref name="urls"/>.
+    /// </summary>
+    public static async Task<LocalFunctionsHost> StartAsync(string appDirectory, IReadOnlyDictionary<string, string?> settings, string urls, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    {
+        // 1. The RPC server, plain HTTP/2 on loopback, as the host's AspNetCoreGrpcServer listens (127.0.0.1, Http2).
+        var rpcBuilder = WebApplication.CreateSlimBuilder();
+        logging?.Invoke(rpcBuilder.Logging);
+        rpcBuilder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        rpcBuilder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = null;
+            o.MaxSendMessageSize = null;
+        });
+        var worker = new WorkerHost(appDirectory, settings, LoggerOf<WorkerHost>(logging));
+        rpcBuilder.Services.AddSingleton(worker);
+        var rpc = rpcBuilder.Build();
+        rpc.MapGrpcService<FunctionRpcService>();
+        await rpc.StartAsync(cancellationToken);
+
+        // 2. The worker, then its functions.
+        var functions = await worker.StartAsync(new Uri(rpc.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/"), cancellationToken);
+
+        // 3. The front end, routed as the host routes.
+        var frontBuilder = WebApplication.CreateSlimBuilder();
+        logging?.Invoke(frontBuilder.Logging);
+        frontBuilder.WebHost.UseUrls(urls);
+        frontBuilder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = HttpFrontEnd.MaxRequestBodySize);
+        frontBuilder.Services.AddHttpForwarder();
+        frontBuilder.Services.AddRouting();
+        var front = frontBuilder.Build();
+        HttpFrontEnd.Map(front, functions, RoutePrefix(appDirectory), worker);
+        await front.StartAsync(cancellationToken);
+        return new LocalFunctionsHost(rpc, front, worker, functions);
+    }
+
+    /// <summary><c>extensions.http.routePrefix</c> of the app's <c>host.json</c>; <c>api</c> when unset, as the host's default.</summary>
+    public static string RoutePrefix(string appDirectory)
+    {
+        var path = Path.Combine(appDirectory, "host.json");
+        if (!File.Exists(path))
+        {
+            return "api";
+        }
+
+        using var host = JsonDocument.Parse(File.ReadAllText(path));
+        return host.RootElement.TryGetProperty("extensions", out var e) && e.TryGetProperty("http", out var h) && h.TryGetProperty("routePrefix", out var p)
+            ? p.GetString() ?? "api"
+            : "api";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _front.DisposeAsync();
+        await Worker.DisposeAsync();
+        await _rpc.DisposeAsync();
+    }
+
+    private static ILogger<T> LoggerOf<T>(Action<ILoggingBuilder>? logging) =>
+        LoggerFactory.Create(b =>
+        {
+            b.AddSimpleConsole(o => o.SingleLine = true);
+            logging?.Invoke(b);
+        }).CreateLogger<T>();
+}

@@ -1,0 +1,63 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace Pipeline.LocalHost;
+
+/// <summary>
+/// The app settings the local host hands the worker, as <c>func start</c> does: the <c>Values</c> of
+/// <c>local.settings.json</c> (or of the committed sample, with a notice), then the host's environment variables for the
+/// same keys, then <c>--Key=value</c> arguments.
+/// </summary>
+internal static class LocalSettings
+{
+    public static Dictionary<string, string?> Load(string root, IEnumerable<string> args)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var file = Path.Combine(root, "local.settings.json");
+        if (!File.Exists(file))
+        {
+            file = Path.Combine(root, "local.settings.sample.json");
+            Console.WriteLine("local.settings.json not found; using local.settings.sample.json. Copy it to local.settings.json to change settings.");
+        }
+
+        if (File.Exists(file))
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(file));
+            foreach (var value in json.RootElement.GetProperty("Values").EnumerateObject())
+            {
+                values[value.Name.Replace("__", ":", StringComparison.Ordinal)] = value.Value.ToString();
+            }
+
+            if (json.RootElement.TryGetProperty("Host", out var host) && host.TryGetProperty("LocalHttpPort", out var port))
+            {
+                values["Host:LocalHttpPort"] = port.ToString();
+            }
+        }
+
+        foreach (var key in values.Keys.ToList())
+        {
+            if (Environment.GetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal)) is { } set)
+            {
+                values[key] = set;
+            }
+        }
+
+        foreach (var arg in args)
+        {
+            var pair = arg.TrimStart('-').Split('=', 2);
+            if (pair.Length == 2)
+            {
+                values[pair[0].Replace("__", ":", StringComparison.Ordinal)] = pair[1];
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>The worker app as this host's configuration built it: <c>functions/Pipeline.Functions/bin/{Configuration}/net10.0</c>.</summary>
+    public static string BuiltApp(string root)
+    {
+        var configuration = typeof(LocalSettings).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        return Path.Combine(root, "functions", "Pipeline.Functions", "bin", configuration, "net10.0");
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using Pipeline.LocalHost.Rpc;
+
+namespace Pipeline.LocalHost;
+
+/// <summary>
+/// The worker process, started as the Functions host starts a dotnet-isolated worker and restarted when it dies
+/// (azure-functions-host src/WebJobs.Script/Workers/Rpc/RpcWorkerContext.cs GetFormattedArguments, and
+/// RpcWorkerProcess.CreateWorkerProcess): <c>dotnet Pipeline.Functions.dll --host --port --workerId --requestId
+/// --grpcMaxMessageLength --functions-uri --functions-worker-id --functions-request-id --functions-grpc-max-message-length</c>
+/// in the app's folder, with the host's environment plus <c>FUNCTIONS_WORKER_DIRECTORY</c> and
+/// <c>FUNCTIONS_APPLICATION_DIRECTORY</c>, and the app settings as environment variables (as on Azure).
+/// </summary>
+internal sealed partial class WorkerHost(string appDirectory, IReadOnlyDictionary<string, string?> settings, ILogger<WorkerHost> logger) : IAsyncDisposable
+{
+    /// <summary>The gRPC message limit the host passes (<c>int.MaxValue</c>, RpcWorkerConstants.DefaultMaxMessageLengthBytes).</summary>
+    private const int MaxMessageLength = int.MaxValue;
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Process? _process;
+    private Task _watch = Task.CompletedTask;
+    private Uri _rpc = null!;
+
+    /// <summary>The current worker's channel; a new one after a restart.</summary>
+    public WorkerChannel Channel { get; private set; } = null!;
+
+    /// <summary>How many times the worker was started.</summary>
+    public int Starts { get; private set; }
+
+    /// <summary>The worker's process id.</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
+    /// <summary>Starts the worker, calling back on <paramref name="rpc"/>, and waits for its functions.</summary>
+    public async Task<IReadOnlyList<WorkerFunction>> StartAsync(Uri rpc, CancellationToken cancellationToken)
+    {
+        _rpc = rpc;
+        Launch();
+        _watch = WatchAsync();
+        return await Channel.Ready.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+    }
+
+    private void Launch()
+    {
+        Channel = new WorkerChannel(appDirectory, logger);
+        var workerId = Guid.NewGuid().ToString();
+        var requestId = Guid.NewGuid().ToString();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = appDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[]
+        {
+            Path.Combine(appDirectory, "Pipeline.Functions.dll"),
+            "--host", _rpc.Host, "--port", _rpc.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--workerId", workerId, "--requestId", requestId, "--grpcMaxMessageLength", MaxMessageLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--functions-uri", _rpc.AbsoluteUri, "--functions-worker-id", workerId, "--functions-request-id", requestId,
+            "--functions-grpc-max-message-length", MaxMessageLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
+        start.Environment["FUNCTIONS_WORKER_DIRECTORY"] = appDirectory;
+        start.Environment["FUNCTIONS_APPLICATION_DIRECTORY"] = appDirectory;
+        start.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = settings.GetValueOrDefault("AZURE_FUNCTIONS_ENVIRONMENT") ?? "Development";
+        _process = Process.Start(start) ?? throw new InvalidOperationException("The worker process did not start.");
+        _process.OutputDataReceived += (_, e) => Output(e.Data);
+        _process.ErrorDataReceived += (_, e) => Output(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        Starts++;
+        Log.Launched(logger, _process.Id, Starts);
+    }
+
+    private void Output(string? line)
+    {
+        if (!string.IsNullOrWhiteSpace(line))
+        {
+            Log.Output(logger, line);
+        }
+    }
+
+    /// <summary>Restarts the worker when it exits while the host runs, as the host's worker channel manager does.</summary>
+    private async Task WatchAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            await _process!.WaitForExitAsync(CancellationToken.None);
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Log.Died(logger, _process.ExitCode);
+            await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            Launch();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_process is { HasExited: false } process)
+        {
+            Channel.Terminate();
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        await _watch;
+        _process?.Dispose();
+        _stopping.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Started the worker (pid {Pid}, start {Start})")]
+        public static partial void Launched(ILogger logger, int pid, int start);
+
+        [LoggerMessage(2, LogLevel.Warning, "The worker exited ({ExitCode}); starting it again")]
+        public static partial void Died(ILogger logger, int exitCode);
+
+        [LoggerMessage(3, LogLevel.Debug, "[worker output] {Line}")]
+        public static partial void Output(ILogger logger, string line);
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+using Pipeline.Storage.Emulator;
+using Pipeline.Testing;
+
+namespace Pipeline.LocalHost.Tests;
+
+/// <summary>
+/// One local Functions host for the class: the built Pipeline.Functions app as a worker process on the test Azurite, its
+/// HTTP front end on a free port. The worker is the unchanged app, started as the Functions host starts it.
+/// </summary>
+public sealed class LocalHostFixture : IAsyncLifetime
+{
+    public const string OperatorKey = "test-operator-key-0123456789";
+
+    internal LocalFunctionsHost Host { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var root = RepositoryRoot.Find() ?? throw new InvalidOperationException("Run inside the checkout.");
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["AzureWebJobsStorage"] = await TestAzurite.ConnectionStringAsync(),
+            ["Operator:Keys:0"] = OperatorKey,
+            ["Analyst:Keys:0"] = "test-analyst-key-9876543210",
+            ["Waves:TokenSecret"] = "test-token-secret-0123456789abcdef",
+            ["Waves:TokenHashKey"] = "test-token-hash-key-0123456789abcdef",
+            ["Responses:ReleaseSchedule"] = "0 0 * * * *",
+            ["Aggregates:NightlySchedule"] = "0 0 2 * * *",
+            ["Responses:ClientPermitsPerMinute"] = "4", // per client address: the spoofing test calls from an address of its own
+        };
+        Host = await LocalFunctionsHost.StartAsync(LocalSettings.BuiltApp(root), settings, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));
+        Http = new HttpClient { BaseAddress = new Uri(Host.Address) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await Host.DisposeAsync();
+    }
+}
