@@ -10,7 +10,7 @@ namespace Pipeline.Functions.Hosting;
 /// <list type="bullet">
 /// <item>A timer function runs at each occurrence of its schedule (the app setting its attribute names), in UTC, and at
 /// start-up only when an occurrence was missed while no host was up, as Functions' schedule monitor does
-/// (<see cref="TimerSchedules"/>, which also keeps two local hosts from running one occurrence).</item>
+/// (<see cref="ScheduleMonitor"/>, which also keeps two local hosts from running one occurrence).</item>
 /// <item>A queue function takes messages from its queue on the connection <c>AzureWebJobsStorage</c>, with
 /// <c>host.json</c>'s <c>extensions.queues</c> settings as the Functions host reads them: <c>batchSize</c> (16),
 /// <c>maxPollingInterval</c> (1 min; polled again at once after a message), <c>visibilityTimeout</c> (0: a failed message is
@@ -18,7 +18,7 @@ namespace Pipeline.Functions.Hosting;
 /// </list>
 /// Settings are checked at start-up: a missing setting or a bad schedule stops the host, naming it.
 /// </summary>
-internal sealed partial class LocalTriggers(IServiceProvider services, IConfiguration configuration, IQueueStore queues, TimerSchedules timers, TimeProvider time, ILogger<LocalTriggers> logger)
+internal sealed partial class LocalTriggers(IServiceProvider services, IConfiguration configuration, IQueueStore queues, ScheduleMonitor timers, TimeProvider time, ILogger<LocalTriggers> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Hidden = TimeSpan.FromMinutes(10);
@@ -59,7 +59,7 @@ internal sealed partial class LocalTriggers(IServiceProvider services, IConfigur
             TimerClaim claim;
             try
             {
-                claim = await timers.ClaimAsync(function.Name, schedule, stoppingToken);
+                claim = await timers.ClaimAsync(function.Name, schedule.GetNextOccurrence, stoppingToken);
             }
             catch (StoreException e)
             {

@@ -12,7 +12,7 @@ internal static class ResponseRegistration
         builder.Services.AddSingleton<ClientLimiter>();
         if (local)
         {
-            builder.Services.AddSingleton<TimerSchedules>();
+            builder.Services.AddSingleton<Pipeline.Storage.ScheduleMonitor>();
             builder.Services.AddHostedService<LocalTriggers>();
         }
 

@@ -1,27 +1,25 @@
 using System.Text;
-using Pipeline.Functions.Hosting;
-using Pipeline.Storage;
 using Pipeline.Testing;
 
-namespace Pipeline.Functions.Tests;
+namespace Pipeline.Storage.Tests;
 
 /// <summary>
 /// The local runner's timers follow the Functions timer trigger's schedule monitor (azure-webjobs-sdk-extensions
 /// ScheduleMonitor.CheckPastDueAsync, TimerListener.StartAsync): nothing runs at a first start, a missed occurrence runs
 /// once at the next start, and of two hosts only one runs an occurrence.
 /// </summary>
-public sealed class TimerSchedulesTests
+public sealed class ScheduleMonitorTests
 {
-    private static readonly NCrontab.CrontabSchedule Hourly = Schedule.Parse("0 0 * * * *");
+    private static readonly Func<DateTime, DateTime> Hourly = t => new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc).AddHours(1);
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 6, 10, 30, 0, TimeSpan.Zero));
     private readonly IBlobStore _blobs;
 
-    public TimerSchedulesTests()
+    public ScheduleMonitorTests()
     {
         _blobs = StorageSet.InMemory(_clock).Blobs;
     }
 
-    private TimerSchedules Host() => new(_blobs, _clock);
+    private ScheduleMonitor Host() => new(_blobs, _clock);
 
     private static DateTime At(int hour, int minute = 0) => new(2026, 12, 6, hour, minute, 0, DateTimeKind.Utc);
 
@@ -32,7 +30,7 @@ public sealed class TimerSchedulesTests
 
         Assert.Null(claim.Occurrence);
         Assert.Equal(At(11), claim.Next);
-        var status = Encoding.UTF8.GetString((await _blobs.GetAsync(TimerSchedules.Container, TimerSchedules.StatusBlob("ReleaseResponses"))).Content.Span);
+        var status = Encoding.UTF8.GetString((await _blobs.GetAsync(ScheduleMonitor.Container, ScheduleMonitor.StatusBlob("ReleaseResponses"))).Content.Span);
         Assert.Contains("\"Next\":\"2026-12-06T11:00:00Z\"", status, StringComparison.Ordinal);
     }
 
@@ -81,7 +79,7 @@ public sealed class TimerSchedulesTests
     [Fact]
     public async Task Claim_ScheduleMovedSooner_NextCountsFromNow()
     {
-        await Host().ClaimAsync("NightlyRefresh", Schedule.Parse("0 0 2 * * *"), default); // next: tomorrow 02:00
+        await Host().ClaimAsync("NightlyRefresh", t => t.Date.AddDays(1).AddHours(2), default); // daily at 02:00: next tomorrow
 
         var claim = await Host().ClaimAsync("NightlyRefresh", Hourly, default);
 

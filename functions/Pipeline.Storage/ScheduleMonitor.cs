@@ -1,14 +1,12 @@
 using System.Text.Json;
-using NCrontab;
-using Pipeline.Storage;
 
-namespace Pipeline.Functions.Hosting;
+namespace Pipeline.Storage;
 
 /// <summary>The occurrence of a timer this host claimed and must run, if any, and when the next one is.</summary>
-internal sealed record TimerClaim(DateTime? Occurrence, DateTime Next);
+public sealed record TimerClaim(DateTime? Occurrence, DateTime Next);
 
 /// <summary>
-/// The local runner's schedule monitor, with the Functions timer trigger's rules (azure-webjobs-sdk-extensions
+/// The schedule monitor of the local hosts' timers, with the Functions timer trigger's rules (azure-webjobs-sdk-extensions
 /// <c>Timers/Scheduling/ScheduleMonitor.cs</c> and <c>StorageScheduleMonitor.cs</c>, <c>Timers/Listener/TimerListener.cs</c>):
 /// <list type="bullet">
 /// <item>a status blob per timer, <c>azure-webjobs-hosts/timers/{hostId}/{function}/status</c>, with the last and next
@@ -22,20 +20,23 @@ internal sealed record TimerClaim(DateTime? Occurrence, DateTime Next);
 /// Where Functions runs a timer on one host only (a singleton lease), the status blob's ETag decides here: of hosts that
 /// reach one occurrence, only the one whose write wins runs it.
 /// </summary>
-internal sealed class TimerSchedules(IBlobStore blobs, TimeProvider time)
+public sealed class ScheduleMonitor(IBlobStore blobs, TimeProvider time)
 {
     public const string Container = "azure-webjobs-hosts";
 
-    /// <summary>The host id in the status path; the local runner's own, so it never shares state with a deployed app.</summary>
+    /// <summary>The host id in the status path; the local hosts' own, so they never share state with a deployed app.</summary>
     public const string HostId = "pipeline-local";
 
     public static string StatusBlob(string function) => $"timers/{HostId}/{function}/status";
 
-    /// <summary>Claims the occurrence of <paramref name="function"/> that is due now, if any; says when the next one is.</summary>
-    public async Task<TimerClaim> ClaimAsync(string function, CrontabSchedule schedule, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the occurrence of <paramref name="function"/> that is due now, if any; says when the next one is.
+    /// <paramref name="nextOccurrence"/> is the schedule: the first occurrence after a UTC time.
+    /// </summary>
+    public async Task<TimerClaim> ClaimAsync(string function, Func<DateTime, DateTime> nextOccurrence, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var upcoming = schedule.GetNextOccurrence(now);
+        var upcoming = nextOccurrence(now);
         BlobContent current;
         try
         {
