@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Pipeline.LocalHost.Rpc;
+using Pipeline.Storage;
 
 namespace Pipeline.LocalHost;
 
@@ -14,12 +15,17 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
     private readonly WebApplication _rpc;
     private readonly WebApplication _front;
 
-    private LocalFunctionsHost(WebApplication rpc, WebApplication front, WorkerHost worker, IReadOnlyList<WorkerFunction> functions)
+    private readonly CancellationTokenSource _stopping;
+    private readonly Task _triggers;
+
+    private LocalFunctionsHost(WebApplication rpc, WebApplication front, WorkerHost worker, IReadOnlyList<WorkerFunction> functions, CancellationTokenSource stopping, Task triggers)
     {
         _rpc = rpc;
         _front = front;
         Worker = worker;
         Functions = functions;
+        _stopping = stopping;
+        _triggers = triggers;
     }
 
     public WorkerHost Worker { get; }
@@ -64,7 +70,13 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
         var front = frontBuilder.Build();
         HttpFrontEnd.Map(front, functions, RoutePrefix(appDirectory), worker);
         await front.StartAsync(cancellationToken);
-        return new LocalFunctionsHost(rpc, front, worker, functions);
+
+        // 4. The timer and queue triggers, on AzureWebJobsStorage.
+        var storage = StorageSet.Azure(new StorageOptions { ConnectionString = settings.GetValueOrDefault("AzureWebJobsStorage") ?? throw new InvalidOperationException("AzureWebJobsStorage is required: the triggers, the worker and the task hub use it.") });
+        var stopping = new CancellationTokenSource();
+        var loops = new Triggers.TriggerLoops(worker, settings, storage, appDirectory, LoggerOf<Triggers.TriggerLoops>(logging));
+        var triggers = loops.RunAsync(functions, stopping.Token);
+        return new LocalFunctionsHost(rpc, front, worker, functions, stopping, triggers);
     }
 
     /// <summary><c>extensions.http.routePrefix</c> of the app's <c>host.json</c>; <c>api</c> when unset, as the host's default.</summary>
@@ -84,6 +96,16 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _triggers;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stopping.Dispose();
         await _front.DisposeAsync();
         await Worker.DisposeAsync();
         await _rpc.DisposeAsync();
