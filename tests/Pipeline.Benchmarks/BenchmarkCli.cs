@@ -21,7 +21,8 @@ namespace Pipeline.Benchmarks;
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- fanout  [--activities 1000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- latency [--samples 200]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- letters --people 100000 --zones 18
-/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- responses [--submissions 5000] [--clients 32,64]
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- responses [--submissions 5000] [--clients 32,64] [--host functions]
+///     (--host functions: the app as a worker behind the local Functions host; otherwise the local runner)
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- aggregates [--responses 2000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- nightly [--responses 168206 --zones 164 --singles 2000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- import [--people 430000 --zones 164]
@@ -79,7 +80,7 @@ internal static class BenchmarkCli
                 "aggregates" => await AggregatesBenchmark.RunAsync(host.Services, Int(options, "responses", 2000)),
                 "wake" => await WakeBenchmark.RunAsync(host.Services, Int(options, "samples", 40), Int(options, "every", 3000)),
                 "nightly" => await NightlyBenchmark.RunAsync(host.Services, Int(options, "responses", 168_206), Int(options, "zones", 164), Int(options, "singles", 2000)),
-                "responses" => await ResponsesBenchmark.RunAsync(host.Services, connection, Int(options, "submissions", 5000), [.. options.GetValueOrDefault("clients", "32,64").Split(',').Select(int.Parse)]),
+                "responses" => await ResponsesBenchmark.RunAsync(host.Services, connection, Int(options, "submissions", 5000), [.. options.GetValueOrDefault("clients", "32,64").Split(',').Select(int.Parse)], options.GetValueOrDefault("host") == "functions"),
                 _ => throw new ArgumentException($"Unknown scenario '{args[0]}'."),
             };
             Console.WriteLine(result);

@@ -21,13 +21,17 @@ namespace Pipeline.Benchmarks;
 /// </summary>
 internal static class ResponsesBenchmark
 {
-    public static async Task<string> RunAsync(IServiceProvider services, string connection, int submissions, IReadOnlyList<int> concurrencies)
+    /// <summary>
+    /// <paramref name="functionsHost"/>: the app as Azure runs it, an isolated worker behind the local Functions host
+    /// (Pipeline.LocalHost); otherwise the local runner, the app serving HTTP itself.
+    /// </summary>
+    public static async Task<string> RunAsync(IServiceProvider services, string connection, int submissions, IReadOnlyList<int> concurrencies, bool functionsHost = false)
     {
         const int WarmUp = 1000;
         var (wave, tokens) = await OpenWaveAsync(services, WarmUp + (submissions * concurrencies.Count));
         var questionnaire = wave.QuestionnaireFor(wave.Zones[0].Id)!;
         var port = AzuriteProcess.FreePort();
-        using var host = StartHost(connection, port);
+        using var host = StartHost(connection, port, functionsHost);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitHealthyAsync(http, host);
 
@@ -114,12 +118,20 @@ internal static class ResponsesBenchmark
         return (wave, tokens);
     }
 
-    private static Process StartHost(string connection, int port)
+    private static Process StartHost(string connection, int port, bool functionsHost)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot.Find()! };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Pipeline.Functions.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        var root = RepositoryRoot.Find()!;
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/'))!);
+        start.ArgumentList.Add(functionsHost
+            ? Path.Combine(root, "functions", "Pipeline.LocalHost", "bin", configuration, "net10.0", "Pipeline.LocalHost.dll")
+            : Path.Combine(AppContext.BaseDirectory, "Pipeline.Functions.dll"));
+        start.ArgumentList.Add(functionsHost ? $"--urls=http://127.0.0.1:{port}" : "--urls");
+        if (!functionsHost)
+        {
+            start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        }
+
         start.Environment["AzureWebJobsStorage"] = connection;
         start.Environment["Azurite__Embedded"] = "false";
         start.Environment["AzureFunctionsJobHost__extensions__durableTask__hubName"] = "benchhost" + Guid.NewGuid().ToString("N")[..8];
