@@ -68,11 +68,9 @@ internal static class HttpFrontEnd
     {
         var channel = worker.Channel;
         await channel.Ready.WaitAsync(TimeSpan.FromMinutes(1), http.RequestAborted);
-        var invocationId = Guid.NewGuid().ToString();
-        http.Request.Headers["x-ms-invocation-id"] = invocationId;
-        var request = new InvocationRequest { FunctionId = function.Id, InvocationId = invocationId };
         // With HTTP proxying the trigger's data is an empty RpcHttp (GrpcMessageConversionExtensions.ToRpcHttp: EmptyRpcHttp).
-        request.InputData.Add(new ParameterBinding { Name = function.TriggerName, Data = new TypedData { Http = new RpcHttp() } });
+        var request = worker.Request(function, new TypedData { Http = new RpcHttp() });
+        http.Request.Headers["x-ms-invocation-id"] = request.InvocationId;
         foreach (var (key, value) in http.Request.RouteValues)
         {
             request.TriggerMetadata[key] = new TypedData { String = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty };

@@ -30,6 +30,9 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
 
     public WorkerHost Worker { get; }
 
+    /// <summary>The task hub the worker's orchestrations, activities and clients use.</summary>
+    public Durable.DurableHost Durable { get; private init; } = null!;
+
     public IReadOnlyList<WorkerFunction> Functions { get; }
 
     /// <summary>The front end's address, e.g. http://localhost:7071 (the bound port when asked for port 0).</summary>
@@ -52,13 +55,24 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
             o.MaxSendMessageSize = null;
         });
         var worker = new WorkerHost(appDirectory, settings, LoggerOf<WorkerHost>(logging));
+        var loggers = LoggerFactory.Create(b =>
+        {
+            b.AddSimpleConsole(o => o.SingleLine = true);
+            logging?.Invoke(b);
+        });
+        var durable = new Durable.DurableHost(worker, settings, appDirectory, loggers);
         rpcBuilder.Services.AddSingleton(worker);
+        rpcBuilder.Services.AddSingleton(durable);
         var rpc = rpcBuilder.Build();
         rpc.MapGrpcService<FunctionRpcService>();
+        rpc.MapGrpcService<Durable.TaskHubService>();
         await rpc.StartAsync(cancellationToken);
+        var rpcUri = new Uri(rpc.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        worker.DurableClientInput = durable.ClientBinding(rpcUri);
 
-        // 2. The worker, then its functions.
-        var functions = await worker.StartAsync(new Uri(rpc.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/"), cancellationToken);
+        // 2. The worker, then its functions, then the task hub that runs its orchestrations and activities.
+        var functions = await worker.StartAsync(rpcUri, cancellationToken);
+        await durable.StartAsync(loggers);
 
         // 3. The front end, routed as the host routes.
         var frontBuilder = WebApplication.CreateSlimBuilder();
@@ -76,7 +90,7 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var loops = new Triggers.TriggerLoops(worker, settings, storage, appDirectory, LoggerOf<Triggers.TriggerLoops>(logging));
         var triggers = loops.RunAsync(functions, stopping.Token);
-        return new LocalFunctionsHost(rpc, front, worker, functions, stopping, triggers);
+        return new LocalFunctionsHost(rpc, front, worker, functions, stopping, triggers) { Durable = durable };
     }
 
     /// <summary><c>extensions.http.routePrefix</c> of the app's <c>host.json</c>; <c>api</c> when unset, as the host's default.</summary>
@@ -107,6 +121,7 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
 
         _stopping.Dispose();
         await _front.DisposeAsync();
+        await Durable.DisposeAsync();
         await Worker.DisposeAsync();
         await _rpc.DisposeAsync();
     }

@@ -27,6 +27,25 @@ internal sealed partial class WorkerHost(string appDirectory, IReadOnlyDictionar
     /// <summary>How many times the worker was started.</summary>
     public int Starts { get; private set; }
 
+    /// <summary>The input of every <c>[DurableClient]</c> binding (see <see cref="Durable.DurableHost.ClientBinding"/>).</summary>
+    public string? DurableClientInput { get; set; }
+
+    /// <summary>
+    /// An invocation of <paramref name="function"/> with <paramref name="trigger"/> as its trigger's input and, for a
+    /// function with a <c>[DurableClient]</c>, the binding's input, as the host binds both.
+    /// </summary>
+    public Microsoft.Azure.Functions.Worker.Grpc.Messages.InvocationRequest Request(WorkerFunction function, Microsoft.Azure.Functions.Worker.Grpc.Messages.TypedData trigger)
+    {
+        var request = new Microsoft.Azure.Functions.Worker.Grpc.Messages.InvocationRequest { FunctionId = function.Id, InvocationId = Guid.NewGuid().ToString() };
+        request.InputData.Add(new Microsoft.Azure.Functions.Worker.Grpc.Messages.ParameterBinding { Name = function.TriggerName, Data = trigger });
+        if (function.DurableClient is { } client && DurableClientInput is { } input)
+        {
+            request.InputData.Add(new Microsoft.Azure.Functions.Worker.Grpc.Messages.ParameterBinding { Name = client, Data = new() { String = input } });
+        }
+
+        return request;
+    }
+
     /// <summary>The worker's process id.</summary>
     public int ProcessId => _process?.Id ?? 0;
 

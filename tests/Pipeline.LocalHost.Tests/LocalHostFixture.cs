@@ -8,7 +8,7 @@ namespace Pipeline.LocalHost.Tests;
 /// One local Functions host for the class: the built Pipeline.Functions app as a worker process on the test Azurite, its
 /// HTTP front end on a free port. The worker is the unchanged app, started as the Functions host starts it.
 /// </summary>
-public sealed class LocalHostFixture : IAsyncLifetime
+public class LocalHostFixture : IAsyncLifetime
 {
     public const string OperatorKey = "test-operator-key-0123456789";
 
@@ -29,9 +29,17 @@ public sealed class LocalHostFixture : IAsyncLifetime
             ["Responses:ReleaseSchedule"] = "0 0 * * * *",
             ["Aggregates:NightlySchedule"] = "0 0 2 * * *",
             ["Responses:ClientPermitsPerMinute"] = "4", // per client address: the spoofing test calls from an address of its own
+            ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "lh" + Guid.NewGuid().ToString("N")[..12],
+            ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.500",
         };
+        Configure(settings);
         Host = await LocalFunctionsHost.StartAsync(LocalSettings.BuiltApp(root), settings, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));
         Http = new HttpClient { BaseAddress = new Uri(Host.Address) };
+    }
+
+    /// <summary>Changes the app settings before the host starts.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
     }
 
     public async Task DisposeAsync()

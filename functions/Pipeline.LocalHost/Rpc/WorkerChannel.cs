@@ -7,7 +7,11 @@ using Microsoft.Azure.Functions.Worker.Grpc.Messages;
 namespace Pipeline.LocalHost.Rpc;
 
 /// <summary>A function the worker indexed and loaded: its id, name, trigger binding and the trigger's raw settings.</summary>
-internal sealed record WorkerFunction(string Id, string Name, string TriggerName, string TriggerType, JsonElement Trigger);
+internal sealed record WorkerFunction(string Id, string Name, string TriggerName, string TriggerType, JsonElement Trigger)
+{
+    /// <summary>The name of its <c>[DurableClient]</c> binding, if it has one.</summary>
+    public string? DurableClient { get; init; }
+}
 
 /// <summary>
 /// One worker's <c>FunctionRpc.EventStream</c>, with the Functions host's side of the handshake
@@ -135,17 +139,26 @@ internal sealed partial class WorkerChannel(string appDirectory, ILogger logger)
 
     private static WorkerFunction Describe(RpcFunctionMetadata function)
     {
+        WorkerFunction? described = null;
+        string? client = null;
         foreach (var raw in function.RawBindings)
         {
             using var binding = JsonDocument.Parse(raw);
             var type = binding.RootElement.GetProperty("type").GetString()!;
+            var name = binding.RootElement.GetProperty("name").GetString()!;
             if (type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase))
             {
-                return new WorkerFunction(function.FunctionId, function.Name, binding.RootElement.GetProperty("name").GetString()!, type, binding.RootElement.Clone());
+                described = new WorkerFunction(function.FunctionId, function.Name, name, type, binding.RootElement.Clone());
+            }
+            else if (type.Equals("durableClient", StringComparison.OrdinalIgnoreCase))
+            {
+                client = name;
             }
         }
 
-        throw new InvalidOperationException($"Function '{function.Name}' has no trigger binding.");
+        return described is null
+            ? throw new InvalidOperationException($"Function '{function.Name}' has no trigger binding.")
+            : described with { DurableClient = client };
     }
 
     /// <summary>The next message of <paramref name="expected"/> kind; logs that come between are written out.</summary>

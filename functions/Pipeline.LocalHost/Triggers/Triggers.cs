@@ -162,8 +162,7 @@ internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionar
         try
         {
             await channel.Ready.WaitAsync(stopping);
-            var request = new InvocationRequest { FunctionId = function.Id, InvocationId = Guid.NewGuid().ToString() };
-            request.InputData.Add(new ParameterBinding { Name = function.TriggerName, Data = input });
+            var request = worker.Request(function, input);
             request.TriggerMetadata.Add(metadata);
             var response = await channel.InvokeAsync(request, stopping);
             if (response.Result.Status == StatusResult.Types.Status.Success)

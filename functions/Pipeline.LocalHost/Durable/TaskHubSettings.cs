@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.Json;
+using DurableTask.AzureStorage;
+
+namespace Pipeline.LocalHost.Durable;
+
+/// <summary>
+/// The task hub as Durable Functions reads it: <c>host.json</c> <c>extensions.durableTask</c> (hubName,
+/// maxConcurrent*Functions, storageProvider.*), where app settings <c>AzureFunctionsJobHost:extensions:durableTask:*</c>
+/// override it, on the connection <c>storageProvider.connectionName</c> (default <c>AzureWebJobsStorage</c>).
+/// </summary>
+internal static class TaskHubSettings
+{
+    private const string Override = "AzureFunctionsJobHost:extensions:durableTask:";
+
+    public static AzureStorageOrchestrationServiceSettings Read(string appDirectory, IReadOnlyDictionary<string, string?> settings, ILoggerFactory loggers)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var hostJson = Path.Combine(appDirectory, "host.json");
+        if (File.Exists(hostJson))
+        {
+            using var host = JsonDocument.Parse(File.ReadAllText(hostJson));
+            if (host.RootElement.TryGetProperty("extensions", out var e) && e.TryGetProperty("durableTask", out var durable))
+            {
+                Flatten(durable, string.Empty, values);
+            }
+        }
+
+        foreach (var (key, value) in settings.Where(s => s.Key.StartsWith(Override, StringComparison.OrdinalIgnoreCase) && s.Value is not null))
+        {
+            values[key[Override.Length..]] = value!;
+        }
+
+        var connection = settings.GetValueOrDefault(values.GetValueOrDefault("storageProvider:connectionName") ?? "AzureWebJobsStorage")
+            ?? throw new InvalidOperationException("The task hub's connection (AzureWebJobsStorage) is not set.");
+        TimeSpan Span(string key, TimeSpan fallback) => values.TryGetValue(key, out var v) ? TimeSpan.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        int Number(string key, int fallback) => values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = values.GetValueOrDefault("hubName") ?? "TestHubName",
+            StorageAccountClientProvider = new StorageAccountClientProvider(connection),
+            LoggerFactory = loggers,
+            PartitionCount = Number("storageProvider:partitionCount", 4),
+            ControlQueueBatchSize = Number("storageProvider:controlQueueBatchSize", 32),
+            ControlQueueBufferThreshold = Number("storageProvider:controlQueueBufferThreshold", 256),
+            MaxQueuePollingInterval = Span("storageProvider:maxQueuePollingInterval", TimeSpan.FromSeconds(30)),
+            UseTablePartitionManagement = !values.TryGetValue("storageProvider:useTablePartitionManagement", out var table) || bool.Parse(table),
+            PartitionTableOperationTimeout = Span("storageProvider:partitionTableOperationTimeout", TimeSpan.FromSeconds(2)),
+            WorkItemQueueVisibilityTimeout = Span("storageProvider:workItemQueueVisibilityTimeout", TimeSpan.FromMinutes(5)),
+            ControlQueueVisibilityTimeout = Span("storageProvider:controlQueueVisibilityTimeout", TimeSpan.FromMinutes(5)),
+            MaxConcurrentTaskActivityWorkItems = Number("maxConcurrentActivityFunctions", 10),
+            MaxConcurrentTaskOrchestrationWorkItems = Number("maxConcurrentOrchestratorFunctions", 5),
+            ExtendedSessionsEnabled = values.TryGetValue("extendedSessionsEnabled", out var sessions) && bool.Parse(sessions),
+        };
+    }
+
+    private static void Flatten(JsonElement element, string prefix, Dictionary<string, string> values)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            var key = prefix + property.Name;
+            if (property.Value.ValueKind == JsonValueKind.Object)
+            {
+                Flatten(property.Value, key + ":", values);
+            }
+            else
+            {
+                values[key] = property.Value.ToString();
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Pipeline.Survey.Questionnaires;
+using Pipeline.Survey.Sample;
+using Pipeline.Survey.Tokens;
+
+namespace Pipeline.LocalHost.Tests;
+
+/// <summary>A wave's whole run through the local host and the worker: Durable's out-of-process protocol end to end.</summary>
+public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixture) : IClassFixture<WaveThroughTheHostTests.Fixture>
+{
+    public sealed class Fixture : LocalHostFixture
+    {
+        protected override void Configure(Dictionary<string, string?> settings) => settings["Responses:ClientPermitsPerMinute"] = "100000";
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private HttpClient Operator()
+    {
+        var http = new HttpClient { BaseAddress = fixture.Http.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Add("x-functions-key", LocalHostFixture.OperatorKey);
+        return http;
+    }
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient http, string id, Func<JsonElement, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (true)
+        {
+            var view = await http.GetFromJsonAsync<JsonElement>($"/api/waves/{id}");
+            var run = view.GetProperty("run");
+            if (run.ValueKind == JsonValueKind.Object && run.GetProperty("status").GetString() is "Failed" or "Terminated")
+            {
+                Assert.Fail($"The wave's run ended {run}");
+            }
+
+            if (run.ValueKind == JsonValueKind.Object && done(run))
+            {
+                return view;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"still waiting for {what}: {run}");
+            await Task.Delay(500);
+        }
+    }
+
+    private static bool Phase(JsonElement run, string phase) =>
+        run.TryGetProperty("progress", out var p) && p.ValueKind == JsonValueKind.Object && p.GetProperty("phase").GetString() == phase;
+
+    [Fact]
+    public async Task Wave_LettersReminderResponsesClosePurge_ThroughTheHostAndTheWorker()
+    {
+        using var http = Operator();
+        var wave = SyntheticSample.Wave("lh-" + Guid.NewGuid().ToString("N")[..8], 1, ["nl"], new DateOnly(2026, 1, 5));
+        var people = SyntheticSample.People(wave, 30, 5).ToList();
+        var csv = new StringWriter();
+        SyntheticSample.WriteCsv(csv, people);
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/waves", wave, Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync(new Uri($"/api/waves/{wave.Id}/sample", UriKind.Relative), new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).StatusCode);
+
+        var start = await http.PostAsync(new Uri($"/api/waves/{wave.Id}/start", UriKind.Relative), new StringContent("""{"reminderAfter":"1.00:00:00","closeAfter":"2.00:00:00"}""", Encoding.UTF8, "application/json"));
+        Assert.True(start.StatusCode == HttpStatusCode.Accepted, $"{start.StatusCode}: {await start.Content.ReadAsStringAsync()}");
+        var waiting = await WaitForAsync(http, wave.Id, run => Phase(run, "waiting for reminder"), "the invitations");
+        Assert.Equal(30, waiting.GetProperty("run").GetProperty("progress").GetProperty("lettersIssued").GetInt32());
+
+        var secret = HMACSHA256.HashData(Encoding.UTF8.GetBytes("test-token-secret-0123456789abcdef"), Encoding.UTF8.GetBytes(wave.Id));
+        var questionnaire = wave.QuestionnaireFor(wave.Zones[0].Id)!;
+        for (var i = 0; i < 10; i++)
+        {
+            var token = AccessToken.Derive(secret, wave.Id, people[i].PersonReference).Display;
+            var answered = await fixture.Http.PostAsJsonAsync("/api/responses", new { token, answers = AnswerJson.Write(questionnaire, SyntheticAnswers.Complete(questionnaire, new Random(i))) });
+            Assert.True(answered.StatusCode == HttpStatusCode.Created, await answered.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync($"/api/waves/{wave.Id}/events/reschedule-reminder", new { after = "00:00:01" })).StatusCode);
+        var fieldwork = await WaitForAsync(http, wave.Id, run => Phase(run, "fieldwork"), "the reminders");
+        Assert.Equal(20, fieldwork.GetProperty("run").GetProperty("progress").GetProperty("remindersIssued").GetInt32());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync($"/api/waves/{wave.Id}/events/reschedule-close", new { after = "00:00:01" })).StatusCode);
+        var closed = await WaitForAsync(http, wave.Id, run => run.GetProperty("status").GetString() == "Completed", "the close");
+        var summary = closed.GetProperty("run").GetProperty("summary");
+        Assert.Equal(30, summary.GetProperty("invited").GetInt32());
+        Assert.Equal(20, summary.GetProperty("reminded").GetInt32());
+        Assert.Equal(10, summary.GetProperty("responded").GetInt32());
+        Assert.True(closed.GetProperty("purged").GetBoolean());
+    }
+}
