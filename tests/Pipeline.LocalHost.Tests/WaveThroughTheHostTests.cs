@@ -64,6 +64,8 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
 
         var start = await http.PostAsync(new Uri($"/api/waves/{wave.Id}/start", UriKind.Relative), new StringContent("""{"reminderAfter":"1.00:00:00","closeAfter":"2.00:00:00"}""", Encoding.UTF8, "application/json"));
         Assert.True(start.StatusCode == HttpStatusCode.Accepted, $"{start.StatusCode}: {await start.Content.ReadAsStringAsync()}");
+        var again = await http.PostAsync(new Uri($"/api/waves/{wave.Id}/start", UriKind.Relative), new StringContent("""{"reminderAfter":"1.00:00:00","closeAfter":"2.00:00:00"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode); // the task hub's AlreadyExists, through the worker's gRPC client
         var waiting = await WaitForAsync(http, wave.Id, run => Phase(run, "waiting for reminder"), "the invitations");
         Assert.Equal(30, waiting.GetProperty("run").GetProperty("progress").GetProperty("lettersIssued").GetInt32());
 
