@@ -53,14 +53,15 @@ internal sealed partial class WorkerHost(string appDirectory, IReadOnlyDictionar
     public async Task<IReadOnlyList<WorkerFunction>> StartAsync(Uri rpc, CancellationToken cancellationToken)
     {
         _rpc = rpc;
+        Channel = new WorkerChannel(appDirectory, logger);
         Launch();
         _watch = WatchAsync();
         return await Channel.Ready.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
     }
 
+    /// <summary>Starts a worker process for the current <see cref="Channel"/>.</summary>
     private void Launch()
     {
-        Channel = new WorkerChannel(appDirectory, logger);
         var workerId = Guid.NewGuid().ToString();
         var requestId = Guid.NewGuid().ToString();
         var start = new ProcessStartInfo("dotnet")
@@ -119,7 +120,9 @@ internal sealed partial class WorkerHost(string appDirectory, IReadOnlyDictionar
                 return;
             }
 
+            // A new channel at once, so that requests meanwhile wait for the new worker rather than meet the dead one.
             Log.Died(logger, _process.ExitCode);
+            Channel = new WorkerChannel(appDirectory, logger);
             await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
             Launch();
         }

@@ -31,7 +31,16 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (true)
         {
-            var view = await http.GetFromJsonAsync<JsonElement>($"/api/waves/{id}");
+            using var answer = await http.GetAsync(new Uri($"/api/waves/{id}", UriKind.Relative));
+            if ((int)answer.StatusCode >= 500)
+            {
+                // A request the worker was answering when it was killed; the next one waits for the new worker.
+                Assert.True(DateTime.UtcNow < deadline, $"still {answer.StatusCode} waiting for {what}");
+                await Task.Delay(500);
+                continue;
+            }
+
+            var view = await answer.Content.ReadFromJsonAsync<JsonElement>();
             var run = view.GetProperty("run");
             if (run.ValueKind == JsonValueKind.Object && run.GetProperty("status").GetString() is "Failed" or "Terminated")
             {
@@ -89,5 +98,59 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
         Assert.Equal(20, summary.GetProperty("reminded").GetInt32());
         Assert.Equal(10, summary.GetProperty("responded").GetInt32());
         Assert.True(closed.GetProperty("purged").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Wave_WorkerKilledDuringTheLetters_EveryPersonGetsExactlyOneLetter()
+    {
+        using var http = Operator();
+        var wave = SyntheticSample.Wave("lk-" + Guid.NewGuid().ToString("N")[..8], 1, ["nl"], new DateOnly(2026, 1, 5)) with { LettersPerBatch = 10 };
+        var people = SyntheticSample.People(wave, 600, 9).ToList();
+        var csv = new StringWriter();
+        SyntheticSample.WriteCsv(csv, people);
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/waves", wave, Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync(new Uri($"/api/waves/{wave.Id}/sample", UriKind.Relative), new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync(new Uri($"/api/waves/{wave.Id}/start", UriKind.Relative), new StringContent("""{"reminderAfter":"1.00:00:00","closeAfter":"2.00:00:00"}""", Encoding.UTF8, "application/json"))).StatusCode);
+
+        // Kill the worker (SIGKILL) once some, not all, of the 60 batches are written.
+        var starts = fixture.Host.Worker.Starts;
+        int written;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while ((written = await PdfsAsync(http, wave.Id)) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no letter batch was written");
+            await Task.Delay(50);
+        }
+
+        using (var worker = System.Diagnostics.Process.GetProcessById(fixture.Host.Worker.ProcessId))
+        {
+            worker.Kill();
+        }
+
+        Assert.InRange(written, 1, 59);
+        await WaitForAsync(http, wave.Id, run => Phase(run, "waiting for reminder"), "the invitations after the kill");
+        Assert.True(fixture.Host.Worker.Starts > starts, "the host did not start the worker again");
+
+        var secret = HMACSHA256.HashData(Encoding.UTF8.GetBytes("test-token-secret-0123456789abcdef"), Encoding.UTF8.GetBytes(wave.Id));
+        var expected = people.Select(p => AccessToken.Derive(secret, wave.Id, p.PersonReference).Display).Order().ToList();
+        var letters = await TokensAsync(http, wave.Id);
+        Assert.Equal(expected, letters.Order().ToList());
+    }
+
+    private static async Task<int> PdfsAsync(HttpClient http, string waveId) =>
+        (await http.GetFromJsonAsync<JsonElement>($"/api/waves/{waveId}/letters")).EnumerateArray().Count(f => f.GetProperty("type").GetString() == "pdf");
+
+    /// <summary>The token on every page of every invitation PDF, read back from the PDFs.</summary>
+    private static async Task<List<string>> TokensAsync(HttpClient http, string waveId)
+    {
+        Pipeline.Survey.Letters.EmbeddedFonts.Install(); // also PDFsharp's license, which reading needs
+        var tokens = new List<string>();
+        foreach (var file in (await http.GetFromJsonAsync<JsonElement>($"/api/waves/{waveId}/letters")).EnumerateArray().Where(f => f.GetProperty("type").GetString() == "pdf"))
+        {
+            using var pdf = new MemoryStream(await http.GetByteArrayAsync(new Uri(file.GetProperty("url").GetString()!, UriKind.Relative)));
+            tokens.AddRange(Pipeline.Tests.Shared.PdfText.Pages(pdf).Select(page => System.Text.RegularExpressions.Regex.Match(page, "[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]").Value));
+        }
+
+        return tokens;
     }
 }
