@@ -1,14 +1,23 @@
 using Pipeline.LocalHost;
 using Pipeline.Storage.Emulator;
 
-// The local Functions host (development only): runs the built Functions app as Azure runs it, an isolated worker
-// process behind a host that speaks the Functions RPC protocol. Settings: local.settings.json (or the sample) at the
-// checkout's root, then environment variables, then --Key=value arguments; all go to the worker as app settings.
+// The local Functions host (development only; README command 1): runs the built Functions app as Azure runs it, an
+// isolated worker process behind a host that speaks the Functions RPC protocol and Durable's out-of-process protocol.
+// Settings: local.settings.json (or the sample) at the checkout's root, then environment variables, then --Key=value
+// arguments; all go to the worker as app settings. Azurite starts for it when the storage is the emulator and nothing
+// listens on its ports.
 var root = RepositoryRoot.Find(AppContext.BaseDirectory) ?? throw new InvalidOperationException("Run the local host inside the checkout.");
 var settings = LocalSettings.Load(root, args);
+await using var azurite = settings.GetValueOrDefault("Azurite:Embedded") is not "false"
+    ? await LocalAzurite.StartIfNeededAsync(settings.GetValueOrDefault("AzureWebJobsStorage"), root, settings.GetValueOrDefault("Azurite:Location") ?? ".azurite", TimeSpan.FromMinutes(15), Console.WriteLine, CancellationToken.None)
+    : null;
 var appDirectory = settings.GetValueOrDefault("LocalHost:AppDirectory") ?? LocalSettings.BuiltApp(root);
 var urls = settings.GetValueOrDefault("urls") ?? "http://localhost:" + (settings.GetValueOrDefault("Host:LocalHttpPort") ?? "7071");
-await using var host = await LocalFunctionsHost.StartAsync(appDirectory, settings, urls);
+await using var host = await LocalFunctionsHost.StartAsync(appDirectory, settings, urls, logging => logging
+    .SetMinimumLevel(settings.GetValueOrDefault("Logging:LogLevel:Default") is { } level ? Enum.Parse<LogLevel>(level, ignoreCase: true) : LogLevel.Information)
+    .AddFilter("Microsoft.AspNetCore", LogLevel.Warning) // a line per gRPC message and forwarded request otherwise
+    .AddFilter("Yarp", LogLevel.Warning)
+    .AddFilter("DurableTask", LogLevel.Warning));
 Console.WriteLine($"Functions host: {host.Functions.Count} functions of {appDirectory} on {host.Address}");
 var stop = new TaskCompletionSource();
 Console.CancelKeyPress += (_, e) =>

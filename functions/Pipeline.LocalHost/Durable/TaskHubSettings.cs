@@ -13,6 +13,9 @@ internal static class TaskHubSettings
 {
     private const string Override = "AzureFunctionsJobHost:extensions:durableTask:";
 
+    /// <summary>The local host's own task hub, required on storage that is not the emulator.</summary>
+    public const string OwnHub = "DurableTask:LocalHubName";
+
     public static AzureStorageOrchestrationServiceSettings Read(string appDirectory, IReadOnlyDictionary<string, string?> settings, ILoggerFactory loggers)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -33,11 +36,20 @@ internal static class TaskHubSettings
 
         var connection = settings.GetValueOrDefault(values.GetValueOrDefault("storageProvider:connectionName") ?? "AzureWebJobsStorage")
             ?? throw new InvalidOperationException("The task hub's connection (AzureWebJobsStorage) is not set.");
+        // A local host on real storage with the deployed hub's name would take the deployed app's work items.
+        var hubName = values.GetValueOrDefault("hubName") ?? "TestHubName";
+        if (Pipeline.Storage.Emulator.EmulatorEndpoints.TryParse(connection) is null)
+        {
+            hubName = settings.GetValueOrDefault(OwnHub) is { Length: > 0 } own
+                ? own
+                : throw new InvalidOperationException($"The local host's storage is not the emulator: set {OwnHub} to a task hub of its own, or it joins the deployed app's task hub '{hubName}' and competes with its workers.");
+        }
+
         TimeSpan Span(string key, TimeSpan fallback) => values.TryGetValue(key, out var v) ? TimeSpan.Parse(v, CultureInfo.InvariantCulture) : fallback;
         int Number(string key, int fallback) => values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new AzureStorageOrchestrationServiceSettings
         {
-            TaskHubName = values.GetValueOrDefault("hubName") ?? "TestHubName",
+            TaskHubName = hubName,
             StorageAccountClientProvider = new StorageAccountClientProvider(connection),
             LoggerFactory = loggers,
             PartitionCount = Number("storageProvider:partitionCount", 4),
