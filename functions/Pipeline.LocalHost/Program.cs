@@ -19,6 +19,13 @@ await using var host = await LocalFunctionsHost.StartAsync(appDirectory, setting
     .AddFilter("Yarp", LogLevel.Warning)
     .AddFilter("DurableTask", LogLevel.Warning));
 Console.WriteLine($"Functions host: {host.Functions.Count} functions of {appDirectory} on {host.Address}");
+if (DemoWave.Enabled(settings))
+{
+    using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+    var demo = new DemoWave(host.Address, settings, loggers.CreateLogger<DemoWave>());
+    _ = Task.Run(() => demo.RunAsync(CancellationToken.None));
+}
+
 var stop = new TaskCompletionSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -137,6 +137,29 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
         Assert.Equal(expected, letters.Order().ToList());
     }
 
+    [Fact]
+    public async Task Demo_SyntheticWaveThroughTheApi_RunsToTheClose()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Demo:People"] = "60",
+            ["Demo:ReminderAfter"] = "00:00:08",
+            ["Demo:CloseAfter"] = "00:00:16",
+            ["Operator:Keys:0"] = LocalHostFixture.OperatorKey,
+            ["Waves:TokenSecret"] = "test-token-secret-0123456789abcdef",
+        };
+        var demo = new DemoWave(fixture.Host.Address, settings, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var id = await demo.RunAsync(default);
+        using var http = Operator();
+        var closed = await WaitForAsync(http, id, run => run.GetProperty("status").GetString() == "Completed", "the demo's close");
+
+        var summary = closed.GetProperty("run").GetProperty("summary");
+        Assert.Equal(60, summary.GetProperty("invited").GetInt32());
+        Assert.Equal(30, summary.GetProperty("responded").GetInt32());
+        Assert.Equal(30, summary.GetProperty("reminded").GetInt32());
+    }
+
     private static async Task<int> PdfsAsync(HttpClient http, string waveId) =>
         (await http.GetFromJsonAsync<JsonElement>($"/api/waves/{waveId}/letters")).EnumerateArray().Count(f => f.GetProperty("type").GetString() == "pdf");
 

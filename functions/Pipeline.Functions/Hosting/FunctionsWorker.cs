@@ -21,7 +21,7 @@ internal static class FunctionsWorker
         builder.AddPrivacyLogging();
         builder.AddPipelineStorage(root, local);
         builder.AddPipelineDurable(local);
-        builder.AddPipelineWaves(local);
+        builder.AddPipelineWaves();
         builder.AddPipelineResponses(local);
         builder.AddPipelineHttp(local);
         return builder;

@@ -7,16 +7,10 @@ namespace Pipeline.Functions.Hosting;
 
 internal static class WaveRegistration
 {
-    /// <summary>Survey waves: their store and the token secrets (<c>Waves:*</c>); with <paramref name="local"/>, the demo.</summary>
-    public static IHostApplicationBuilder AddPipelineWaves(this IHostApplicationBuilder builder, bool local)
+    /// <summary>Survey waves: their store and the token secrets (<c>Waves:*</c>).</summary>
+    public static IHostApplicationBuilder AddPipelineWaves(this IHostApplicationBuilder builder)
     {
         builder.Services.AddWaves();
-        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        if (local && builder.Configuration.GetValue<bool>("Demo:Enabled"))
-        {
-            builder.Services.AddHostedService<DemoWave>();
-        }
-
         return builder;
     }
 
