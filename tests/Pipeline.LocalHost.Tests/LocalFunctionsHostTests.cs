@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -69,7 +68,7 @@ public sealed class LocalFunctionsHostTests(LocalHostFixture fixture) : IClassFi
         // Responses:ClientPermitsPerMinute is 4. This client calls from 127.0.0.2: the host replaces X-Forwarded-For with
         // the address it was called from, and the worker believes the host only, so every request counts for 127.0.0.2,
         // whatever the header says; a client at 127.0.0.3 keeps its own permits.
-        using var other = ClientFrom("127.0.0.2");
+        using var other = OperatorApi.From("127.0.0.2", fixture.Http.BaseAddress!);
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 6; i++)
         {
@@ -79,7 +78,7 @@ public sealed class LocalFunctionsHostTests(LocalHostFixture fixture) : IClassFi
         }
 
         Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, 4), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
-        using var third = ClientFrom("127.0.0.3");
+        using var third = OperatorApi.From("127.0.0.3", fixture.Http.BaseAddress!);
         var mine = await third.PostAsync(new Uri("/api/optout", UriKind.Relative), new StringContent("""{"token":"ABCD"}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, mine.StatusCode);
     }
@@ -102,16 +101,4 @@ public sealed class LocalFunctionsHostTests(LocalHostFixture fixture) : IClassFi
 
         Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode);
     }
-
-    /// <summary>A client whose connections come from <paramref name="address"/> (any of 127.0.0.0/8 reaches the host).</summary>
-    private HttpClient ClientFrom(string address) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, ct) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
-            await socket.ConnectAsync(context.DnsEndPoint, ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        },
-    }) { BaseAddress = fixture.Http.BaseAddress };
 }

@@ -1,11 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Pipeline.Survey.Questionnaires;
 using Pipeline.Survey.Sample;
-using Pipeline.Survey.Tokens;
 
 namespace Pipeline.LocalHost.Tests;
 
@@ -17,48 +15,7 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
         protected override void Configure(Dictionary<string, string?> settings) => settings["Responses:ClientPermitsPerMinute"] = "100000";
     }
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private HttpClient Operator()
-    {
-        var http = new HttpClient { BaseAddress = fixture.Http.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        http.DefaultRequestHeaders.Add("x-functions-key", LocalHostFixture.OperatorKey);
-        return http;
-    }
-
-    private static async Task<JsonElement> WaitForAsync(HttpClient http, string id, Func<JsonElement, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (true)
-        {
-            using var answer = await http.GetAsync(new Uri($"/api/waves/{id}", UriKind.Relative));
-            if ((int)answer.StatusCode >= 500)
-            {
-                // A request the worker was answering when it was killed; the next one waits for the new worker.
-                Assert.True(DateTime.UtcNow < deadline, $"still {answer.StatusCode} waiting for {what}");
-                await Task.Delay(500);
-                continue;
-            }
-
-            var view = await answer.Content.ReadFromJsonAsync<JsonElement>();
-            var run = view.GetProperty("run");
-            if (run.ValueKind == JsonValueKind.Object && run.GetProperty("status").GetString() is "Failed" or "Terminated")
-            {
-                Assert.Fail($"The wave's run ended {run}");
-            }
-
-            if (run.ValueKind == JsonValueKind.Object && done(run))
-            {
-                return view;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"still waiting for {what}: {run}");
-            await Task.Delay(500);
-        }
-    }
-
-    private static bool Phase(JsonElement run, string phase) =>
-        run.TryGetProperty("progress", out var p) && p.ValueKind == JsonValueKind.Object && p.GetProperty("phase").GetString() == phase;
+    private HttpClient Operator() => OperatorApi.Client(fixture.Host.Address);
 
     [Fact]
     public async Task Wave_LettersReminderResponsesClosePurge_ThroughTheHostAndTheWorker()
@@ -66,33 +23,26 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
         using var http = Operator();
         var wave = SyntheticSample.Wave("lh-" + Guid.NewGuid().ToString("N")[..8], 1, ["nl"], new DateOnly(2026, 1, 5));
         var people = SyntheticSample.People(wave, 30, 5).ToList();
-        var csv = new StringWriter();
-        SyntheticSample.WriteCsv(csv, people);
-        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/waves", wave, Json)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync(new Uri($"/api/waves/{wave.Id}/sample", UriKind.Relative), new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).StatusCode);
-
-        var start = await http.PostAsync(new Uri($"/api/waves/{wave.Id}/start", UriKind.Relative), new StringContent("""{"reminderAfter":"1.00:00:00","closeAfter":"2.00:00:00"}""", Encoding.UTF8, "application/json"));
-        Assert.True(start.StatusCode == HttpStatusCode.Accepted, $"{start.StatusCode}: {await start.Content.ReadAsStringAsync()}");
+        await OperatorApi.StartAsync(http, wave, people);
         var again = await http.PostAsync(new Uri($"/api/waves/{wave.Id}/start", UriKind.Relative), new StringContent("""{"reminderAfter":"1.00:00:00","closeAfter":"2.00:00:00"}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode); // the task hub's AlreadyExists, through the worker's gRPC client
-        var waiting = await WaitForAsync(http, wave.Id, run => Phase(run, "waiting for reminder"), "the invitations");
+        var waiting = await OperatorApi.WaitForAsync(http, wave.Id, run => OperatorApi.Phase(run, "waiting for reminder"), "the invitations");
         Assert.Equal(30, waiting.GetProperty("run").GetProperty("progress").GetProperty("lettersIssued").GetInt32());
 
-        var secret = HMACSHA256.HashData(Encoding.UTF8.GetBytes("test-token-secret-0123456789abcdef"), Encoding.UTF8.GetBytes(wave.Id));
         var questionnaire = wave.QuestionnaireFor(wave.Zones[0].Id)!;
         for (var i = 0; i < 10; i++)
         {
-            var token = AccessToken.Derive(secret, wave.Id, people[i].PersonReference).Display;
+            var token = OperatorApi.Token(wave.Id, people[i]);
             var answered = await fixture.Http.PostAsJsonAsync("/api/responses", new { token, answers = AnswerJson.Write(questionnaire, SyntheticAnswers.Complete(questionnaire, new Random(i))) });
             Assert.True(answered.StatusCode == HttpStatusCode.Created, await answered.Content.ReadAsStringAsync());
         }
 
         Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync($"/api/waves/{wave.Id}/events/reschedule-reminder", new { after = "00:00:01" })).StatusCode);
-        var fieldwork = await WaitForAsync(http, wave.Id, run => Phase(run, "fieldwork"), "the reminders");
+        var fieldwork = await OperatorApi.WaitForAsync(http, wave.Id, run => OperatorApi.Phase(run, "fieldwork"), "the reminders");
         Assert.Equal(20, fieldwork.GetProperty("run").GetProperty("progress").GetProperty("remindersIssued").GetInt32());
 
         Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync($"/api/waves/{wave.Id}/events/reschedule-close", new { after = "00:00:01" })).StatusCode);
-        var closed = await WaitForAsync(http, wave.Id, run => run.GetProperty("status").GetString() == "Completed", "the close");
+        var closed = await OperatorApi.WaitForAsync(http, wave.Id, run => run.GetProperty("status").GetString() == "Completed", "the close");
         var summary = closed.GetProperty("run").GetProperty("summary");
         Assert.Equal(30, summary.GetProperty("invited").GetInt32());
         Assert.Equal(20, summary.GetProperty("reminded").GetInt32());
@@ -106,11 +56,7 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
         using var http = Operator();
         var wave = SyntheticSample.Wave("lk-" + Guid.NewGuid().ToString("N")[..8], 1, ["nl"], new DateOnly(2026, 1, 5)) with { LettersPerBatch = 10 };
         var people = SyntheticSample.People(wave, 600, 9).ToList();
-        var csv = new StringWriter();
-        SyntheticSample.WriteCsv(csv, people);
-        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/waves", wave, Json)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync(new Uri($"/api/waves/{wave.Id}/sample", UriKind.Relative), new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync(new Uri($"/api/waves/{wave.Id}/start", UriKind.Relative), new StringContent("""{"reminderAfter":"1.00:00:00","closeAfter":"2.00:00:00"}""", Encoding.UTF8, "application/json"))).StatusCode);
+        await OperatorApi.StartAsync(http, wave, people);
 
         // Kill the worker (SIGKILL) once some, not all, of the 60 batches are written.
         var starts = fixture.Host.Worker.Starts;
@@ -128,11 +74,10 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
         }
 
         Assert.InRange(written, 1, 59);
-        await WaitForAsync(http, wave.Id, run => Phase(run, "waiting for reminder"), "the invitations after the kill");
+        await OperatorApi.WaitForAsync(http, wave.Id, run => OperatorApi.Phase(run, "waiting for reminder"), "the invitations after the kill");
         Assert.True(fixture.Host.Worker.Starts > starts, "the host did not start the worker again");
 
-        var secret = HMACSHA256.HashData(Encoding.UTF8.GetBytes("test-token-secret-0123456789abcdef"), Encoding.UTF8.GetBytes(wave.Id));
-        var expected = people.Select(p => AccessToken.Derive(secret, wave.Id, p.PersonReference).Display).Order().ToList();
+        var expected = people.Select(p => OperatorApi.Token(wave.Id, p)).Order().ToList();
         var letters = await TokensAsync(http, wave.Id);
         Assert.Equal(expected, letters.Order().ToList());
     }
@@ -146,13 +91,13 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
             ["Demo:ReminderAfter"] = "00:00:08",
             ["Demo:CloseAfter"] = "00:00:16",
             ["Operator:Keys:0"] = LocalHostFixture.OperatorKey,
-            ["Waves:TokenSecret"] = "test-token-secret-0123456789abcdef",
+            ["Waves:TokenSecret"] = OperatorApi.TokenSecret,
         };
         var demo = new DemoWave(fixture.Host.Address, settings, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
         var id = await demo.RunAsync(default);
         using var http = Operator();
-        var closed = await WaitForAsync(http, id, run => run.GetProperty("status").GetString() == "Completed", "the demo's close");
+        var closed = await OperatorApi.WaitForAsync(http, id, run => run.GetProperty("status").GetString() == "Completed", "the demo's close");
 
         var summary = closed.GetProperty("run").GetProperty("summary");
         Assert.Equal(60, summary.GetProperty("invited").GetInt32());
