@@ -5,8 +5,8 @@ namespace Pipeline.LocalHost;
 
 /// <summary>
 /// The app settings the local host hands the worker, as <c>func start</c> does: the <c>Values</c> of
-/// <c>local.settings.json</c> (or of the committed sample, with a notice), then the host's environment variables for the
-/// same keys, then <c>--Key=value</c> arguments.
+/// <c>local.settings.json</c> (or of the committed sample, with a notice), then the host's environment variables, then
+/// <c>--Key=value</c> arguments.
 /// </summary>
 internal static class LocalSettings
 {
@@ -34,12 +34,10 @@ internal static class LocalSettings
             }
         }
 
-        foreach (var key in values.Keys.ToList())
+        // Every environment variable is an app setting too (the worker inherits them as well), A__B being A:B.
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            if (Environment.GetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal)) is { } set)
-            {
-                values[key] = set;
-            }
+            values[((string)variable.Key).Replace("__", ":", StringComparison.Ordinal)] = (string?)variable.Value;
         }
 
         foreach (var arg in args)

@@ -118,7 +118,7 @@ internal static class ResponsesBenchmark
         return (wave, tokens);
     }
 
-    private static Process StartHost(string connection, int port, bool functionsHost)
+    internal static Process StartHost(string connection, int port, bool functionsHost)
     {
         var root = RepositoryRoot.Find()!;
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
@@ -150,7 +150,7 @@ internal static class ResponsesBenchmark
         return process;
     }
 
-    private static async Task WaitHealthyAsync(HttpClient http, Process host)
+    internal static async Task WaitHealthyAsync(HttpClient http, Process host)
     {
         for (var attempt = 0; attempt < 600; attempt++)
         {

@@ -63,7 +63,7 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
     /// <summary>
     /// The error that stops this host at start-up. WebApplicationFactory races a host that fails to start: now and then
     /// it throws its own ObjectDisposedException (it asks the failed host's disposed services for their lifetime) in
-    /// place of the host's error; then the same settings start on a fresh factory, three times at most.
+    /// place of the host's error; then the same settings start on a fresh factory, six times at most (three were not always enough on a loaded machine).
     /// </summary>
     public Exception StartFailure()
     {
@@ -74,7 +74,7 @@ internal sealed class PipelineApplication : WebApplicationFactory<Program>
             {
                 app.CreateClient();
             }
-            catch (ObjectDisposedException) when (attempt < 3)
+            catch (ObjectDisposedException) when (attempt < 6)
             {
                 continue;
             }
