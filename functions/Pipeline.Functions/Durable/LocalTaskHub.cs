@@ -93,6 +93,10 @@ internal sealed partial class LocalTaskHub : IHostedService, IAsyncDisposable
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestratorFunctions,
             ExtendedSessionsEnabled = options.ExtendedSessionsEnabled,
             ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(options.ExtendedSessionIdleTimeoutInSeconds),
+
+            // A start while an instance with the id is pending or running is refused, not silently dropped, as Durable
+            // Functions sets it (AzureStorageDurabilityProviderFactory).
+            ThrowExceptionOnInvalidDedupeStatus = true,
         };
     }
 

@@ -63,6 +63,10 @@ internal static class TaskHubSettings
             MaxConcurrentTaskActivityWorkItems = Number("maxConcurrentActivityFunctions", 10),
             MaxConcurrentTaskOrchestrationWorkItems = Number("maxConcurrentOrchestratorFunctions", 5),
             ExtendedSessionsEnabled = values.TryGetValue("extendedSessionsEnabled", out var sessions) && bool.Parse(sessions),
+
+            // A start while an instance with the id is pending or running is refused, not silently dropped: Durable
+            // Functions turns this on for its Azure Storage provider (AzureStorageDurabilityProviderFactory).
+            ThrowExceptionOnInvalidDedupeStatus = true,
         };
     }
 
