@@ -46,6 +46,16 @@ public sealed class TriggerLoopsTests(LocalHostFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void QueueSettings_AppSettingsOverrideHostJson()
+    {
+        // The host reads host.json through configuration: AzureFunctionsJobHost__extensions__queues__* app settings win.
+        var app = LocalSettings.BuiltApp(Pipeline.Storage.Emulator.RepositoryRoot.Find()!);
+        var settings = new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "2", ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00" };
+
+        Assert.Equal(new QueueOptions(16, TimeSpan.FromSeconds(1), TimeSpan.Zero, 2), TriggerLoops.QueueSettings(app, settings));
+    }
+
+    [Fact]
     public void QueueSettings_NoExtensionsQueues_TheHostsDefaults()
     {
         // azure-webjobs-sdk QueuesOptions: BatchSize 16, MaxPollingInterval 1 min, VisibilityTimeout 0, MaxDequeueCount 5.

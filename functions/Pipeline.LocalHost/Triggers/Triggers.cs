@@ -31,7 +31,7 @@ internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionar
 
     public Task RunAsync(IEnumerable<WorkerFunction> functions, CancellationToken stopping)
     {
-        var queues = QueueSettings(appDirectory);
+        var queues = QueueSettings(appDirectory, settings);
         var loops = new List<Task>();
         foreach (var function in functions)
         {
@@ -181,28 +181,35 @@ internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionar
     }
 
     /// <summary>
-    /// <c>extensions.queues</c> of the app's host.json, with the host's defaults (azure-webjobs-sdk QueuesOptions:
+    /// <c>extensions.queues</c> of the app's host.json, where app settings <c>AzureFunctionsJobHost:extensions:queues:*</c>
+    /// override it (as the host reads its configuration), with the host's defaults (azure-webjobs-sdk QueuesOptions:
     /// batchSize 16, maxPollingInterval 1 min, visibilityTimeout 0, maxDequeueCount 5).
     /// </summary>
-    public static QueueOptions QueueSettings(string appDirectory)
+    public static QueueOptions QueueSettings(string appDirectory, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var options = new QueueOptions(16, TimeSpan.FromMinutes(1), TimeSpan.Zero, 5);
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var path = Path.Combine(appDirectory, "host.json");
-        if (!File.Exists(path))
+        if (File.Exists(path))
         {
-            return options;
+            using var host = JsonDocument.Parse(File.ReadAllText(path));
+            if (host.RootElement.TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("queues", out var queues))
+            {
+                foreach (var property in queues.EnumerateObject())
+                {
+                    values[property.Name] = property.Value.ToString();
+                }
+            }
         }
 
-        using var host = JsonDocument.Parse(File.ReadAllText(path));
-        if (!host.RootElement.TryGetProperty("extensions", out var extensions) || !extensions.TryGetProperty("queues", out var queues))
+        const string Override = "AzureFunctionsJobHost:extensions:queues:";
+        foreach (var (key, value) in (settings ?? new Dictionary<string, string?>()).Where(s => s.Key.StartsWith(Override, StringComparison.OrdinalIgnoreCase) && s.Value is not null))
         {
-            return options;
+            values[key[Override.Length..]] = value!;
         }
 
-        TimeSpan Span(string name, TimeSpan fallback) =>
-            queues.TryGetProperty(name, out var v) ? TimeSpan.Parse(v.GetString()!, CultureInfo.InvariantCulture) : fallback;
-        int Number(string name, int fallback) => queues.TryGetProperty(name, out var v) ? v.GetInt32() : fallback;
-        return new QueueOptions(Number("batchSize", 16), Span("maxPollingInterval", options.MaxPollingInterval), Span("visibilityTimeout", TimeSpan.Zero), Number("maxDequeueCount", 5));
+        TimeSpan Span(string name, TimeSpan fallback) => values.TryGetValue(name, out var v) ? TimeSpan.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        int Number(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return new QueueOptions(Number("batchSize", 16), Span("maxPollingInterval", TimeSpan.FromMinutes(1)), Span("visibilityTimeout", TimeSpan.Zero), Number("maxDequeueCount", 5));
     }
 
     [GeneratedRegex("%([^%]+)%")]
