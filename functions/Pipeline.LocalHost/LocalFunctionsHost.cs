@@ -35,6 +35,9 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
 
     public IReadOnlyList<WorkerFunction> Functions { get; }
 
+    /// <summary>The host's loggers (the demo logs through them too).</summary>
+    public ILoggerFactory Loggers { get; private init; } = null!;
+
     /// <summary>The front end's address, e.g. http://localhost:7071 (the bound port when asked for port 0).</summary>
     public string Address => _front.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
         .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
@@ -54,12 +57,13 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
             o.MaxReceiveMessageSize = null;
             o.MaxSendMessageSize = null;
         });
-        var worker = new WorkerHost(appDirectory, settings, LoggerOf<WorkerHost>(logging));
+        // One logger factory for the host's own parts, disposed with the host.
         var loggers = LoggerFactory.Create(b =>
         {
             b.AddSimpleConsole(o => o.SingleLine = true);
             logging?.Invoke(b);
         });
+        var worker = new WorkerHost(appDirectory, settings, loggers.CreateLogger<WorkerHost>());
         var durable = new Durable.DurableHost(worker, settings, appDirectory, loggers);
         rpcBuilder.Services.AddSingleton(worker);
         rpcBuilder.Services.AddSingleton(durable);
@@ -82,31 +86,20 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
         frontBuilder.Services.AddHttpForwarder();
         frontBuilder.Services.AddRouting();
         var front = frontBuilder.Build();
-        HttpFrontEnd.Map(front, functions, RoutePrefix(appDirectory), worker);
+        HttpFrontEnd.Map(front, functions, RoutePrefix(appDirectory, settings), worker);
         await front.StartAsync(cancellationToken);
 
         // 4. The timer and queue triggers, on AzureWebJobsStorage.
         var storage = StorageSet.Azure(new StorageOptions { ConnectionString = settings.GetValueOrDefault("AzureWebJobsStorage") ?? throw new InvalidOperationException("AzureWebJobsStorage is required: the triggers, the worker and the task hub use it.") });
         var stopping = new CancellationTokenSource();
-        var loops = new Triggers.TriggerLoops(worker, settings, storage, appDirectory, LoggerOf<Triggers.TriggerLoops>(logging));
+        var loops = new Triggers.TriggerLoops(worker, settings, storage, appDirectory, loggers.CreateLogger<Triggers.TriggerLoops>());
         var triggers = loops.RunAsync(functions, stopping.Token);
-        return new LocalFunctionsHost(rpc, front, worker, functions, stopping, triggers) { Durable = durable };
+        return new LocalFunctionsHost(rpc, front, worker, functions, stopping, triggers) { Durable = durable, Loggers = loggers };
     }
 
     /// <summary><c>extensions.http.routePrefix</c> of the app's <c>host.json</c>; <c>api</c> when unset, as the host's default.</summary>
-    public static string RoutePrefix(string appDirectory)
-    {
-        var path = Path.Combine(appDirectory, "host.json");
-        if (!File.Exists(path))
-        {
-            return "api";
-        }
-
-        using var host = JsonDocument.Parse(File.ReadAllText(path));
-        return host.RootElement.TryGetProperty("extensions", out var e) && e.TryGetProperty("http", out var h) && h.TryGetProperty("routePrefix", out var p)
-            ? p.GetString() ?? "api"
-            : "api";
-    }
+    public static string RoutePrefix(string appDirectory, IReadOnlyDictionary<string, string?> settings) =>
+        HostJson.Section(appDirectory, "extensions:http", settings).GetValueOrDefault("routePrefix") ?? "api";
 
     public async ValueTask DisposeAsync()
     {
@@ -124,12 +117,6 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
         await Durable.DisposeAsync();
         await Worker.DisposeAsync();
         await _rpc.DisposeAsync();
+        Loggers.Dispose();
     }
-
-    private static ILogger<T> LoggerOf<T>(Action<ILoggingBuilder>? logging) =>
-        LoggerFactory.Create(b =>
-        {
-            b.AddSimpleConsole(o => o.SingleLine = true);
-            logging?.Invoke(b);
-        }).CreateLogger<T>();
 }

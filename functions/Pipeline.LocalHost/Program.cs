@@ -19,11 +19,10 @@ await using var host = await LocalFunctionsHost.StartAsync(appDirectory, setting
     .AddFilter("Yarp", LogLevel.Warning)
     .AddFilter("DurableTask", LogLevel.Warning));
 Console.WriteLine($"Functions host: {host.Functions.Count} functions of {appDirectory} on {host.Address}");
-using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 if (DemoWave.Enabled(settings))
 {
     // In the background for the host's lifetime: the demo logs the wave's id and what to look at.
-    var demo = new DemoWave(host.Address, settings, loggers.CreateLogger<DemoWave>());
+    var demo = new DemoWave(host.Address, settings, host.Loggers.CreateLogger<DemoWave>());
     _ = Task.Run(() => demo.RunAsync(CancellationToken.None));
 }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using DurableTask.AzureStorage;
 
 namespace Pipeline.LocalHost.Durable;
@@ -11,28 +10,12 @@ namespace Pipeline.LocalHost.Durable;
 /// </summary>
 internal static class TaskHubSettings
 {
-    private const string Override = "AzureFunctionsJobHost:extensions:durableTask:";
-
     /// <summary>The local host's own task hub, required on storage that is not the emulator.</summary>
     public const string OwnHub = "DurableTask:LocalHubName";
 
     public static AzureStorageOrchestrationServiceSettings Read(string appDirectory, IReadOnlyDictionary<string, string?> settings, ILoggerFactory loggers)
     {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var hostJson = Path.Combine(appDirectory, "host.json");
-        if (File.Exists(hostJson))
-        {
-            using var host = JsonDocument.Parse(File.ReadAllText(hostJson));
-            if (host.RootElement.TryGetProperty("extensions", out var e) && e.TryGetProperty("durableTask", out var durable))
-            {
-                Flatten(durable, string.Empty, values);
-            }
-        }
-
-        foreach (var (key, value) in settings.Where(s => s.Key.StartsWith(Override, StringComparison.OrdinalIgnoreCase) && s.Value is not null))
-        {
-            values[key[Override.Length..]] = value!;
-        }
+        var values = HostJson.Section(appDirectory, "extensions:durableTask", settings);
 
         var connection = settings.GetValueOrDefault(values.GetValueOrDefault("storageProvider:connectionName") ?? "AzureWebJobsStorage")
             ?? throw new InvalidOperationException("The task hub's connection (AzureWebJobsStorage) is not set.");
@@ -68,21 +51,5 @@ internal static class TaskHubSettings
             // Functions turns this on for its Azure Storage provider (AzureStorageDurabilityProviderFactory).
             ThrowExceptionOnInvalidDedupeStatus = true,
         };
-    }
-
-    private static void Flatten(JsonElement element, string prefix, Dictionary<string, string> values)
-    {
-        foreach (var property in element.EnumerateObject())
-        {
-            var key = prefix + property.Name;
-            if (property.Value.ValueKind == JsonValueKind.Object)
-            {
-                Flatten(property.Value, key + ":", values);
-            }
-            else
-            {
-                values[key] = property.Value.ToString();
-            }
-        }
     }
 }

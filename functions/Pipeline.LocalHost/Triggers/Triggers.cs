@@ -187,26 +187,7 @@ internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionar
     /// </summary>
     public static QueueOptions QueueSettings(string appDirectory, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var path = Path.Combine(appDirectory, "host.json");
-        if (File.Exists(path))
-        {
-            using var host = JsonDocument.Parse(File.ReadAllText(path));
-            if (host.RootElement.TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("queues", out var queues))
-            {
-                foreach (var property in queues.EnumerateObject())
-                {
-                    values[property.Name] = property.Value.ToString();
-                }
-            }
-        }
-
-        const string Override = "AzureFunctionsJobHost:extensions:queues:";
-        foreach (var (key, value) in (settings ?? new Dictionary<string, string?>()).Where(s => s.Key.StartsWith(Override, StringComparison.OrdinalIgnoreCase) && s.Value is not null))
-        {
-            values[key[Override.Length..]] = value!;
-        }
-
+        var values = HostJson.Section(appDirectory, "extensions:queues", settings);
         TimeSpan Span(string name, TimeSpan fallback) => values.TryGetValue(name, out var v) ? TimeSpan.Parse(v, CultureInfo.InvariantCulture) : fallback;
         int Number(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new QueueOptions(Number("batchSize", 16), Span("maxPollingInterval", TimeSpan.FromMinutes(1)), Span("visibilityTimeout", TimeSpan.Zero), Number("maxDequeueCount", 5));
