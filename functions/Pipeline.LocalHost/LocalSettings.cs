@@ -10,19 +10,19 @@ namespace Pipeline.LocalHost;
 /// </summary>
 internal static class LocalSettings
 {
-    public static Dictionary<string, string?> Load(string root, IEnumerable<string> args)
+    public static Dictionary<string, string?> Load(string root, IEnumerable<string> args, TextWriter? notices = null)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var file = Path.Combine(root, "local.settings.json");
         if (!File.Exists(file))
         {
             file = Path.Combine(root, "local.settings.sample.json");
-            Console.WriteLine("local.settings.json not found; using local.settings.sample.json. Copy it to local.settings.json to change settings.");
+            (notices ?? Console.Out).WriteLine("local.settings.json not found; using local.settings.sample.json. Copy it to local.settings.json to change settings.");
         }
 
         if (File.Exists(file))
         {
-            using var json = JsonDocument.Parse(File.ReadAllText(file));
+            using var json = Parse(file);
             foreach (var value in json.RootElement.GetProperty("Values").EnumerateObject())
             {
                 values[value.Name.Replace("__", ":", StringComparison.Ordinal)] = value.Value.ToString();
@@ -50,6 +50,32 @@ internal static class LocalSettings
         }
 
         return values;
+    }
+
+    /// <summary>Where the host listens: <c>urls</c>, else http://localhost on <c>Host:LocalHttpPort</c> (default 7071), as <c>func start</c>.</summary>
+    public static string Urls(IReadOnlyDictionary<string, string?> settings)
+    {
+        if (settings.GetValueOrDefault("urls") is { Length: > 0 } urls)
+        {
+            return urls;
+        }
+
+        var port = settings.GetValueOrDefault("Host:LocalHttpPort") ?? "7071";
+        return int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number is >= 1 and <= 65535
+            ? $"http://localhost:{number}"
+            : throw new InvalidOperationException($"Host:LocalHttpPort in local.settings.json must be a port number from 1 to 65535; it is '{port}'.");
+    }
+
+    private static JsonDocument Parse(string file)
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllText(file));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(file)} is not valid JSON: {e.Message}", e);
+        }
     }
 
     /// <summary>The worker app as this host's configuration built it: <c>functions/Pipeline.Functions/bin/{Configuration}/net10.0</c>.</summary>

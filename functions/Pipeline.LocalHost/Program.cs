@@ -12,7 +12,7 @@ await using var azurite = settings.GetValueOrDefault("Azurite:Embedded") is not 
     ? await LocalAzurite.StartIfNeededAsync(settings.GetValueOrDefault("AzureWebJobsStorage"), root, settings.GetValueOrDefault("Azurite:Location") ?? ".azurite", TimeSpan.FromMinutes(15), Console.WriteLine, CancellationToken.None)
     : null;
 var appDirectory = settings.GetValueOrDefault("LocalHost:AppDirectory") ?? LocalSettings.BuiltApp(root);
-var urls = settings.GetValueOrDefault("urls") ?? "http://localhost:" + (settings.GetValueOrDefault("Host:LocalHttpPort") ?? "7071");
+var urls = LocalSettings.Urls(settings);
 await using var host = await LocalFunctionsHost.StartAsync(appDirectory, settings, urls, logging => logging
     .SetMinimumLevel(settings.GetValueOrDefault("Logging:LogLevel:Default") is { } level ? Enum.Parse<LogLevel>(level, ignoreCase: true) : LogLevel.Information)
     .AddFilter("Microsoft.AspNetCore", LogLevel.Warning) // a line per gRPC message and forwarded request otherwise

@@ -125,7 +125,7 @@ internal static class ResponsesBenchmark
         var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/'))!);
         start.ArgumentList.Add(functionsHost
             ? Path.Combine(root, "functions", "Pipeline.LocalHost", "bin", configuration, "net10.0", "Pipeline.LocalHost.dll")
-            : Path.Combine(AppContext.BaseDirectory, "Pipeline.Functions.dll"));
+            : Path.Combine(root, "tests", "Pipeline.InProcess", "bin", configuration, "net10.0", "Pipeline.InProcess.dll"));
         start.ArgumentList.Add(functionsHost ? $"--urls=http://127.0.0.1:{port}" : "--urls");
         if (!functionsHost)
         {

@@ -66,6 +66,7 @@ public sealed class DurableApiTests : IAsyncLifetime, IDisposable
         Assert.Equal("wave", instance.GetProperty("input").GetString());
         var history = await _http.GetFromJsonAsync<JsonElement>($"/api/durable/instances/{id}/history");
         Assert.Contains(history.EnumerateArray(), e => e.GetProperty("EventType").GetInt32() == (int)DurableTask.Core.History.EventType.ExecutionStarted && e.GetProperty("Input").GetString() == "\"wave\"");
+        Assert.Contains(history.EnumerateArray(), e => e.GetProperty("EventType").GetInt32() == (int)DurableTask.Core.History.EventType.OrchestratorStarted);
 
         var purgeRunning = await _http.DeleteAsync(new Uri($"/api/durable/instances/{id}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Conflict, purgeRunning.StatusCode);

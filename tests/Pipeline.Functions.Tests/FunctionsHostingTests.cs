@@ -246,7 +246,7 @@ public sealed class FunctionsHostingTests
             ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/",
         });
         builder.ConfigureFunctionsWebApplication();
-        builder.AddPipeline(AppContext.BaseDirectory, local: false);
+        builder.AddPipeline();
         builder.AddFunctionsTelemetry();
         builder.Logging.ClearProviders();
         return builder.Build();

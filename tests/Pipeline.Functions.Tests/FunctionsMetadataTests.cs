@@ -33,6 +33,25 @@ public sealed class FunctionsMetadataTests(FunctionsMetadataTests.Published publ
         }
     }
 
+    /// <summary>
+    /// The app is a worker and nothing else: no task hub backend (the Functions host's Durable extension owns it), no
+    /// local host, in-process twin or Azurite code, and no type of a local mode.
+    /// </summary>
+    [Fact]
+    public void Publish_CarriesNoLocalMode()
+    {
+        var files = Directory.GetFiles(published.Folder).Select(Path.GetFileName).ToList();
+        foreach (var local in new[] { "DurableTask.AzureStorage.dll", "Pipeline.InProcess.dll", "Pipeline.LocalHost.dll", "Pipeline.Storage.Emulator.dll", "local.settings.sample.json" })
+        {
+            Assert.DoesNotContain(local, files);
+        }
+
+        var app = typeof(FunctionCatalog).Assembly;
+        Assert.DoesNotContain(app.GetReferencedAssemblies(), a => a.Name is "DurableTask.AzureStorage" or "Pipeline.Storage.Emulator" or "Pipeline.InProcess");
+        Assert.DoesNotContain(app.GetTypes(), t => t.Name.StartsWith("Local", StringComparison.Ordinal) || t.Name.Contains("Azurite", StringComparison.Ordinal));
+        Assert.DoesNotContain(typeof(Pipeline.Storage.StorageOptions).Assembly.GetTypes(), t => t.Name.Contains("Azurite", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Metadata_EveryFunction_AsItsAttributesSay()
     {

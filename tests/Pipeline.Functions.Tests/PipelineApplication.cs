@@ -10,11 +10,11 @@ using Pipeline.Testing;
 namespace Pipeline.Functions.Tests;
 
 /// <summary>
-/// The host under test. By default the app's storage is the in-memory twin; <see cref="Settings"/> can point it at
+/// The app in the in-process twin of the Functions host (tests/Pipeline.InProcess). By default the app's storage is the in-memory twin; <see cref="Settings"/> can point it at
 /// Azurite instead, or at anything else a test needs to try. The task hub always runs on the test Azurite
 /// (<c>AzureWebJobsStorage</c>), in a hub of its own that is deleted with the host.
 /// </summary>
-internal sealed class PipelineApplication : WebApplicationFactory<Program>
+internal sealed class PipelineApplication : WebApplicationFactory<InProcessProgram>
 {
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase)
     {

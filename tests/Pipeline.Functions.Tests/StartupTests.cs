@@ -15,7 +15,6 @@ public sealed class StartupTests
     [InlineData("AzureWebJobsStorage", "", "AzureWebJobsStorage is required")]
     [InlineData("AzureWebJobsStorage", "DefaultEndpointsProtocol=http;AccountKey=SECRET123", "AzureWebJobsStorage is not a valid storage connection string")]
     [InlineData("Storage:RetryAttempts", "0", "RetryAttempts")]
-    [InlineData("Azurite:Location", "", "Azurite:Location is required")]
     [InlineData("Waves:MaxSampleBytes", "5000000000", "MaxSampleBytes must be between 1024 and 4294967296")]
     [InlineData("Waves:MaxChunkBytes", "100000000", "MaxChunkBytes must be between 1024 and 67108864")]
     [InlineData(PipelineApplication.HubSetting + "hubName", "task-hub", "extensions.durableTask.hubName must be 3-45 letters")]
@@ -30,18 +29,6 @@ public sealed class StartupTests
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRET123", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Start_BadLocalHttpPort_FailsNamingTheKey()
-    {
-        await using var app = new PipelineApplication();
-        app.Settings["Host:LocalHttpPort"] = "seventy";
-        app.Settings["urls"] = string.Empty;
-
-        var error = Assert.IsAssignableFrom<InvalidOperationException>(app.StartFailure());
-
-        Assert.Contains("Host:LocalHttpPort", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -127,8 +114,6 @@ public sealed class StartupTests
                 start.Environment[setting.Name] = setting.Value.GetString();
             }
         }
-
-        start.Environment["Azurite__Embedded"] = "false";
 
         foreach (var key in ownSecrets)
         {

@@ -54,4 +54,28 @@ public sealed class TaskHubServiceTests(LocalHostFixture fixture) : IClassFixtur
             Assert.True(instance.CreatedAt > DateTimeOffset.UtcNow.AddMinutes(-5));
         }
     }
+
+    [Fact]
+    public async Task History_Missing_NotFound_StartedOne_ItsEventsAsDurableTaskCoreEvents()
+    {
+        await using var client = Client(out var channel);
+        using (channel)
+        {
+            var missing = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.GetOrchestrationHistoryAsync("nobody-" + Guid.NewGuid().ToString("N")[..8]));
+            Assert.Equal(Grpc.Core.StatusCode.NotFound, missing.StatusCode);
+
+            // Once the dispatcher has run its first episode, the history holds ExecutionStarted with the client's input.
+            var id = "history-" + Guid.NewGuid().ToString("N")[..8];
+            await client.ScheduleNewOrchestrationInstanceAsync("NoSuchOrchestrator", new { wave = "w" }, new StartOrchestrationOptions(id));
+            IList<DurableTask.Core.History.HistoryEvent> history = [];
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); history.Count == 0 && DateTime.UtcNow < deadline; await Task.Delay(200))
+            {
+                history = await client.GetOrchestrationHistoryAsync(id);
+            }
+
+            var started = Assert.IsType<DurableTask.Core.History.ExecutionStartedEvent>(Assert.Single(history, e => e.EventType == DurableTask.Core.History.EventType.ExecutionStarted));
+            Assert.Equal("NoSuchOrchestrator", started.Name);
+            Assert.Contains("\"wave\"", started.Input, StringComparison.Ordinal);
+        }
+    }
 }

@@ -51,17 +51,32 @@ internal static class SecretRules
             return builder;
         }
 
-        var samples = FunctionsSettings.SampleValues();
+        var samples = SampleValues();
         foreach (var (key, value) in settings.Where(p => IsSecret(p.Key)))
         {
             if (samples.Contains(value!))
             {
                 throw new InvalidOperationException(
-                    $"{key} is the sample value from {FunctionsSettings.SampleSettings}, which is public: outside Development set a secret of your own (environment {builder.Environment.EnvironmentName}).");
+                    $"{key} is the sample value from {SampleSettings}, which is public: outside Development set a secret of your own (environment {builder.Environment.EnvironmentName}).");
             }
         }
 
         return builder;
+    }
+
+    /// <summary>The committed sample settings, public, embedded in the app.</summary>
+    public const string SampleSettings = "local.settings.sample.json";
+
+    /// <summary>
+    /// Every value of the committed sample settings: public, so never a secret outside Development. Read from the copy
+    /// embedded at build time, so the published app knows them where the file is not deployed (Azure).
+    /// </summary>
+    internal static HashSet<string> SampleValues()
+    {
+        using var sample = typeof(SecretRules).Assembly.GetManifestResourceStream(SampleSettings)
+            ?? throw new InvalidOperationException($"{SampleSettings} is not embedded in the app.");
+        return new ConfigurationBuilder().AddJsonStream(sample).Build().AsEnumerable()
+            .Select(p => p.Value).OfType<string>().Where(v => v.Length > 0).ToHashSet(StringComparer.Ordinal);
     }
 
     private static bool IsSecret(string key) =>

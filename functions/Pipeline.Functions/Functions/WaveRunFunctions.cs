@@ -9,8 +9,8 @@ namespace Pipeline.Functions.Functions;
 /// <summary>
 /// The wave's run on Durable Functions: one orchestration trigger for <see cref="WaveOrchestrator"/> and one activity
 /// trigger per activity, each named as the class (the names the orchestrator calls). They run the very
-/// <see cref="TaskOrchestrator{TInput,TOutput}"/> and <see cref="TaskActivity{TInput,TOutput}"/> classes that the local
-/// runner's task hub runs; a test checks that every registered class has its function.
+/// <see cref="TaskOrchestrator{TInput,TOutput}"/> and <see cref="TaskActivity{TInput,TOutput}"/> classes that the in-process
+/// twin's task hub runs (tests/Pipeline.InProcess); a test checks that every registered class has its function.
 /// </summary>
 internal sealed class WaveRunFunctions
 {

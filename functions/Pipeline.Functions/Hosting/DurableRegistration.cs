@@ -6,10 +6,10 @@ namespace Pipeline.Functions.Hosting;
 internal static class DurableRegistration
 {
     /// <summary>
-    /// The request's <c>[DurableClient]</c>; with <paramref name="local"/>, the local task hub (settings from <c>host.json</c>,
+    /// The request's <c>[DurableClient]</c>, Durable payloads' serializer,
     /// <c>extensions.durableTask</c>) that runs the wave's orchestrator and activities; and the operator and analyst keys.
     /// </summary>
-    public static IHostApplicationBuilder AddPipelineDurable(this IHostApplicationBuilder builder, bool local)
+    public static IHostApplicationBuilder AddPipelineDurable(this IHostApplicationBuilder builder)
     {
         DurableClientSlot.AddDurableClientSlot(builder.Services);
 
@@ -17,7 +17,7 @@ internal static class DurableRegistration
         // of ours and wraps WorkerOptions.Serializer (DurableTaskExtensionStartup.GetConverter: ObjectConverterShim), whose
         // default is a JsonObjectSerializer over IOptions<JsonSerializerOptions> without a naming policy (WorkerOptionsSetup,
         // azure-functions-dotnet-worker src/DotNetWorker.Core/Hosting/ServiceCollectionExtensions.cs): PascalCase, where
-        // the local task hub writes DurableData's camelCase. Orchestration GetInput reads JsonElements with the same options.
+        // the tests' in-process task hub writes DurableData's camelCase. Orchestration GetInput reads JsonElements with the same options.
         builder.Services.Configure<System.Text.Json.JsonSerializerOptions>(o =>
         {
             o.PropertyNamingPolicy = DurableData.Options.PropertyNamingPolicy;
@@ -25,11 +25,6 @@ internal static class DurableRegistration
             o.NumberHandling = DurableData.Options.NumberHandling;
         });
         builder.Services.Configure<Microsoft.Azure.Functions.Worker.WorkerOptions>(o => o.Serializer = new Azure.Core.Serialization.JsonObjectSerializer(DurableData.Options));
-        if (local)
-        {
-            builder.Services.AddWaveTaskHub();
-        }
-
         builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AnalystOptions>().BindConfiguration(AnalystOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<KeyRing>();

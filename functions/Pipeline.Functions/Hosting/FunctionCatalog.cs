@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
 
 namespace Pipeline.Functions.Hosting;
 
-/// <summary>What a function's parameter receives when the local runner calls it.</summary>
+/// <summary>What a function's parameter receives when the in-process twin (tests) calls it.</summary>
 internal enum ParameterKind
 {
     /// <summary>The trigger's value: the request, the timer, the queue message.</summary>
@@ -16,7 +16,7 @@ internal enum ParameterKind
     /// <summary>The invocation's cancellation token.</summary>
     Cancellation,
 
-    /// <summary>Anything else, which the local runner cannot bind.</summary>
+    /// <summary>Anything else, which the in-process twin cannot bind.</summary>
     Unbindable,
 }
 
@@ -40,7 +40,7 @@ internal sealed record FunctionEntry(string Name, MethodInfo Method, TriggerBind
 
 /// <summary>
 /// Every <c>[Function]</c> method of this assembly, read from the attributes the Functions Sdk writes
-/// <c>functions.metadata</c> from: the local runner serves exactly these, and a test compares them with the
+/// <c>functions.metadata</c> from: the in-process twin serves exactly these, and a test compares them with the
 /// published metadata.
 /// </summary>
 internal static class FunctionCatalog

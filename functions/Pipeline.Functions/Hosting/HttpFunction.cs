@@ -10,7 +10,7 @@ namespace Pipeline.Functions.Hosting;
 /// The answer of an HTTP function: the feature's handler, with its parameters (route values, query, body, services)
 /// bound by ASP.NET Core's minimal-API binder and its guards (keys, rate limits, page headers) run as endpoint filters
 /// around it. It is an <see cref="IResult"/>, which both hosts execute on the request's <see cref="HttpContext"/>: the
-/// Functions worker (ASP.NET Core integration) and the local runner. Binding errors are 400 and storage faults 503,
+/// Functions worker (ASP.NET Core integration) and the tests' in-process twin. Binding errors are 400 and storage faults 503,
 /// as ProblemDetails, in both; an error that is neither is a bug, logged and answered 500 as ProblemDetails, in both.
 /// </summary>
 internal sealed partial class HttpFunction : IResult
@@ -54,7 +54,7 @@ internal sealed partial class HttpFunction : IResult
         }
         catch (StoreException e) when (!httpContext.Response.HasStarted)
         {
-            // StorageFaults decides which faults are the service being unavailable, as it does for the local runner's pipeline.
+            // StorageFaults decides which faults are the service being unavailable, as it does for the in-process twin's pipeline.
             if (!await httpContext.RequestServices.GetRequiredService<StorageFaults>().TryHandleAsync(httpContext, e, httpContext.RequestAborted))
             {
                 await UnexpectedAsync(httpContext, e);

@@ -6,16 +6,10 @@ namespace Pipeline.Functions.Hosting;
 
 internal static class ResponseRegistration
 {
-    /// <summary>The rate limit of the respondent pages and API; with <paramref name="local"/>, the local runner's timer and queue triggers (after <c>AddPipelineWaves</c>).</summary>
-    public static IHostApplicationBuilder AddPipelineResponses(this IHostApplicationBuilder builder, bool local)
+    /// <summary>The rate limit of the respondent pages and API.</summary>
+    public static IHostApplicationBuilder AddPipelineResponses(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ClientLimiter>();
-        if (local)
-        {
-            builder.Services.AddSingleton<Pipeline.Storage.ScheduleMonitor>();
-            builder.Services.AddHostedService<LocalTriggers>();
-        }
-
         return builder;
     }
 

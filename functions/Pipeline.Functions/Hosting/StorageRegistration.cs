@@ -6,13 +6,12 @@ internal static class StorageRegistration
 {
     /// <summary>
     /// Azure Storage from <c>AzureWebJobsStorage</c> (tuning under <c>Storage:*</c>), the response store on
-    /// <c>ResponseStorage</c> when that is set (<see cref="Responses.ResponseData"/>); with <paramref name="local"/>, the embedded Azurite.
+    /// <c>ResponseStorage</c> when that is set (<see cref="Responses.ResponseData"/>), and the health checks.
     /// </summary>
-    public static IHostApplicationBuilder AddPipelineStorage(this IHostApplicationBuilder builder, string root, bool local)
+    public static IHostApplicationBuilder AddPipelineStorage(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new CheckoutRoot(root));
         services.AddOptions<StorageOptions>()
             .BindConfiguration("Storage")
             .Configure<IConfiguration>((o, c) => ReadConnection(c.GetSection("AzureWebJobsStorage"), o))
@@ -24,15 +23,6 @@ internal static class StorageRegistration
         {
             services.AddSplitStorage(ResponseAccount(builder.Configuration, responses), Responses.ResponseData.Containers, Responses.ResponseData.Tables);
         }
-        services.AddOptions<EmbeddedAzuriteOptions>()
-            .BindConfiguration(EmbeddedAzuriteOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        if (local)
-        {
-            services.AddHostedService<EmbeddedAzurite>();
-        }
-
         services.AddHostedService<StorageProbe>();
         services.AddSingleton<Http.HealthCache>();
         services.AddHealthChecks()

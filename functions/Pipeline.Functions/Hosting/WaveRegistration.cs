@@ -1,6 +1,3 @@
-using Pipeline.Functions.Durable;
-using Pipeline.Functions.Activities;
-using Pipeline.Functions.Orchestrations;
 using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Hosting;
@@ -27,20 +24,6 @@ internal static class WaveRegistration
         services.AddSingleton<Imports>();
         services.AddSingleton<WaveStarter>();
         services.AddResponses();
-        return services;
-    }
-
-    /// <summary>The local task hub with the wave's orchestrator and activities (the classes <c>WaveRunFunctions</c> runs on Azure).</summary>
-    public static IServiceCollection AddWaveTaskHub(this IServiceCollection services)
-    {
-        services.AddTaskHub(t => t
-            .AddOrchestrator<WaveOrchestrator>()
-            .AddActivity<PlanInvitationsActivity>()
-            .AddActivity<PlanRemindersActivity>()
-            .AddActivity<IssueLettersActivity>()
-            .AddActivity<CloseWaveActivity>()
-            .AddActivity<CountResponsesActivity>()
-            .AddActivity<PurgePersonalDataActivity>());
         return services;
     }
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Pipeline.Functions.Durable;
 using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Http;
@@ -70,20 +69,13 @@ internal static class DurableApi
             : NotFound(id);
 
     /// <summary>
-    /// The backend's own history: the local task hub's history JSON, or, from Durable Functions' client on Azure, its
-    /// history events as they are.
+    /// The instance's history events (DurableTask.Core's), in the JSON shape the backend stores them in: Newtonsoft over
+    /// their data contracts, <c>EventType</c> naming each event's kind.
     /// </summary>
-    internal static async Task<IResult> HistoryAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
-    {
-        if (client is HubClient hub)
-        {
-            return await hub.GetHistoryJsonAsync(id, cancellationToken) is { } history ? TypedResults.Ok(history) : NotFound(id);
-        }
-
-        return await client.GetInstanceAsync(id, cancellationToken) is null
+    internal static async Task<IResult> HistoryAsync(DurableTaskClient client, string id, CancellationToken cancellationToken) =>
+        await client.GetInstanceAsync(id, cancellationToken) is null
             ? NotFound(id)
-            : TypedResults.Ok((await client.GetOrchestrationHistoryAsync(id, cancellationToken)).Cast<object>());
-    }
+            : TypedResults.Text(Newtonsoft.Json.JsonConvert.SerializeObject(await client.GetOrchestrationHistoryAsync(id, cancellationToken)), "application/json");
 
     internal static async Task<Results<Accepted, ProblemHttpResult>> RaiseAsync(DurableTaskClient client, string id, string name, HttpRequest request, CancellationToken cancellationToken)
     {

@@ -7,7 +7,14 @@ namespace Pipeline.Functions.Waves;
 /// <summary>Starts a wave's orchestration (instance id = wave id) and moves the wave into fieldwork.</summary>
 internal sealed class WaveStarter(WaveStore store, Microsoft.Extensions.Options.IOptions<WaveOptions> options, TimeProvider time)
 {
-    /// <summary>Starts the run on <paramref name="client"/>'s task hub; false when the wave was already started.</summary>
+    /// <summary>
+    /// Starts the run on <paramref name="client"/>'s task hub; false when the wave was already started. Durable Functions'
+    /// host answers a start of an instance that is still active with the gRPC status AlreadyExists
+    /// (azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/LocalGrpcListener.cs, StartInstance:
+    /// <c>catch (OrchestrationAlreadyExistsException) { throw new RpcException(new Status(StatusCode.AlreadyExists, ...)) }</c>),
+    /// which the worker's gRPC client turns back into DurableTask.Core's OrchestrationAlreadyExistsException
+    /// (GrpcDurableTaskClient.ScheduleNewOrchestrationInstanceAsync; tested in TaskHubServiceTests).
+    /// </summary>
     public async Task<bool> StartAsync(DurableTaskClient client, WaveRecord wave, DateTime reminderAt, DateTime closeAt, CancellationToken cancellationToken)
     {
         var id = wave.Definition.Id;

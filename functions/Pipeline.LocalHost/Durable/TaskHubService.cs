@@ -62,6 +62,29 @@ internal sealed class TaskHubService(DurableHost hub) : P.TaskHubSidecarService.
         return response;
     }
 
+    /// <summary>
+    /// The history of the instance's current execution, in chunks; an unknown instance is gRPC <c>NotFound</c>
+    /// (azure-functions-durable-extension LocalGrpcListener.StreamInstanceHistory). The worker's client turns the
+    /// protobuf events back into DurableTask.Core's (<c>GetOrchestrationHistoryAsync</c>).
+    /// </summary>
+    public override async Task StreamInstanceHistory(P.StreamInstanceHistoryRequest request, IServerStreamWriter<P.HistoryChunk> responseStream, ServerCallContext context)
+    {
+        if ((await hub.Service.GetOrchestrationStateAsync(request.InstanceId, allExecutions: false)).FirstOrDefault() is null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"An orchestration with the instanceId {request.InstanceId} was not found."));
+        }
+
+        var history = CoreHistory.Parse(await hub.Service.GetOrchestrationHistoryAsync(request.InstanceId, request.ExecutionId));
+        foreach (var chunk in history.Chunk(HistoryChunkEvents))
+        {
+            var message = new P.HistoryChunk();
+            message.Events.AddRange(chunk.Select(ProtoMapping.ToProto));
+            await responseStream.WriteAsync(message, context.CancellationToken);
+        }
+    }
+
+    private const int HistoryChunkEvents = 500;
+
     public override async Task<P.RaiseEventResponse> RaiseEvent(P.RaiseEventRequest request, ServerCallContext context)
     {
         await hub.Client.RaiseEventAsync(new OrchestrationInstance { InstanceId = request.InstanceId }, request.Name, request.Input);

@@ -2,37 +2,35 @@ using System.Net;
 using System.Net.Sockets;
 using Pipeline.Storage.Emulator;
 
-namespace Pipeline.Functions.Tests;
+namespace Pipeline.Storage.Tests;
 
-/// <summary>The host starts Azurite for a local connection when nothing listens, and stops it with itself.</summary>
-public sealed class EmbeddedAzuriteTests : IDisposable
+/// <summary>Both local hosts' rule: Azurite is started for a local connection when nothing listens on its ports.</summary>
+public sealed class LocalAzuriteTests : IDisposable
 {
     private readonly string _location = Directory.CreateTempSubdirectory("azurite").FullName;
 
     public void Dispose() => Directory.Delete(_location, recursive: true);
 
     [Fact]
-    public async Task Start_NothingListening_StartsAzuriteWithDataInLocation_AndStopStopsIt()
+    public async Task Start_NothingListening_StartsAzuriteWithDataInLocation_AndDisposeStopsIt()
     {
         var (blob, queue, table) = (AzuriteProcess.FreePort(), AzuriteProcess.FreePort(), AzuriteProcess.FreePort());
-        var app = new PipelineApplication { InMemoryStorage = false };
-        app.Settings["AzureWebJobsStorage"] = AzuriteProcess.ConnectionStringFor(blob, queue, table);
-        app.Settings["Azurite:Embedded"] = "true";
-        app.Settings["Azurite:Location"] = _location;
 
-        var response = await app.CreateClient().GetAsync(new Uri("/api/health", UriKind.Relative));
+        var azurite = await LocalAzurite.StartIfNeededAsync(AzuriteProcess.ConnectionStringFor(blob, queue, table), Root, _location, TimeSpan.FromMinutes(5), _ => { }, CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(azurite);
         Assert.True(AzuriteProcess.IsListening(blob) && AzuriteProcess.IsListening(queue) && AzuriteProcess.IsListening(table));
         Assert.NotEmpty(Directory.GetFileSystemEntries(_location));
+        var again = await LocalAzurite.StartIfNeededAsync(AzuriteProcess.ConnectionStringFor(blob, queue, table), Root, _location, TimeSpan.FromMinutes(5), _ => { }, CancellationToken.None);
+        Assert.Null(again);
 
-        await app.DisposeAsync();
+        await azurite.DisposeAsync();
 
         // Azurite gets SIGTERM and, if it lingers on open keep-alive connections, SIGKILL after 5 s.
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (AzuriteProcess.IsListening(blob) || AzuriteProcess.IsListening(queue) || AzuriteProcess.IsListening(table))
         {
-            Assert.True(DateTime.UtcNow < deadline, "Azurite still listens 15 s after the host stopped");
+            Assert.True(DateTime.UtcNow < deadline, "Azurite still listens 15 s after it was disposed");
             await Task.Delay(100);
         }
     }
@@ -43,15 +41,20 @@ public sealed class EmbeddedAzuriteTests : IDisposable
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
-        await using var app = new PipelineApplication { InMemoryStorage = false };
-        app.Settings["AzureWebJobsStorage"] = AzuriteProcess.ConnectionStringFor(taken, AzuriteProcess.FreePort(), AzuriteProcess.FreePort());
-        app.Settings["Azurite:Embedded"] = "true";
-        app.Settings["Azurite:Location"] = _location;
 
-        var error = Assert.IsAssignableFrom<InvalidOperationException>(app.StartFailure());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => LocalAzurite.StartIfNeededAsync(
+            AzuriteProcess.ConnectionStringFor(taken, AzuriteProcess.FreePort(), AzuriteProcess.FreePort()), Root, _location, TimeSpan.FromMinutes(5), _ => { }, CancellationToken.None));
 
         Assert.Contains(taken.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Start_RemoteStorage_StartsNothing()
+    {
+        Assert.Null(await LocalAzurite.StartIfNeededAsync("DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=k;EndpointSuffix=core.windows.net", Root, _location, TimeSpan.FromMinutes(5), _ => { }, CancellationToken.None));
+    }
+
+    private static string Root => RepositoryRoot.Find() ?? throw new InvalidOperationException("Run inside the checkout.");
 
     [Theory]
     [InlineData("UseDevelopmentStorage=true", 10000, 10001, 10002)]

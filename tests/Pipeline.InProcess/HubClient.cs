@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DurableTask.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -28,12 +27,13 @@ internal sealed class HubClient : DurableTaskClient
         : base(hub.HubName)
     {
         _hub = hub;
-        _client = new TaskHubClient(hub.Service, DurableData.Core, loggers);
+        _client = new TaskHubClient(hub.Service, CoreData, loggers);
     }
 
     /// <summary>
     /// Schedules an instance. An instance with the same id that is still pending or running refuses it with
-    /// DurableTask.Core's <see cref="Core.Exceptions.OrchestrationAlreadyExistsException"/>; a finished one is replaced.
+    /// DurableTask.Core's <see cref="Core.Exceptions.OrchestrationAlreadyExistsException"/>, as the worker's gRPC client
+    /// does; a finished one is replaced.
     /// </summary>
     public override async Task<string> ScheduleNewOrchestrationInstanceAsync(TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
     {
@@ -140,16 +140,26 @@ internal sealed class HubClient : DurableTaskClient
         return new PurgeResult(result.DeletedInstanceCount);
     }
 
-    /// <summary>The history of the instance's current execution as the backend keeps it (JSON, oldest first); null when there is none.</summary>
-    public async Task<JsonElement?> GetHistoryJsonAsync(string instanceId, CancellationToken cancellation)
+    /// <summary>
+    /// The history of the instance's current execution, oldest first, read as the local Functions host reads it.
+    /// </summary>
+    public override async Task<IList<Core.History.HistoryEvent>> GetOrchestrationHistoryAsync(string instanceId, CancellationToken cancellation = default)
     {
-        if (await GetInstancesAsync(instanceId, false, cancellation) is null)
-        {
-            return null;
-        }
-
+        await ReadyAsync(cancellation);
         var json = await AzureErrors.Run(LocalTaskHub.Hub, () => _hub.Service.GetOrchestrationHistoryAsync(instanceId, null));
-        return JsonSerializer.Deserialize<JsonElement>(json);
+        return Pipeline.LocalHost.Durable.CoreHistory.Parse(json);
+    }
+
+    /// <summary><see cref="DurableData"/>'s serializer in DurableTask.Core's shape, for its client's inputs and events.</summary>
+    private static readonly Core.Serializing.DataConverter CoreData = new CoreShape();
+
+    private sealed class CoreShape : Core.Serializing.DataConverter
+    {
+        public override string Serialize(object value) => DurableData.Converter.Serialize(value)!;
+
+        public override string Serialize(object value, bool formatted) => DurableData.Converter.Serialize(value)!;
+
+        public override object Deserialize(string data, Type objectType) => DurableData.Converter.Deserialize(data, objectType)!;
     }
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
