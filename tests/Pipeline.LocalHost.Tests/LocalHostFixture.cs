@@ -32,7 +32,7 @@ public class LocalHostFixture : IAsyncLifetime
             ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "lh" + Guid.NewGuid().ToString("N")[..12],
             ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.500",
         };
-        Configure(settings);
+        await ConfigureAsync(settings);
         Host = await LocalFunctionsHost.StartAsync(LocalSettings.BuiltApp(root), settings, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));
         Http = new HttpClient { BaseAddress = new Uri(Host.Address) };
     }
@@ -42,7 +42,14 @@ public class LocalHostFixture : IAsyncLifetime
     {
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Changes the app settings before the host starts, with what takes a while (an Azurite of its own).</summary>
+    protected virtual Task ConfigureAsync(Dictionary<string, string?> settings)
+    {
+        Configure(settings);
+        return Task.CompletedTask;
+    }
+
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         await Host.DisposeAsync();

@@ -61,8 +61,9 @@ public sealed class TaskHubServiceTests(LocalHostFixture fixture) : IClassFixtur
         await using var client = Client(out var channel);
         using (channel)
         {
-            var missing = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.GetOrchestrationHistoryAsync("nobody-" + Guid.NewGuid().ToString("N")[..8]));
-            Assert.Equal(Grpc.Core.StatusCode.NotFound, missing.StatusCode);
+            // The worker's client turns NotFound into an ArgumentException (GrpcDurableTaskClient.GetOrchestrationHistoryAsync).
+            var missing = await Assert.ThrowsAsync<ArgumentException>(() => client.GetOrchestrationHistoryAsync("nobody-" + Guid.NewGuid().ToString("N")[..8]));
+            Assert.Equal(Grpc.Core.StatusCode.NotFound, Assert.IsType<Grpc.Core.RpcException>(missing.InnerException).StatusCode);
 
             // Once the dispatcher has run its first episode, the history holds ExecutionStarted with the client's input.
             var id = "history-" + Guid.NewGuid().ToString("N")[..8];

@@ -28,6 +28,10 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode); // the task hub's AlreadyExists, through the worker's gRPC client
         var waiting = await OperatorApi.WaitForAsync(http, wave.Id, run => OperatorApi.Phase(run, "waiting for reminder"), "the invitations");
         Assert.Equal(30, waiting.GetProperty("run").GetProperty("progress").GetProperty("lettersIssued").GetInt32());
+        // The run's history through the durable API: the worker's client streams it from the host's task-hub service.
+        var history = await http.GetFromJsonAsync<JsonElement>($"/api/durable/instances/{wave.Id}/history");
+        Assert.Contains(history.EnumerateArray(), e => e.GetProperty("EventType").GetInt32() == (int)DurableTask.Core.History.EventType.ExecutionStarted && e.GetProperty("Name").GetString() == "WaveOrchestrator");
+        Assert.Contains(history.EnumerateArray(), e => e.GetProperty("EventType").GetInt32() == (int)DurableTask.Core.History.EventType.TaskCompleted);
 
         var questionnaire = wave.QuestionnaireFor(wave.Zones[0].Id)!;
         for (var i = 0; i < 10; i++)

@@ -1,41 +1,27 @@
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Pipeline.Functions.Responses;
 
-namespace Pipeline.Functions.Tests;
+namespace Pipeline.LocalHost.Tests;
 
 /// <summary>
-/// The respondent form in headless Chromium (Debian's, driven by Playwright), against the host on Kestrel and
-/// Azurite, on a 360 px wide phone screen: a typo in the token, one page with a missing answer, back and forth,
-/// skip logic, save, resume in a new session, review, submit, and the response as stored.
+/// The respondent form in headless Chromium (Debian's, driven by Playwright), against the worker under the local host,
+/// on a 360 px wide phone screen: a typo in the token, one page with a missing answer, back and forth, skip logic, save,
+/// resume in a new session, review, submit, and the response as stored.
 /// </summary>
-[Collection(ReleasesOnAzurite.Name)]
-public sealed class RespondentFormBrowserTests : IAsyncLifetime
+public sealed class RespondentFormBrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private BrowserSession _session = null!;
-    private FieldworkWave _wave = null!;
-    private string _base = null!;
+    private string Root => fixture.Host.Address.TrimEnd('/');
 
-    public async Task InitializeAsync()
-    {
-        _session = await BrowserSession.StartAsync();
-        _base = _session.Root;
-        _wave = await FieldworkWave.StartAsync(_session.App, people: 6);
-    }
-
-    public async Task DisposeAsync() => await _session.DisposeAsync();
-
-    private Task<IPage> PhoneAsync() => _session.PageAsync(360, 740);
+    private Task<IPage> PhoneAsync() => fixture.PageAsync(360, 740);
 
     [Fact]
     public async Task Form_InDutchOnAPhone_TypoFixed_ErrorCorrected_BackAndForth_SaveResumeSubmit_StoresTheAnswers()
     {
-        var token = _wave.Tokens[0];
+        var (wave, tokens) = await fixture.FieldworkWaveAsync(people: 6);
+        var token = tokens[0];
         var page = await PhoneAsync();
 
         // A typo: the check character catches it, and the message says so next to the field.
-        await page.GotoAsync(_base + "/");
+        await page.GotoAsync(Root + "/");
         Assert.StartsWith("Vul uw persoonlijke code in", await page.TitleAsync(), StringComparison.Ordinal);
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Tab");
@@ -44,7 +30,7 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Begin" }).ClickAsync();
         Assert.Contains("verkeerd overgetypt", await page.Locator("#token-error").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("true", await page.GetByLabel("Code op uw brief").GetAttributeAsync("aria-invalid"));
-        await _session.AssertAccessibleAsync(page, "token entry with a typo");
+        await fixture.AssertAccessibleAsync(page, "token entry with a typo");
 
         // The right token, typed in lower case without dashes.
         await page.GetByLabel("Code op uw brief").FillAsync(token.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant());
@@ -57,7 +43,7 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime
         await NextAsync(page);
         Assert.Equal("Beantwoord deze vraag.", await page.Locator("#e-buurt_drugs").InnerTextAsync());
         Assert.Contains("Drugsoverlast", await page.Locator(".summary").InnerTextAsync(), StringComparison.Ordinal);
-        await _session.AssertAccessibleAsync(page, "a page with a missing answer");
+        await fixture.AssertAccessibleAsync(page, "a page with a missing answer");
         await page.Locator("#q-buurt_drugs").GetByLabel("Vaak").CheckAsync();
         await NextAsync(page);
 
@@ -88,10 +74,10 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime
 
         // Another day, another session, with script: the QR code (the token after '#') resumes at the first unanswered page,
         // and the token leaves the address bar; no request the server received carried it in its path or query.
-        page = await _session.PageAsync(360, 740, script: true);
+        page = await fixture.PageAsync(360, 740, script: true);
         var urls = new List<string>();
         page.Request += (_, request) => urls.Add(request.Url);
-        await page.GotoAsync($"{_base}/#{token.Replace("-", "", StringComparison.Ordinal)}");
+        await page.GotoAsync($"{Root}/#{token.Replace("-", "", StringComparison.Ordinal)}");
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/form"));
         Assert.Equal("Contact met de politie", await page.Locator("h1").InnerTextAsync());
         Assert.DoesNotContain(token.Replace("-", "", StringComparison.Ordinal), page.Url, StringComparison.Ordinal);
@@ -115,20 +101,19 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime
         // Review, then submit.
         Assert.Equal("Controleer uw antwoorden", await page.Locator("h1").InnerTextAsync());
         Assert.Contains("Meer verlichting aan het station.", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
-        await _session.AssertAccessibleAsync(page, "the review");
+        await fixture.AssertAccessibleAsync(page, "the review");
         await page.GetByRole(AriaRole.Button, new() { Name = "Versturen" }).ClickAsync();
         Assert.Equal("Bedankt voor uw deelname", await page.Locator("h1").InnerTextAsync());
-        await _session.AssertAccessibleAsync(page, "the thank-you page");
+        await fixture.AssertAccessibleAsync(page, "the thank-you page");
 
         // The token is spent (the session ended with the thank-you page), and the response is stored as answered.
-        await page.GotoAsync($"{_base}/form");
+        await page.GotoAsync($"{Root}/form");
         Assert.Contains("opnieuw in", await page.Locator("#token-error").InnerTextAsync(), StringComparison.Ordinal);
-        await page.GotoAsync($"{_base}/#{token}");
+        await page.GotoAsync($"{Root}/#{token}");
         await page.Locator("#token-error").WaitForAsync();
         Assert.Contains("al mee ingevuld", await page.Locator("#token-error").InnerTextAsync(), StringComparison.Ordinal);
-        await _session.App.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
-        var (_, json) = Assert.Single(await _wave.ResponsesAsync());
-        var answers = JsonDocument.Parse(json).RootElement.GetProperty("answers");
+        var response = Assert.Single(await fixture.ReleasedAsync(wave.Id, 1));
+        var answers = response.GetProperty("answers");
         Assert.Equal("3", answers.GetProperty("buurt_drugs").GetString());
         Assert.Equal("2", answers.GetProperty("onveilig_hoevaak").GetString());
         Assert.Equal("1", answers.GetProperty("aangifte_fiets").GetString());
@@ -136,7 +121,7 @@ public sealed class RespondentFormBrowserTests : IAsyncLifetime
         Assert.False(answers.TryGetProperty("contact_tevreden", out _));
         Assert.Equal(["alarm", "verlichting"], answers.GetProperty("preventie_maatregelen").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(12, answers.GetProperty("achtergrond_jaren_buurt").GetInt32());
-        Assert.Equal("nl", JsonDocument.Parse(json).RootElement.GetProperty("language").GetString());
+        Assert.Equal("nl", response.GetProperty("language").GetString());
     }
 
     private static Task NextAsync(IPage page) => page.GetByRole(AriaRole.Button, new() { Name = "Volgende" }).ClickAsync();
