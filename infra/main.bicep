@@ -342,7 +342,7 @@ output appUrl string = 'https://${app.properties.defaultHostName}'
 @description('The Function App\'s name, for `az functionapp deployment`.')
 output appName string = app.name
 
-@description('Key Vault to set the secrets in (see README, Deploy to Azure).')
+@description('Key Vault to set the secrets in (see docs/deploy.md).')
 output vaultName string = vault.name
 
 @description('The secrets the app reads through Key Vault references, by setting.')

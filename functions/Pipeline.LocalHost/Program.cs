@@ -1,7 +1,7 @@
 using Pipeline.LocalHost;
 using Pipeline.Storage.Emulator;
 
-// The local Functions host (development only; README command 1): runs the built Functions app as Azure runs it, an
+// The local Functions host (development only; command 1 of the README): runs the built Functions app as Azure runs it, an
 // isolated worker process behind a host that speaks the Functions RPC protocol and Durable's out-of-process protocol.
 // Settings: local.settings.json (or the sample) at the checkout's root, then environment variables, then --Key=value
 // arguments; all go to the worker as app settings. Azurite starts for it when the storage is the emulator and nothing

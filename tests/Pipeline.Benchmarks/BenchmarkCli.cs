@@ -42,7 +42,7 @@ internal static class BenchmarkCli
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Pipeline.Benchmarks hello|fanout|latency|letters|worker [--option value ...]");
+            Console.Error.WriteLine("usage: Pipeline.Benchmarks hello|fanout|latency|letters [--option value ...]");
             return 2;
         }
 
@@ -74,7 +74,6 @@ internal static class BenchmarkCli
                 "hello" => await HelloAsync(client, Int(options, "orchestrations", 1000), Int(options, "activities", 5), Int(options, "timers", 0)),
                 "fanout" => await FanOutAsync(client, Int(options, "activities", 1000), Int(options, "timers", 0)),
                 "latency" => await LatencyAsync(client, host.Services.GetRequiredService<FirstActivityClock>(), Int(options, "samples", 200), Int(options, "timers", 0)),
-                "worker" => await WorkerAsync(),
                 "render" => RenderBenchmark.Run(Int(options, "letters", 500)),
                 "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4)),
                 "letters-http" => await WaveLettersHttpBenchmark.RunAsync(connection, Int(options, "people", 5000), Int(options, "zones", 4), options.GetValueOrDefault("host") == "functions"),
@@ -193,14 +192,6 @@ internal static class BenchmarkCli
 
         latencies.Sort();
         return string.Create(CultureInfo.InvariantCulture, $"latency: start to first activity over {samples} sequential starts, {timers} pending timers: p50 {Percentile(latencies, 0.50):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms");
-    }
-
-    private static async Task<string> WorkerAsync()
-    {
-        // A worker process for the kill -9 test (WaveKillTests): it runs the task hub until it is killed.
-        Console.WriteLine("worker ready");
-        await Task.Delay(Timeout.Infinite);
-        return string.Empty;
     }
 
     /// <summary>

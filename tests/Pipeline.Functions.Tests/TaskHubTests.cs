@@ -8,7 +8,7 @@ namespace Pipeline.Functions.Tests;
 
 /// <summary>
 /// The framework's behaviour the wave relies on, on Azurite: two hosts on one task hub, a timer across a restart,
-/// an event raised while an activity runs. (Kill -9 mid-letters: <see cref="WaveKillTests"/>; terminate and purge:
+/// an event raised while an activity runs. (Kill -9 mid-letters: WaveThroughTheHostTests, on the worker under the local host; terminate and purge:
 /// <see cref="DurableApiTests"/>.)
 /// </summary>
 public sealed class TaskHubTests

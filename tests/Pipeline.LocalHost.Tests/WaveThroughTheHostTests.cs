@@ -55,20 +55,34 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
     }
 
     [Fact]
-    public async Task Wave_WorkerKilledDuringTheLetters_EveryPersonGetsExactlyOneLetter()
+    public async Task Wave_WorkerKilledDuringTheInvitationsAndTheReminders_EveryPersonGetsExactlyOneLetterOfEach()
     {
         using var http = Operator();
         var wave = SyntheticSample.Wave("lk-" + Guid.NewGuid().ToString("N")[..8], 1, ["nl"], new DateOnly(2026, 1, 5)) with { LettersPerBatch = 10 };
         var people = SyntheticSample.People(wave, 1200, 9).ToList();
+        var expected = people.Select(p => OperatorApi.Token(wave.Id, p)).Order().ToList();
         await OperatorApi.StartAsync(http, wave, people);
 
-        // Kill the worker (SIGKILL) once some, not all, of the 120 batches are written.
+        await KillMidwayAsync(http, wave.Id, "invitation");
+        await OperatorApi.WaitForAsync(http, wave.Id, run => OperatorApi.Phase(run, "waiting for reminder"), "the invitations after the kill");
+        Assert.Equal(expected, (await TokensAsync(http, wave.Id, "invitation")).Order().ToList());
+
+        // Nobody answered, so everyone is due a reminder: kill the worker again while they are written.
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync($"/api/waves/{wave.Id}/events/reschedule-reminder", new { after = "00:00:01" })).StatusCode);
+        await KillMidwayAsync(http, wave.Id, "reminder");
+        await OperatorApi.WaitForAsync(http, wave.Id, run => OperatorApi.Phase(run, "fieldwork"), "the reminders after the kill");
+        Assert.Equal(expected, (await TokensAsync(http, wave.Id, "reminder")).Order().ToList());
+    }
+
+    /// <summary>Kills the worker (SIGKILL) once some, not all, of the 120 batches of <paramref name="kind"/> are written; the host starts it again.</summary>
+    private async Task KillMidwayAsync(HttpClient http, string waveId, string kind)
+    {
         var starts = fixture.Host.Worker.Starts;
         int written;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while ((written = await PdfsAsync(http, wave.Id)) == 0)
+        while ((written = await PdfsAsync(http, waveId, kind)) == 0)
         {
-            Assert.True(DateTime.UtcNow < deadline, "no letter batch was written");
+            Assert.True(DateTime.UtcNow < deadline, $"no {kind} batch was written");
             await Task.Delay(50);
         }
 
@@ -78,12 +92,12 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
         }
 
         Assert.InRange(written, 1, 119);
-        await OperatorApi.WaitForAsync(http, wave.Id, run => OperatorApi.Phase(run, "waiting for reminder"), "the invitations after the kill");
-        Assert.True(fixture.Host.Worker.Starts > starts, "the host did not start the worker again");
-
-        var expected = people.Select(p => OperatorApi.Token(wave.Id, p)).Order().ToList();
-        var letters = await TokensAsync(http, wave.Id);
-        Assert.Equal(expected, letters.Order().ToList());
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (fixture.Host.Worker.Starts == starts)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the host did not start the worker again");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]
@@ -111,15 +125,17 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
         Assert.InRange(summary.GetProperty("reminded").GetInt32(), 30, 60);
     }
 
-    private static async Task<int> PdfsAsync(HttpClient http, string waveId) =>
-        (await http.GetFromJsonAsync<JsonElement>($"/api/waves/{waveId}/letters")).EnumerateArray().Count(f => f.GetProperty("type").GetString() == "pdf");
+    private static async Task<int> PdfsAsync(HttpClient http, string waveId, string kind) =>
+        (await http.GetFromJsonAsync<JsonElement>($"/api/waves/{waveId}/letters")).EnumerateArray().Count(f => IsPdf(f, kind));
 
-    /// <summary>The token on every page of every invitation PDF, read back from the PDFs.</summary>
-    private static async Task<List<string>> TokensAsync(HttpClient http, string waveId)
+    private static bool IsPdf(JsonElement file, string kind) => file.GetProperty("type").GetString() == "pdf" && file.GetProperty("kind").GetString() == kind;
+
+    /// <summary>The token on every page of every PDF of <paramref name="kind"/>, read back from the PDFs.</summary>
+    private static async Task<List<string>> TokensAsync(HttpClient http, string waveId, string kind)
     {
         Pipeline.Survey.Letters.EmbeddedFonts.Install(); // also PDFsharp's license, which reading needs
         var tokens = new List<string>();
-        foreach (var file in (await http.GetFromJsonAsync<JsonElement>($"/api/waves/{waveId}/letters")).EnumerateArray().Where(f => f.GetProperty("type").GetString() == "pdf"))
+        foreach (var file in (await http.GetFromJsonAsync<JsonElement>($"/api/waves/{waveId}/letters")).EnumerateArray().Where(f => IsPdf(f, kind)))
         {
             using var pdf = new MemoryStream(await http.GetByteArrayAsync(new Uri(file.GetProperty("url").GetString()!, UriKind.Relative)));
             tokens.AddRange(Pipeline.Tests.Shared.PdfText.Pages(pdf).Select(page => System.Text.RegularExpressions.Regex.Match(page, "[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]").Value));

@@ -4,7 +4,7 @@ namespace Pipeline.Functions.Configuration;
 /// What a secret must be. Keys (<c>Operator:Keys:N</c>, <c>Analyst:Keys:N</c>) must be able to carry 128 bits: their length
 /// times log2 of the alphabet their character classes span (lower case 26, upper case 26, digits 10, others 32) is at
 /// least 128, and no character makes up more than a quarter of them. That refuses short and repetitive keys; it cannot
-/// tell a random key from a typed one, so the README says how to make one. Outside Development, a secret that equals a
+/// tell a random key from a typed one, so docs/configuration.md says how to make one. Outside Development, a secret that equals a
 /// value of <c>local.settings.sample.json</c> (committed, so public) stops the host. In every environment, a setting that
 /// is still an unresolved Key Vault reference stops the host.
 /// </summary>

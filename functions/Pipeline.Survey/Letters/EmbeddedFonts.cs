@@ -15,7 +15,7 @@ internal sealed class EmbeddedFonts : IFontResolver
     /// <summary>
     /// Sets PDFsharp up once per process (its settings are global): this font resolver, and the license.
     /// PDFsharp 6.5, the only version on our feed, refuses to run until a license is loaded; we load its
-    /// AGPL license. The README names this: a production deployment needs a commercial PDFsharp license
+    /// AGPL license. README.md names this (and docs/dependencies.md): a production deployment needs a commercial PDFsharp license
     /// or another PDF library.
     /// </summary>
     public static void Install()

@@ -4,7 +4,7 @@ namespace Pipeline.Survey.Questionnaires;
 
 /// <summary>
 /// One version of the questionnaire: named answer scales, then blocks of questions. Each block is a page of the
-/// form. Texts are given per language (nl, fr, de, en). The schema is documented in the README.
+/// form. Texts are given per language (nl, fr, de, en). The schema is documented in docs/respondents.md.
 /// </summary>
 internal sealed record Questionnaire
 {
