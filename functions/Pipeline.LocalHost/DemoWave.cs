@@ -17,7 +17,7 @@ namespace Pipeline.LocalHost;
 /// before the reminder, each from an address of its own (127.0.0.0/8), as respondents come from their own homes.
 /// <c>Demo:People</c> (5,600), <c>Demo:ReminderAfter</c> (2 min), <c>Demo:CloseAfter</c> (5 min), <c>Demo:ResponseRate</c> (0.3).
 /// </summary>
-internal sealed partial class DemoWave(string address, IReadOnlyDictionary<string, string?> settings, ILogger logger)
+internal sealed partial class DemoWave(string address, IReadOnlyDictionary<string, string?> settings, TimeProvider time, ILogger logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -34,7 +34,7 @@ internal sealed partial class DemoWave(string address, IReadOnlyDictionary<strin
 
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Add("x-functions-key", key);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var wave = SyntheticSample.Wave($"demo-{now:yyyyMMdd-HHmmss}", 1, ["nl", "fr"], DateOnly.FromDateTime(now.UtcDateTime)) with { Title = $"Veiligheidsmonitor {now.Year} – PZ Demo" };
         var sample = SyntheticSample.People(wave, people, seed: now.Second).ToList();
         var csv = new StringWriter(CultureInfo.InvariantCulture);
@@ -58,7 +58,7 @@ internal sealed partial class DemoWave(string address, IReadOnlyDictionary<strin
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
 
-        var left = now + (reminderAfter * 0.8) - DateTimeOffset.UtcNow;
+        var left = now + (reminderAfter * 0.8) - time.GetUtcNow();
         var waveSecret = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(wave.Id));
         var questionnaire = wave.QuestionnaireFor(wave.Zones[0].Id)!;
         var answers = new Random(now.Second);

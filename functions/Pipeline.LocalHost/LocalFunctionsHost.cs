@@ -92,7 +92,7 @@ internal sealed class LocalFunctionsHost : IAsyncDisposable
         // 4. The timer and queue triggers, on AzureWebJobsStorage.
         var storage = StorageSet.Azure(new StorageOptions { ConnectionString = settings.GetValueOrDefault("AzureWebJobsStorage") ?? throw new InvalidOperationException("AzureWebJobsStorage is required: the triggers, the worker and the task hub use it.") });
         var stopping = new CancellationTokenSource();
-        var loops = new Triggers.TriggerLoops(worker, settings, storage, appDirectory, loggers.CreateLogger<Triggers.TriggerLoops>());
+        var loops = new Triggers.TriggerLoops(worker, settings, storage, appDirectory, TimeProvider.System, loggers.CreateLogger<Triggers.TriggerLoops>());
         var triggers = loops.RunAsync(functions, stopping.Token);
         return new LocalFunctionsHost(rpc, front, worker, functions, stopping, triggers) { Durable = durable, Loggers = loggers };
     }

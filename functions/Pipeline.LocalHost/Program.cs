@@ -22,7 +22,7 @@ Console.WriteLine($"Functions host: {host.Functions.Count} functions of {appDire
 if (DemoWave.Enabled(settings))
 {
     // In the background for the host's lifetime: the demo logs the wave's id and what to look at.
-    var demo = new DemoWave(host.Address, settings, host.Loggers.CreateLogger<DemoWave>());
+    var demo = new DemoWave(host.Address, settings, TimeProvider.System, host.Loggers.CreateLogger<DemoWave>());
     _ = Task.Run(() => demo.RunAsync(CancellationToken.None));
 }
 

@@ -28,7 +28,7 @@ internal static class NightlyBenchmark
         var wave = SyntheticSample.Wave("nightly-" + Guid.NewGuid().ToString("N")[..8], zones, ["nl", "fr"], DateOnly.FromDateTime(DateTime.UtcNow));
         await store.CreateAsync(wave, DateTimeOffset.UtcNow, default);
         var questionnaire = wave.QuestionnaireFor(wave.Zones[0].Id)!;
-        var setup = new ResponseSegments(store);
+        var setup = new ResponseSegments(store, TimeProvider.System);
         var compactedPerZone = (responses - singles) / zones;
         var singlesWritten = 0;
         await Parallel.ForAsync(0, zones, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (z, ct) =>
@@ -52,7 +52,7 @@ internal static class NightlyBenchmark
         var baseline = Process.GetCurrentProcess().WorkingSet64;
 
         // A cold host: its own segment reader and aggregate service, nothing cached.
-        var segments = new ResponseSegments(store);
+        var segments = new ResponseSegments(store, TimeProvider.System);
         var aggregates = new AggregateService(store, services.GetRequiredService<IQueueStore>(), segments, new WaveCounts(store, segments), services.GetRequiredService<IOptions<AggregateOptions>>(), TimeProvider.System, NullLogger<AggregateService>.Instance);
         long peak = baseline;
         using var sampling = new CancellationTokenSource();

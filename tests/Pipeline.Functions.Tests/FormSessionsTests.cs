@@ -1,8 +1,8 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Pages;
 using Pipeline.Functions.Waves;
-using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 
@@ -10,7 +10,7 @@ namespace Pipeline.Functions.Tests;
 public sealed class FormSessionsTests
 {
     private const string Token = "ABCDEFGHJKMNP";
-    private readonly FakeTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
 
     private FormSessions Sessions(string hashKey = "test-token-hash-key-0123456789abcdef") =>
         new(Options.Create(new WaveOptions { TokenSecret = "test-token-secret-0123456789abcdef", TokenHashKey = hashKey }), _clock);

@@ -1,9 +1,9 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
-using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 
@@ -27,7 +27,7 @@ public sealed class NightlyRefreshTests
     {
         var store = new WaveStore(_tables, _blobs);
         var options = Options.Create(new AggregateOptions { NightlySchedule = schedule });
-        var segments = new ResponseSegments(store);
+        var segments = new ResponseSegments(store, TimeProvider.System);
         return new NightlyRefresh(store, new AggregateService(store, _queues, segments, new WaveCounts(store, segments), options, _clock, NullLogger<AggregateService>.Instance), segments, options, _clock, NullLogger<NightlyRefresh>.Instance);
     }
 

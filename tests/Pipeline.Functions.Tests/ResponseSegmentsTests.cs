@@ -40,7 +40,7 @@ public sealed class ResponseSegmentsTests
         }
 
         var crashing = new CrashingStorage(set.Tables, set.Blobs) { CrashAt = crashAt, After = after };
-        var first = new ResponseSegments(new WaveStore(crashing.Tables, crashing.Blobs));
+        var first = new ResponseSegments(new WaveStore(crashing.Tables, crashing.Blobs), TimeProvider.System);
         if (crashAt == 0)
         {
             Assert.Equal(2 * PerZone, await first.CompactAsync(wave, default));
@@ -52,15 +52,15 @@ public sealed class ResponseSegmentsTests
 
         // Another host, after the crash: each response once, with its own answers.
         var store = new WaveStore(set.Tables, set.Blobs);
-        await AssertEveryResponseOnceAsync(new ResponseSegments(store), wave, names);
+        await AssertEveryResponseOnceAsync(new ResponseSegments(store, TimeProvider.System), wave, names);
 
-        var second = new ResponseSegments(store);
+        var second = new ResponseSegments(store, TimeProvider.System);
         await second.CompactAsync(wave, default);
         Assert.Empty(await set.Blobs.ListAllAsync(ResponseRelease.Container, wave + "/").ToListAsync());
         var segments = await set.Blobs.ListAllAsync(ResponseSegments.Container, wave + "/").ToListAsync();
         Assert.Equal(["pz-a", "pz-b"], segments.Select(s => s.Name.Split('/')[1]).Distinct().Order());
         Assert.Equal(0, await second.CompactAsync(wave, default));
-        await AssertEveryResponseOnceAsync(new ResponseSegments(store), wave, names);
+        await AssertEveryResponseOnceAsync(new ResponseSegments(store, TimeProvider.System), wave, names);
     }
 
     private static async Task AssertEveryResponseOnceAsync(ResponseSegments segments, string wave, List<string> names)

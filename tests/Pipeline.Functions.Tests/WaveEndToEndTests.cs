@@ -106,7 +106,7 @@ public sealed class WaveEndToEndTests
         Assert.Equal(HttpStatusCode.NoContent, late.StatusCode);
         await app.Services.GetRequiredService<ResponseRelease>().ReleaseAsync(default);
         // Single blobs or, once a nightly refresh ran on the moved clock, compacted into segments: 800 either way.
-        var stored = await new ResponseSegments(app.Services.GetRequiredService<WaveStore>()).ReadAsync(wave.Id, default);
+        var stored = await new ResponseSegments(app.Services.GetRequiredService<WaveStore>(), TimeProvider.System).ReadAsync(wave.Id, default);
         Assert.Equal(800, stored.Count);
         var store = app.Services.GetRequiredService<WaveStore>();
         var rows = new List<TableRow>();

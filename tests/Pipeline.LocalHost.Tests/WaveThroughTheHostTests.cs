@@ -111,7 +111,7 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
             ["Operator:Keys:0"] = LocalHostFixture.OperatorKey,
             ["Waves:TokenSecret"] = OperatorApi.TokenSecret,
         };
-        var demo = new DemoWave(fixture.Host.Address, settings, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var demo = new DemoWave(fixture.Host.Address, settings, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
         var id = await demo.RunAsync(default);
         using var http = Operator();

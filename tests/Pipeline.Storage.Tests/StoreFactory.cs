@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Testing;
 
 namespace Pipeline.Storage.Tests;
@@ -19,7 +20,7 @@ public abstract class StoreFactory
 
 public sealed class InMemoryFactory : StoreFactory
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
 
     public override bool IsAzurite => false;
 

@@ -18,7 +18,7 @@ internal sealed record SegmentEntry(string Name, JsonElement Response);
 /// or a segment written twice, never counts a response twice, and no response is deleted before a segment holds
 /// it. Both kinds never change once written, so this host reads each once.
 /// </summary>
-internal sealed class ResponseSegments(WaveStore store)
+internal sealed class ResponseSegments(WaveStore store, TimeProvider time)
 {
     public const string Container = "response-segments";
 
@@ -55,7 +55,7 @@ internal sealed class ResponseSegments(WaveStore store)
     /// <summary>Writes one new segment of a zone (create-only); returns the number of responses in it.</summary>
     public async Task<int> WriteSegmentAsync(string waveId, string zone, IReadOnlyList<SegmentEntry> entries, CancellationToken cancellationToken)
     {
-        var name = $"{waveId}/{zone}/{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}.json.br";
+        var name = $"{waveId}/{zone}/{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid():N}.json.br";
         await store.Blobs.PutAsync(Container, name, Compress(entries), BlobCondition.IfNotExists, cancellationToken);
         _segments[name] = [.. entries.Select(e => new SegmentFacts(e.Name, e.Response.Deserialize<ResponseFacts>(ResponseRecord.Json)!))];
         return entries.Count;

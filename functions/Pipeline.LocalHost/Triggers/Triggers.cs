@@ -22,7 +22,7 @@ namespace Pipeline.LocalHost.Triggers;
 /// as a string with the trigger metadata the worker binds (QueueTrigger, DequeueCount, Id, PopReceipt, InsertionTime).</item>
 /// </list>
 /// </summary>
-internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionary<string, string?> settings, StorageSet storage, string appDirectory, ILogger logger)
+internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionary<string, string?> settings, StorageSet storage, string appDirectory, TimeProvider time, ILogger logger)
 {
     private static readonly CrontabSchedule.ParseOptions WithSeconds = new() { IncludingSeconds = true };
 
@@ -60,7 +60,7 @@ internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionar
 
     private async Task TimerAsync(WorkerFunction function, CrontabSchedule schedule, CancellationToken stopping)
     {
-        var monitor = new ScheduleMonitor(storage.Blobs, TimeProvider.System);
+        var monitor = new ScheduleMonitor(storage.Blobs, time);
         for (var startUp = true; !stopping.IsCancellationRequested; startUp = false)
         {
             TimerClaim claim;
@@ -80,13 +80,13 @@ internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionar
                 var timer = JsonSerializer.Serialize(new
                 {
                     Schedule = new { AdjustForDST = true },
-                    ScheduleStatus = new { Last = occurrence, Next = claim.Next, LastUpdated = DateTime.UtcNow },
+                    ScheduleStatus = new { Last = occurrence, Next = claim.Next, LastUpdated = time.GetUtcNow().UtcDateTime },
                     IsPastDue = startUp,
                 });
                 await InvokeAsync(function, new TypedData { Json = timer }, new Dictionary<string, TypedData>(), stopping);
             }
 
-            var wait = claim.Next - DateTime.UtcNow;
+            var wait = claim.Next - time.GetUtcNow().UtcDateTime;
             await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, stopping);
         }
     }

@@ -22,11 +22,6 @@ public sealed record TableQuery
         TableRules.ValidateValue(property, value);
         return this with { Conditions = [.. Conditions, new TableCondition(property, comparison, value)] };
     }
-
-    /// <summary>Rows whose key starts with <paramref name="prefix"/>.</summary>
-    public TableQuery WhereRowKeyStartsWith(string prefix) =>
-        Where(TableRules.RowKey, TableComparison.GreaterThanOrEqual, prefix)
-            .Where(TableRules.RowKey, TableComparison.LessThan, prefix + '\uffff');
 }
 
 public sealed record TableCondition(string Property, TableComparison Comparison, object Value);

@@ -26,9 +26,6 @@ internal sealed record AnswerError(string QuestionId, AnswerProblem Problem, str
 internal sealed record AnswerCheck(IReadOnlyDictionary<string, IReadOnlyList<string>> Answers, IReadOnlyList<AnswerError> Errors)
 {
     public bool Ok => Errors.Count == 0;
-
-    public Dictionary<string, string[]> ErrorsByPath() =>
-        Errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal);
 }
 
 /// <summary>
