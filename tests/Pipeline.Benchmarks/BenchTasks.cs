@@ -1,5 +1,5 @@
 using Microsoft.DurableTask;
-using Pipeline.Functions.Durable;
+using Pipeline.InProcess;
 
 namespace Pipeline.Benchmarks;
 

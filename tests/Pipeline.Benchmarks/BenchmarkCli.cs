@@ -1,13 +1,14 @@
-using Pipeline.Functions.Hosting;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
-using Pipeline.Functions.Durable;
+using Pipeline.Functions.Http;
+using Pipeline.Functions.Waves;
+using Pipeline.InProcess;
 using Pipeline.Storage;
 using Pipeline.Storage.Emulator;
 
@@ -135,7 +136,7 @@ internal static class BenchmarkCli
         builder.Services.AddTaskHub(BenchTasks.Register);
         builder.Services.AddWaves().AddWaveTaskHub();
         builder.Services.AddProblemDetails();
-        Pipeline.Functions.Hosting.DurableClientSlot.AddDurableClientSlot(builder.Services);
+        DurableClientSlot.AddDurableClientSlot(builder.Services);
         if (options.ContainsKey("queue-poll") || scenario == "wake")
         {
             // The local runner's timer and queue triggers, as command 1 runs them.

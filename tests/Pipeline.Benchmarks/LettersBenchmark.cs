@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.DurableTask;
-using Pipeline.Functions.Durable;
-using Pipeline.Functions.Orchestrations;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions.WaveRun;
 using Pipeline.Functions.Waves;
+using Pipeline.InProcess;
 using Pipeline.Storage;
 using Pipeline.Survey.Sample;
 
@@ -43,7 +43,7 @@ internal static class LettersBenchmark
         import.Stop();
         var now = DateTime.UtcNow;
         var issue = Stopwatch.StartNew();
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRun(wave.Id, now.AddDays(30), now.AddDays(60), 0), new StartOrchestrationOptions(wave.Id));
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRunInput(wave.Id, now.AddDays(30), now.AddDays(60), 0), new StartOrchestrationOptions(wave.Id));
         while ((await client.GetInstanceAsync(wave.Id))?.SerializedCustomStatus?.Contains("waiting for reminder", StringComparison.Ordinal) != true)
         {
             await Task.Delay(200);

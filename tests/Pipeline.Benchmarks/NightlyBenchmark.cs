@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Aggregates;
+using Pipeline.Functions.Platform;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
@@ -100,6 +101,6 @@ internal static class NightlyBenchmark
             DateOnly.FromDateTime(DateTime.UtcNow),
             ResponseRecord.Web,
             AnswerJson.Write(questionnaire, SyntheticAnswers.Complete(questionnaire, random)));
-        return new SegmentEntry(ResponseRelease.BlobName(record, Guid.NewGuid().ToString("N")), JsonSerializer.SerializeToElement(record, ResponseRecord.Json));
+        return new SegmentEntry(ResponseRelease.BlobName(record, Guid.NewGuid().ToString("N")), JsonSerializer.SerializeToElement(record, AppJson.Web));
     }
 }

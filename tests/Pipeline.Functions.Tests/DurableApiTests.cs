@@ -3,9 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.InProcess;
 
 namespace Pipeline.Functions.Tests;
 
@@ -19,7 +20,7 @@ public sealed class DurableApiTests : IAsyncLifetime, IDisposable
     {
         _http = _app.CreateClient();
         _http.DefaultRequestHeaders.Add("x-functions-key", PipelineApplication.OperatorKey);
-        _client = _app.Services.GetRequiredService<Pipeline.Functions.Durable.HubClient>();
+        _client = _app.Services.GetRequiredService<HubClient>();
         return Task.CompletedTask;
     }
 

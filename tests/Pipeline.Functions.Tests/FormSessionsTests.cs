@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Pages;
+using Microsoft.Extensions.Time.Testing;
+using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Tests;

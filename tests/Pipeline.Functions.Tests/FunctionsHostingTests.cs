@@ -12,9 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Durable;
-using Pipeline.Functions.Functions;
-using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Platform;
+using Pipeline.Functions.WaveRun;
+using Pipeline.InProcess;
 using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
@@ -149,7 +149,7 @@ public sealed class FunctionsHostingTests
         // The extension serializes orchestration payloads with WorkerOptions.Serializer (ObjectConverterShim); the local
         // task hub with DurableData. GET /api/waves/{id} embeds that JSON, so both must write {"phase":...}.
         using var worker = await WorkerHostAsync();
-        var progress = new Orchestrations.WaveProgress("Fieldwork", 12, 3, 4, new DateTime(2026, 12, 24, 0, 0, 0, DateTimeKind.Utc), null);
+        var progress = new WaveProgress("Fieldwork", 12, 3, 4, new DateTime(2026, 12, 24, 0, 0, 0, DateTimeKind.Utc), null);
 
         var azure = worker.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.Serializer!.Serialize(progress)!.ToString();
         var local = DurableData.Converter.Serialize(progress);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Platform;
 using Pipeline.Storage.Emulator;
 
 namespace Pipeline.Functions.Tests;

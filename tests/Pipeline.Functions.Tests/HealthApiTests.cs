@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Http;
+using Pipeline.Functions.Operations;
 using Pipeline.Storage.Emulator;
 using Pipeline.Testing;
 
@@ -84,7 +84,7 @@ public sealed class HealthApiTests
         await using var app = new PipelineApplication
         {
             InMemoryStorage = false,
-            ConfigureServices = s => s.Remove(s.Single(d => d.ImplementationType == typeof(Hosting.StorageProbe))),
+            ConfigureServices = s => s.Remove(s.Single(d => d.ImplementationType == typeof(StorageProbe))),
         };
         app.Settings["AzureWebJobsStorage"] = AzuriteProcess.ConnectionStringFor(closed, closed, closed);
         app.Settings["Storage:RetryAttempts"] = "1";

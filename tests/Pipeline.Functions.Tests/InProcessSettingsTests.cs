@@ -1,4 +1,5 @@
-using Pipeline.Functions.Configuration;
+using Pipeline.InProcess;
+
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Responses;
+using Pipeline.Functions.WaveRun;
 using Pipeline.Functions.Waves;
+using Pipeline.InProcess;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Tests;
@@ -60,8 +62,8 @@ public sealed class PrivacyPathTests
         Assert.Equal(HttpStatusCode.Conflict, (await operatorClient.PostAsync(new Uri($"/api/waves/{id}/close", UriKind.Relative), null)).StatusCode);
 
         // A run that stopped anyway (failed, or terminated by someone with the engine's own tools).
-        await app.Services.GetRequiredService<Pipeline.Functions.Durable.HubClient>().TerminateInstanceAsync(id, (object)"test");
-        await WaitAsync(async () => (await app.Services.GetRequiredService<Pipeline.Functions.Durable.HubClient>().GetInstanceAsync(id))!.RuntimeStatus == OrchestrationRuntimeStatus.Terminated);
+        await app.Services.GetRequiredService<HubClient>().TerminateInstanceAsync(id, (object)"test");
+        await WaitAsync(async () => (await app.Services.GetRequiredService<HubClient>().GetInstanceAsync(id))!.RuntimeStatus == OrchestrationRuntimeStatus.Terminated);
         Assert.Equal(HttpStatusCode.Created, (await app.CreateClient().PostAsJsonAsync("/api/responses", new { token = wave.Tokens[0], answers = wave.Answers(0) })).StatusCode);
 
         Assert.Equal(HttpStatusCode.Conflict, (await operatorClient.PostAsync(new Uri($"/api/waves/{id}/purge", UriKind.Relative), null)).StatusCode);
@@ -124,11 +126,11 @@ public sealed class PrivacyPathTests
         Assert.Equal(IntakeStatus.Stored, (await app.Services.GetRequiredService<ResponseIntake>().SubmitAsync(new Submission(wave.Tokens[0], null, null, answers, ResponseRecord.Web) { LimitPerToken = false }, default)).Status);
 
         // A duplicate run of every invitation batch (a lease ran out while the first one worked), after the submission.
-        var context = new Pipeline.Functions.Durable.ActivityCall("x", wave.Definition.Id);
-        var jobs = await ActivatorUtilities.CreateInstance<Activities.PlanInvitationsActivity>(app.Services).RunAsync(context, wave.Definition.Id);
+        var context = new ActivityCall("x", wave.Definition.Id);
+        var jobs = await ActivatorUtilities.CreateInstance<PlanInvitationsActivity>(app.Services).RunAsync(context, wave.Definition.Id);
         foreach (var job in jobs)
         {
-            await ActivatorUtilities.CreateInstance<Activities.IssueLettersActivity>(app.Services).RunAsync(context, job);
+            await ActivatorUtilities.CreateInstance<IssueLettersActivity>(app.Services).RunAsync(context, job);
         }
 
         Assert.Equal(TokenState.Used, (await app.Services.GetRequiredService<TokenDirectory>().OpenAsync(wave.Tokens[0], default)).State);

@@ -1,4 +1,6 @@
 using System.Net;
+using Pipeline.Functions.Http;
+using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Tests;
@@ -46,14 +48,14 @@ public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) :
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var policy = response.Headers.GetValues("Content-Security-Policy").Single();
         Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
-        var hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Pages.PageHtml.TokenScript)));
+        var hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(PageHtml.TokenScript)));
         Assert.Contains($"script-src 'sha256-{hash}';", policy, StringComparison.Ordinal);
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
         Assert.Contains("<html lang=\"de\">", html, StringComparison.Ordinal);
         Assert.Contains("<label for=\"token\">Code aus Ihrem Brief</label>", html, StringComparison.Ordinal);
         var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script>(.*?)</script>");
-        Assert.Equal(Pages.PageHtml.TokenScript, Assert.Single(scripts).Groups[1].Value);
+        Assert.Equal(PageHtml.TokenScript, Assert.Single(scripts).Groups[1].Value);
     }
 
     [Theory]
@@ -84,7 +86,7 @@ public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) :
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/form?lang=fr", response.Headers.Location!.OriginalString);
         var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
-        Assert.StartsWith(Pages.FormSessions.Cookie + "=", cookie, StringComparison.Ordinal);
+        Assert.StartsWith(FormSessions.Cookie + "=", cookie, StringComparison.Ordinal);
         foreach (var attribute in new[] { "httponly", "secure", "samesite=strict", "path=/" })
         {
             Assert.Contains(attribute, cookie, StringComparison.OrdinalIgnoreCase);
@@ -109,7 +111,7 @@ public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) :
         using var request = new HttpRequestMessage(HttpMethod.Get, "/form?page=2");
         if (cookie is not null)
         {
-            request.Headers.Add("Cookie", $"{Pages.FormSessions.Cookie}={cookie}");
+            request.Headers.Add("Cookie", $"{FormSessions.Cookie}={cookie}");
         }
 
         var response = await _http.SendAsync(request);
@@ -176,5 +178,5 @@ public sealed class RespondentPagesTests(RespondentPagesTests.Fixture fixture) :
     [InlineData("ok_Code-9", "ok_Code-9")]
     [InlineData("x\"]{}</style><a href=//evil.example>", "x\\22 \\5d \\7b \\7d \\3c \\2f style\\3e \\3c a\\20 href\\3d \\2f \\2f evil\\2e example\\3e ")]
     public void CssString_EverythingButSafeCharacters_HexEscaped(string code, string css) =>
-        Assert.Equal(css, Pages.PageHtml.CssString(code));
+        Assert.Equal(css, PageHtml.CssString(code));
 }

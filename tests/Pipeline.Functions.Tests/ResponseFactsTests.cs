@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Functions.Aggregates;
+using Pipeline.Functions.Platform;
 using Pipeline.Functions.Responses;
 using Pipeline.Survey.Questionnaires;
 
@@ -22,7 +23,7 @@ public sealed class ResponseFactsTests
         };
         var record = new ResponseRecord("w", "vm-2026.1", "nl", "pz-1", "Gent", "Wijk 1", "25-34", "F", new DateOnly(2026, 3, 1), ResponseRecord.Web, answers);
 
-        var read = JsonSerializer.Deserialize<ResponseFacts>(JsonSerializer.SerializeToUtf8Bytes(record, ResponseRecord.Json), ResponseRecord.Json)!;
+        var read = JsonSerializer.Deserialize<ResponseFacts>(JsonSerializer.SerializeToUtf8Bytes(record, AppJson.Web), AppJson.Web)!;
         var expected = new ResponseFacts(record.Zone, record.Municipality, record.Neighbourhood, record.AgeBand, record.Sex, record.Day, AnswerJson.Read(record.Answers));
 
         Assert.Equal((expected.Zone, expected.Municipality, expected.Neighbourhood, expected.AgeBand, expected.Sex, expected.Day), (read.Zone, read.Municipality, read.Neighbourhood, read.AgeBand, read.Sex, read.Day));
@@ -36,5 +37,5 @@ public sealed class ResponseFactsTests
     [InlineData("""{"answers": {"q": {"nested": 1}}}""")]
     [InlineData("""{"answers": ["q"]}""")]
     public void FromJson_AnswerOfAnotherShape_IsAJsonError(string json) =>
-        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<ResponseFacts>(json, ResponseRecord.Json));
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<ResponseFacts>(json, AppJson.Web));
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Functions.Aggregates;
+using Pipeline.Functions.Platform;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
@@ -34,7 +35,7 @@ public sealed class ResponseSegmentsTests
             {
                 var record = Record(wave, zone, i);
                 var name = ResponseRelease.BlobName(record, Guid.NewGuid().ToString("N"));
-                await set.Blobs.PutAsync(ResponseRelease.Container, name, JsonSerializer.SerializeToUtf8Bytes(record, ResponseRecord.Json), BlobCondition.IfNotExists);
+                await set.Blobs.PutAsync(ResponseRelease.Container, name, JsonSerializer.SerializeToUtf8Bytes(record, AppJson.Web), BlobCondition.IfNotExists);
                 names.Add(name);
             }
         }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Pipeline.Functions.Activities;
+using Pipeline.Functions.WaveRun;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 
@@ -103,7 +103,7 @@ public sealed class StagedUploadTests : IAsyncLifetime, IDisposable
         await LeaveStagedAsync(fresh);
         await WaveLifecycle.UpdateAsync(store, wave.Id, w => w with { Phase = WavePhase.Closed }, default);
         var purge = ActivatorUtilities.CreateInstance<PurgePersonalDataActivity>(_app.Services);
-        await purge.RunAsync(new Pipeline.Functions.Durable.ActivityCall(nameof(PurgePersonalDataActivity), wave.Id), wave.Id);
+        await purge.RunAsync(new ActivityCall(nameof(PurgePersonalDataActivity), wave.Id), wave.Id);
 
         Assert.Equal(0, await PersonRowsAsync(wave.Id));
         Assert.Empty((await store.GetAsync(wave.Id, default))!.StagedSamples);

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Operations;
+using Pipeline.InProcess;
 using Pipeline.Storage;
 using Pipeline.Storage.Emulator;
 using Pipeline.Testing;
@@ -49,10 +51,10 @@ public sealed class StartupTests
     {
         await using var app = new PipelineApplication();
         app.Settings["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=https;AccountName=stpipelineprod;AccountKey=" + Convert.ToBase64String(new byte[64]) + ";EndpointSuffix=core.windows.net";
-        app.Settings[Durable.LocalTaskHub.OwnHubSetting] = "devAlice";
+        app.Settings[LocalTaskHub.OwnHubSetting] = "devAlice";
         app.Settings["DurableTask:RunWorker"] = "false";
 
-        var hub = app.Services.GetRequiredService<Durable.LocalTaskHub>();
+        var hub = app.Services.GetRequiredService<LocalTaskHub>();
 
         Assert.Equal("devAlice", hub.HubName);
     }
@@ -66,7 +68,7 @@ public sealed class StartupTests
 
         var error = Assert.IsAssignableFrom<Exception>(app.StartFailure());
 
-        Assert.IsType<Hosting.StorageRefusedException>(error);
+        Assert.IsType<StorageRefusedException>(error);
         Assert.Contains("refused the credentials in AzureWebJobsStorage", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(wrongKey, error.Message, StringComparison.Ordinal);
     }
@@ -77,7 +79,7 @@ public sealed class StartupTests
         var log = new ListLogger();
         var storage = StorageSet.InMemory(TimeProvider.System);
         var blobs = new UnreachableAtFirst(storage.Blobs, failures: 3);
-        var probe = new Hosting.StorageProbe(blobs, storage.Tables, log) { FirstBackoff = TimeSpan.FromMilliseconds(10) };
+        var probe = new StorageProbe(blobs, storage.Tables, log) { FirstBackoff = TimeSpan.FromMilliseconds(10) };
 
         await probe.StartAsync(default);
 
@@ -177,7 +179,7 @@ public sealed class StartupTests
         public Task<bool> DeleteAsync(string container, string name, string? ifMatch = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(container, name, ifMatch, cancellationToken);
     }
 
-    private sealed class ListLogger : ILogger<Hosting.StorageProbe>
+    private sealed class ListLogger : ILogger<StorageProbe>
     {
         public List<(string Message, Exception? Exception)> Lines { get; } = [];
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Durable;
+using Pipeline.InProcess;
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,15 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.DurableTask;
-using Pipeline.Functions.Activities;
-using Pipeline.Functions.Durable;
 using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Responses;
+using Pipeline.Functions.WaveRun;
 using Pipeline.Functions.Waves;
-using Pipeline.Survey.Questionnaires;
+using Pipeline.InProcess;
 using Pipeline.Storage;
+using Pipeline.Survey.Questionnaires;
 using Pipeline.Survey.Sample;
 using Pipeline.Survey.Tokens;
 

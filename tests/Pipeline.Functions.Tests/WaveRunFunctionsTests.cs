@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Activities;
-using Pipeline.Functions.Durable;
-using Pipeline.Functions.Functions;
 using Pipeline.Functions.Responses;
+using Pipeline.Functions.WaveRun;
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Pipeline.Functions.Waves;
+using Pipeline.Functions.Platform;
 using Pipeline.Survey.Sample;
 using Pipeline.Survey.Waves;
 using Pipeline.Tests.Shared;
@@ -11,7 +11,7 @@ namespace Pipeline.Functions.Tests;
 /// <summary>Operator calls to the waves API, for tests.</summary>
 internal sealed class WaveTestKit(HttpClient http)
 {
-    public static readonly JsonSerializerOptions Json = WaveStore.Json;
+    public static readonly JsonSerializerOptions Json = AppJson.Web;
 
     /// <summary>A kit on <paramref name="app"/>, calling with the operator's key.</summary>
     public static WaveTestKit Operator(PipelineApplication app)

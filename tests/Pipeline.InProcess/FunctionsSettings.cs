@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration.Memory;
+using Pipeline.Functions.Aggregates;
+using Pipeline.Functions.Responses;
 
-namespace Pipeline.Functions.Configuration;
+namespace Pipeline.InProcess;
 
 /// <summary>
 /// What the Functions host hands the worker from <c>host.json</c>: its sections under <c>AzureFunctionsJobHost</c> (its
@@ -21,8 +23,8 @@ internal static class FunctionsSettings
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Responses:ReleaseSchedule"] = new Responses.ResponseOptions().ReleaseSchedule,
-            ["Aggregates:NightlySchedule"] = new Aggregates.AggregateOptions().NightlySchedule,
+            ["Responses:ReleaseSchedule"] = new ResponseOptions().ReleaseSchedule,
+            ["Aggregates:NightlySchedule"] = new AggregateOptions().NightlySchedule,
         };
         var hostJson = Path.Combine(root, HostJson);
         if (!File.Exists(hostJson))

@@ -1,13 +1,14 @@
 using DurableTask.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Pipeline.Functions.Platform;
 using Pipeline.Storage.Azure;
 using Core = DurableTask.Core;
 using CoreQuery = DurableTask.Core.Query.OrchestrationQuery;
 using OrchestrationQuery = Microsoft.DurableTask.Client.OrchestrationQuery;
 using PurgeResult = Microsoft.DurableTask.Client.PurgeResult;
 
-namespace Pipeline.Functions.Durable;
+namespace Pipeline.InProcess;
 
 /// <summary>
 /// Microsoft.DurableTask's <see cref="DurableTaskClient"/> over DurableTask.Core's <see cref="TaskHubClient"/> and the

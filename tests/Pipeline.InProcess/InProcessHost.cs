@@ -1,11 +1,10 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
-using Pipeline.Functions.Activities;
-using Pipeline.Functions.Configuration;
-using Pipeline.Functions.Durable;
-using Pipeline.Functions.Orchestrations;
+using Pipeline.Functions.Http;
+using Pipeline.Functions.Platform;
+using Pipeline.Functions.WaveRun;
 
-namespace Pipeline.Functions.Hosting;
+namespace Pipeline.InProcess;
 
 /// <summary>
 /// The app's services as the worker has them, plus what the Functions host does for it on Azure, all in one process:
@@ -21,7 +20,7 @@ internal static class InProcessHost
         builder.Services.AddWaveTaskHub();
         builder.Services.AddSingleton<Pipeline.Storage.ScheduleMonitor>();
         builder.Services.AddHostedService<LocalTriggers>();
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>(sp => sp.GetRequiredService<Http.StorageFaults>());
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>(sp => sp.GetRequiredService<StorageFaults>());
 
         // No Functions host stands in front: only the proxies named in Http:ForwardedProxies may name the client, else no
         // forwarded header counts (with both lists empty ASP.NET Core would believe the header from anyone).

@@ -1,7 +1,6 @@
-using Pipeline.Functions.Hosting;
 using Pipeline.Storage.Emulator;
 
-namespace Pipeline.Functions;
+namespace Pipeline.InProcess;
 
 /// <summary>
 /// The in-process twin as a program: what <c>WebApplicationFactory</c> starts in the tests, and what the benchmarks run

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Durable;
+using Pipeline.Functions.Platform;
 
-namespace Pipeline.Functions.Hosting;
+namespace Pipeline.InProcess;
 
 /// <summary>
 /// Runs this app's functions without the Functions host (Core Tools): each HTTP function is mapped at its trigger's

@@ -3,11 +3,11 @@ using DurableTask.Core;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Platform;
 using Pipeline.Storage;
 using Pipeline.Storage.Azure;
 
-namespace Pipeline.Functions.Durable;
+namespace Pipeline.InProcess;
 
 /// <summary>
 /// The task hub on this machine: DurableTask.Core's <see cref="TaskHubWorker"/> over

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Microsoft.Azure.Functions.Worker;
 using NCrontab;
+using Pipeline.Functions.Platform;
 using Pipeline.Storage;
 
-namespace Pipeline.Functions.Hosting;
+namespace Pipeline.InProcess;
 
 /// <summary>
 /// The local runner's timer and queue triggers, over the same functions Azure triggers (<see cref="FunctionCatalog"/>).

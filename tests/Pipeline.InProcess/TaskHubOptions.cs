@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Pipeline.Functions.Durable;
+namespace Pipeline.InProcess;
 
 /// <summary>
 /// The task hub's settings, read where Durable Functions reads them: <c>host.json</c>, <c>extensions.durableTask</c>

@@ -1,5 +1,4 @@
-
-namespace Pipeline.Functions.Durable;
+namespace Pipeline.InProcess;
 
 internal static class TaskHubRegistration
 {

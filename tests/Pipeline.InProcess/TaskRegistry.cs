@@ -1,7 +1,7 @@
 using DurableTask.Core;
 using Microsoft.DurableTask;
 
-namespace Pipeline.Functions.Durable;
+namespace Pipeline.InProcess;
 
 /// <summary>
 /// The orchestrators and activities a host runs, by name (the type's name, as Durable Functions names them unless a

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Platform;
 using Pipeline.Storage.Emulator;
 
 namespace Pipeline.Infra.Tests;

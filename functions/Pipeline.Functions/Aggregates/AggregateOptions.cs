@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using NCrontab;
-using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Platform;
 
 namespace Pipeline.Functions.Aggregates;
 

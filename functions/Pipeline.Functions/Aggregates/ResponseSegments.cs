@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text.Json;
+using Pipeline.Functions.Platform;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
@@ -57,7 +58,7 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time)
     {
         var name = $"{waveId}/{zone}/{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid():N}.json.br";
         await store.Blobs.PutAsync(Container, name, Compress(entries), BlobCondition.IfNotExists, cancellationToken);
-        _segments[name] = [.. entries.Select(e => new SegmentFacts(e.Name, e.Response.Deserialize<ResponseFacts>(ResponseRecord.Json)!))];
+        _segments[name] = [.. entries.Select(e => new SegmentFacts(e.Name, e.Response.Deserialize<ResponseFacts>(AppJson.Web)!))];
         return entries.Count;
     }
 
@@ -69,7 +70,7 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time)
         {
             var blob = await store.Blobs.GetAsync(Container, name, ct);
             await using var brotli = new BrotliStream(new MemoryStream(blob.Content.ToArray()), CompressionMode.Decompress);
-            _segments[name] = (await JsonSerializer.DeserializeAsync<List<SegmentFacts>>(brotli, ResponseRecord.Json, ct))!;
+            _segments[name] = (await JsonSerializer.DeserializeAsync<List<SegmentFacts>>(brotli, AppJson.Web, ct))!;
         });
 
         var responses = new Dictionary<string, ResponseFacts>(StringComparer.Ordinal);
@@ -86,7 +87,7 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time)
         await Parallel.ForEachAsync(loose.Where(n => !_singles.ContainsKey(n)), Parallelism, async (name, ct) =>
         {
             var json = JsonSerializer.Deserialize<JsonElement>((await store.Blobs.GetAsync(ResponseRelease.Container, name, ct)).Content.Span);
-            _singles[name] = (json, json.Deserialize<ResponseFacts>(ResponseRecord.Json)!);
+            _singles[name] = (json, json.Deserialize<ResponseFacts>(AppJson.Web)!);
         });
         foreach (var name in loose)
         {
@@ -103,7 +104,7 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time)
         var buffer = new MemoryStream();
         using (var brotli = new BrotliStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
         {
-            JsonSerializer.Serialize(brotli, entries, ResponseRecord.Json);
+            JsonSerializer.Serialize(brotli, entries, AppJson.Web);
         }
 
         buffer.Position = 0;

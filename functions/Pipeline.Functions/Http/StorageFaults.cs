@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Pipeline.Functions.Responses;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Http;
@@ -21,10 +22,10 @@ internal sealed partial class StorageFaults(IProblemDetailsService problems, ILo
 
         Log.Unavailable(logger, fault.StatusCode);
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        RespondentLimits.SetRetryAfter(http, RetryAfter);
+        TooManyRequests.SetRetryAfter(http, RetryAfter);
         if (!http.Request.Path.StartsWithSegments("/api"))
         {
-            await Pages.RespondentPages.Html(
+            await RespondentPages.Html(
                 "en",
                 "Briefly unavailable",
                 "<h1>Briefly unavailable</h1><p lang=\"nl\">Even niet beschikbaar: probeer het over een minuut opnieuw. Uw antwoorden tot nu toe zijn bewaard.</p>"

@@ -1,6 +1,7 @@
 using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Waves;
 
+
 namespace Pipeline.Functions.Responses;
 
 /// <summary>

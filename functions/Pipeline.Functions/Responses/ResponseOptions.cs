@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Platform;
 
 namespace Pipeline.Functions.Responses;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Pipeline.Functions.Responses;
@@ -21,7 +20,6 @@ internal sealed record ResponseRecord(
     JsonObject Answers)
 {
     /// <summary>How records and waiting submissions are written: camelCase, as every JSON of the API.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public const string Web = "web";
     public const string Paper = "paper";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pipeline.Functions.Aggregates;
+using Pipeline.Functions.Platform;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 
@@ -45,7 +46,7 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
         {
             try
             {
-                await store.Blobs.PutAsync(Container, BlobName(p.Item.Response, p.Item.BlobName), JsonSerializer.SerializeToUtf8Bytes(p.Item.Response, ResponseRecord.Json), BlobCondition.IfNotExists, ct);
+                await store.Blobs.PutAsync(Container, BlobName(p.Item.Response, p.Item.BlobName), JsonSerializer.SerializeToUtf8Bytes(p.Item.Response, AppJson.Web), BlobCondition.IfNotExists, ct);
             }
             catch (ConflictException)
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Platform;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 using Pipeline.Survey.Questionnaires;
@@ -50,13 +51,13 @@ internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> optio
             channel,
             AnswerJson.Write(questionnaire, answers));
         var pending = new PendingResponse(Guid.NewGuid().ToString("N"), entry.Partition, entry.RowKey, response);
-        var sealedResponse = _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(pending, ResponseRecord.Json), access.Row!.RowKey, SealedColumn);
+        var sealedResponse = _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(pending, AppJson.Web), access.Row!.RowKey, SealedColumn);
         return await UpdateTokenRowAsync(access.Row!, used: true, draft: null, sealedResponse, cancellationToken) ? SubmitOutcome.Stored : SubmitOutcome.AlreadyUsed;
     }
 
     /// <summary>Keeps a respondent's unfinished answers, sealed; false when the token was used meanwhile.</summary>
     public Task<bool> SaveDraftAsync(TokenAccess access, Draft draft, CancellationToken cancellationToken) =>
-        UpdateTokenRowAsync(access.Row!, used: false, _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(draft, ResponseRecord.Json), access.Row!.RowKey, DraftColumn), pending: null, cancellationToken);
+        UpdateTokenRowAsync(access.Row!, used: false, _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(draft, AppJson.Web), access.Row!.RowKey, DraftColumn), pending: null, cancellationToken);
 
     /// <summary>The respondent's draft; null when there is none, or when it no longer opens (then the form starts afresh).</summary>
     public Draft? ReadDraft(TokenAccess access)
@@ -68,7 +69,7 @@ internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> optio
 
         try
         {
-            return JsonSerializer.Deserialize<Draft>(_sealer.Open(sealedDraft, access.Row.RowKey, DraftColumn), ResponseRecord.Json);
+            return JsonSerializer.Deserialize<Draft>(_sealer.Open(sealedDraft, access.Row.RowKey, DraftColumn), AppJson.Web);
         }
         catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or JsonException)
         {
@@ -84,7 +85,7 @@ internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> optio
     {
         try
         {
-            return JsonSerializer.Deserialize<PendingResponse>(_sealer.Open(tokenRow.Get<byte[]>(SealedColumn), tokenRow.RowKey, SealedColumn), ResponseRecord.Json);
+            return JsonSerializer.Deserialize<PendingResponse>(_sealer.Open(tokenRow.Get<byte[]>(SealedColumn), tokenRow.RowKey, SealedColumn), AppJson.Web);
         }
         catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or JsonException or InvalidCastException or KeyNotFoundException)
         {

@@ -21,7 +21,7 @@ internal sealed class KeyFilter(Role least, bool signInPage = false) : IEndpoint
         var request = http.Request;
         if (failures.LockedOut(http, out var retry))
         {
-            return RespondentLimits.TooMany(http, retry, "your address after repeated wrong keys");
+            return TooManyRequests.Answer(http, retry, "your address after repeated wrong keys");
         }
 
         var given = FailedKeys.Presented(request);

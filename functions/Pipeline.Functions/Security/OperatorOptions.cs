@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Pipeline.Functions.Configuration;
 
 namespace Pipeline.Functions.Security;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
-using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Http;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Waves;
@@ -157,9 +157,9 @@ internal sealed partial class Imports(WaveStore store, IQueueStore queues, IServ
         http.Response.Body = response;
         Delegate handler = kind switch
         {
-            ImportKind.Sample => Http.WavesApi.UploadSampleAsync,
-            ImportKind.Draw => Http.WavesApi.DrawSampleAsync,
-            _ => Http.WavesApi.ImportPaperAsync,
+            ImportKind.Sample => WavesApi.UploadSampleAsync,
+            ImportKind.Draw => WavesApi.DrawSampleAsync,
+            _ => WavesApi.ImportPaperAsync,
         };
         await HttpFunction.Run(http.Request, client, handler).ExecuteAsync(http);
         return (http.Response.StatusCode, response.ToArray());

@@ -1,5 +1,4 @@
 using Pipeline.Functions.Aggregates;
-using Pipeline.Functions.Orchestrations;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Waves;

@@ -1,6 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Pipeline.Functions.Orchestrations;
+using Pipeline.Functions.WaveRun;
 
 namespace Pipeline.Functions.Waves;
 
@@ -20,7 +20,7 @@ internal sealed class WaveStarter(WaveStore store, Microsoft.Extensions.Options.
         var id = wave.Definition.Id;
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRun(id, reminderAt, closeAt, wave.Definition.RetentionDays, RetryPause: options.Value.RetryPause, FirstRetry: options.Value.FirstRetry), new StartOrchestrationOptions(id), cancellationToken);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(WaveOrchestrator), new WaveRunInput(id, reminderAt, closeAt, wave.Definition.RetentionDays, RetryPause: options.Value.RetryPause, FirstRetry: options.Value.FirstRetry), new StartOrchestrationOptions(id), cancellationToken);
         }
         catch (DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException)
         {

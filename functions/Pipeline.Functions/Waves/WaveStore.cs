@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Functions.Platform;
 using Pipeline.Storage;
 using Pipeline.Survey.Waves;
 
@@ -20,7 +21,6 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
     public const string PlansContainer = "plans";
     private const string WavePartition = "wave";
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public ITableStore Tables => tables;
 
@@ -153,14 +153,14 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
         {
             ["Phase"] = record.Phase.ToString(),
             ["CreatedAt"] = record.CreatedAt,
-            ["SampleCounts"] = JsonSerializer.Serialize(record.SampleCounts, Json),
+            ["SampleCounts"] = JsonSerializer.Serialize(record.SampleCounts, AppJson.Web),
             ["Purged"] = record.Purged,
-            ["StagedSamples"] = JsonSerializer.Serialize(record.StagedSamples, Json),
+            ["StagedSamples"] = JsonSerializer.Serialize(record.StagedSamples, AppJson.Web),
             ["RespondedFlagsDropped"] = record.RespondedFlagsDropped,
             ["CountsFixed"] = record.CountsFixed,
         };
         // A national wave's definition (some 200 zones with their margins) is longer than one property.
-        var definition = JsonSerializer.Serialize(record.Definition, Json);
+        var definition = JsonSerializer.Serialize(record.Definition, AppJson.Web);
         for (var i = 0; i * DefinitionChunk < definition.Length; i++)
         {
             properties[$"Definition{i}"] = definition.Substring(i * DefinitionChunk, Math.Min(DefinitionChunk, definition.Length - (i * DefinitionChunk)));
@@ -188,11 +188,11 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
         new(ReadDefinition(row), Enum.Parse<WavePhase>(row.GetString("Phase")!), row.Get<DateTimeOffset>("CreatedAt"))
         {
             SampleId = row.GetString("SampleId"),
-            SampleCounts = JsonSerializer.Deserialize<Dictionary<string, int>>(row.GetString("SampleCounts") ?? "{}", Json)!,
+            SampleCounts = JsonSerializer.Deserialize<Dictionary<string, int>>(row.GetString("SampleCounts") ?? "{}", AppJson.Web)!,
             StartedAt = row.Properties.ContainsKey("StartedAt") ? row.Get<DateTimeOffset>("StartedAt") : null,
             ClosedAt = row.Properties.ContainsKey("ClosedAt") ? row.Get<DateTimeOffset>("ClosedAt") : null,
             Purged = row.Get<bool>("Purged"),
-            StagedSamples = JsonSerializer.Deserialize<List<string>>(row.GetString("StagedSamples") ?? "[]", Json)!,
+            StagedSamples = JsonSerializer.Deserialize<List<string>>(row.GetString("StagedSamples") ?? "[]", AppJson.Web)!,
             RespondedFlagsDropped = row.Properties.ContainsKey("RespondedFlagsDropped") && row.Get<bool>("RespondedFlagsDropped"),
             CountsFixed = row.Properties.ContainsKey("CountsFixed") && row.Get<bool>("CountsFixed"),
             ETag = row.ETag,
@@ -206,6 +206,6 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
             json.Append(part);
         }
 
-        return JsonSerializer.Deserialize<WaveDefinition>(json.ToString(), Json)!;
+        return JsonSerializer.Deserialize<WaveDefinition>(json.ToString(), AppJson.Web)!;
     }
 }

@@ -1,0 +1,51 @@
+using Microsoft.Azure.Functions.Worker;
+using Pipeline.Functions.Http;
+using Pipeline.Functions.Waves;
+
+namespace Pipeline.Functions.Aggregates;
+
+/// <summary>The analysts' side: aggregates as JSON and CSV, the dashboard and its sign-in, the recompute on response writes, the nightly refresh.</summary>
+internal sealed class AggregateFunctions
+{
+    private readonly AggregateService _aggregates;
+    private readonly NightlyRefresh _nightly;
+
+    public AggregateFunctions(AggregateService aggregates, NightlyRefresh nightly)
+    {
+        _aggregates = aggregates;
+        _nightly = nightly;
+    }
+
+    [Function("GetAggregates")]
+    public static IResult Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves/{id}/aggregates")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.AggregatesAsync, Guard.Analyst);
+
+    [Function("Dashboard")]
+    public static IResult Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/{id}")] HttpRequest request) =>
+        HttpFunction.Run(Aggregates.Dashboard.OverviewAsync, Guard.AnalystPage, Guard.Page);
+
+    [Function("DashboardZone")]
+    public static IResult DashboardZone([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/{id}/zones/{zone}")] HttpRequest request) =>
+        HttpFunction.Run(Aggregates.Dashboard.ZoneAsync, Guard.AnalystPage, Guard.Page);
+
+    [Function("SignInForm")]
+    public static IResult SignInForm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "signin")] HttpRequest request) =>
+        HttpFunction.Run(SignIn.Show);
+
+    [Function("SignIn")]
+    public static IResult SignInPost([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "signin")] HttpRequest request) =>
+        HttpFunction.Run(SignIn.PostAsync);
+
+    /// <summary>
+    /// Recomputes the waves whose responses changed: woken by a message on <see cref="AggregateService.Queue"/>
+    /// (the message is a wake-up; the request rows are the work, see <see cref="AggregateService"/>).
+    /// </summary>
+    [Function("RecomputeAggregates")]
+    public Task Recompute([QueueTrigger(AggregateService.Queue, Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken) =>
+        _aggregates.ProcessRequestsAsync(cancellationToken);
+
+    /// <summary>The nightly refresh (<see cref="AggregateOptions.NightlySchedule"/>).</summary>
+    [Function("NightlyRefresh")]
+    public Task Nightly([TimerTrigger("%Aggregates:NightlySchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        _nightly.RunIfDueAsync(cancellationToken);
+}

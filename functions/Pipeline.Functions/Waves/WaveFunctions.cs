@@ -1,0 +1,78 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Pipeline.Functions.Http;
+
+namespace Pipeline.Functions.Waves;
+
+/// <summary>The operators' waves API, <c>/api/waves</c>: create, sample, start, signal, close, purge, letters, paper forms, imports.</summary>
+internal sealed class WaveFunctions(Imports imports)
+{
+    [Function("CreateWave")]
+    public static IResult Create([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.CreateAsync, Guard.Operator);
+
+    [Function("ListWaves")]
+    public static IResult List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.ListAsync, Guard.Operator);
+
+    [Function("GetWave")]
+    public static IResult Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves/{id}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, WavesApi.GetAsync, Guard.Operator);
+
+    [Function("UploadSample")]
+    public static IResult UploadSample([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/waves/{id}/sample")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, WavesApi.UploadSampleAsync, Guard.Operator);
+
+    [Function("DrawSample")]
+    public static IResult DrawSample([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/sample/draw")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, WavesApi.DrawSampleAsync, Guard.Operator);
+
+    [Function("StartWave")]
+    public static IResult Start([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/start")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, WavesApi.StartAsync, Guard.Operator);
+
+    [Function("RaiseWaveEvent")]
+    public static IResult Raise([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/events/{name}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, WavesApi.RaiseAsync, Guard.Operator);
+
+    [Function("CancelWave")]
+    public static IResult Cancel([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/cancel")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, WavesApi.CancelAsync, Guard.Operator);
+
+    [Function("CloseWave")]
+    public static IResult Close([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/close")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, WavesApi.CloseNowAsync, Guard.Operator);
+
+    [Function("PurgeWave")]
+    public static IResult Purge([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/purge")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, WavesApi.PurgeNowAsync, Guard.Operator);
+
+    [Function("ImportPaperResponses")]
+    public static IResult ImportPaper([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/paper-responses")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.ImportPaperAsync, Guard.Operator);
+
+    [Function("PutUploadChunk")]
+    public static IResult PutChunk([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/waves/{id}/uploads/{upload}/chunks/{chunk}")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.PutChunkAsync, Guard.Operator);
+
+    [Function("StartImport")]
+    public static IResult StartImport([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/uploads/{upload}/import")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.StartImportAsync, Guard.Operator);
+
+    [Function("GetImport")]
+    public static IResult GetImport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves/{id}/imports/{upload}")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.GetImportAsync, Guard.Operator);
+
+    /// <summary>Runs a queued import (<see cref="Imports"/>); a failure leaves the message for the trigger to retry.</summary>
+    [Function("RunImport")]
+    public Task RunImport([QueueTrigger(Imports.Queue, Connection = "AzureWebJobsStorage")] string message, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        imports.RunAsync(message, client, cancellationToken);
+
+    [Function("ListLetters")]
+    public static IResult ListLetters([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves/{id}/letters")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.ListLettersAsync, Guard.Operator);
+
+    [Function("GetLetter")]
+    public static IResult GetLetter([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves/{id}/letters/{*name}")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.DownloadLetterAsync, Guard.Operator);
+}

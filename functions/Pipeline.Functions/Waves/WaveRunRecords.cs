@@ -1,0 +1,16 @@
+namespace Pipeline.Functions.Waves;
+
+// What a wave knows of its run: the input its start writes, and the summary its close returns. The run (WaveRun) uses
+// the wave; the wave only reads these.
+
+/// <summary>
+/// The input of the wave's orchestration (WaveRun.WaveOrchestrator), as the starter writes it: the wave and its timers (UTC), how often a waiting wave counts
+/// its responses for its custom status (default: daily), and how long it pauses before it tries a failed step again
+/// (default: an hour).
+/// </summary>
+internal sealed record WaveRunInput(string WaveId, DateTime ReminderAt, DateTime CloseAt, int RetentionDays, TimeSpan? ProgressEvery = null, TimeSpan? RetryPause = null, TimeSpan? FirstRetry = null);
+
+/// <summary>What a closed wave achieved, in total and per zone.</summary>
+internal sealed record WaveSummary(bool Cancelled, int Invited, int Reminded, int Responded, IReadOnlyList<ZoneSummary> Zones);
+
+internal sealed record ZoneSummary(string Zone, int Invited, int Reminded, int Responded, int OptedOut, double ResponseRate);

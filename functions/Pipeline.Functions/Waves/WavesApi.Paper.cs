@@ -1,0 +1,41 @@
+using CsvHelper;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Responses;
+using Pipeline.Survey;
+using Pipeline.Survey.Questionnaires;
+
+namespace Pipeline.Functions.Waves;
+
+internal static partial class WavesApi
+{
+    /// <summary>
+    /// <c>POST /api/waves/{id}/paper-responses</c>: keyed-in paper questionnaires as CSV (see <see cref="PaperImport"/>).
+    /// 200 with the import report; the whole file is refused (400) only when its header cannot be read.
+    /// </summary>
+    internal static async Task<IResult> ImportPaperAsync(string id, HttpContext http, WaveStore store, PaperImport import, IOptions<WaveOptions> options, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } wave)
+        {
+            return WaveNotFound(id);
+        }
+
+        if (wave.Phase != WavePhase.Fieldwork)
+        {
+            return TypedResults.Problem(title: "Wave not in fieldwork", detail: $"Wave '{id}' is {wave.Phase}; paper forms are taken while it is in fieldwork.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var all = QuestionnaireCatalog.Find(wave.Definition.QuestionnaireVersion)!.WithLocalQuestions([.. wave.Definition.Zones.SelectMany(z => z.LocalQuestions)]);
+        return await ReadUploadAsync(http, "Paper forms", options.Value.MaxSampleBytes, async text =>
+        {
+            await using var csv = CsvReader.Create(text, CsvFiles.ReaderOptions(), leaveOpen: true);
+            var any = await csv.ReadAsync(ct);
+            var header = csv.Headers?.Select(h => h.Trim().ToLowerInvariant()).ToList() ?? [];
+            if (PaperImport.CheckHeader(header, all) is { } wrong)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["line 1"] = [wrong] }, title: "Paper forms not readable");
+            }
+
+            return TypedResults.Ok(any ? await import.ImportAsync(id, csv, header, ct) : new PaperReport(0, 0, []));
+        });
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
+using Pipeline.Functions.WaveRun;
+
+namespace Pipeline.Functions.Waves;
+
+internal static partial class WavesApi
+{
+    /// <summary>
+    /// <c>POST /api/waves/{id}/close</c>: closes a wave whose run is no longer active (failed or terminated), as its run
+    /// would have: tokens stop working, waiting responses are released, the counts are fixed. Idempotent; 200 with the
+    /// summary. While the run is active it closes the wave itself: 409 (use <c>cancel</c> or <c>reschedule-close</c>).
+    /// </summary>
+    internal static async Task<IResult> CloseNowAsync(string id, WaveStore store, DurableTaskClient client, IServiceProvider services, CancellationToken ct)
+    {
+        if (await StalledWaveAsync(id, store, client, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        var wave = (await store.GetAsync(id, ct))!;
+        var close = ActivatorUtilities.CreateInstance<CloseWaveActivity>(services);
+        return TypedResults.Ok(await close.RunAsync(new ActivityCall(nameof(CloseWaveActivity), id), new CloseRequest(id, wave.Phase == WavePhase.Cancelled)));
+    }
+
+    /// <summary>
+    /// <c>POST /api/waves/{id}/purge</c>: purges a closed wave's personal data now, whatever its retention, when its run is
+    /// no longer active. Idempotent; 200 with the number of people's rows deleted. 409 while the run is active or the wave
+    /// is not closed.
+    /// </summary>
+    internal static async Task<IResult> PurgeNowAsync(string id, WaveStore store, DurableTaskClient client, IServiceProvider services, CancellationToken ct)
+    {
+        if (await StalledWaveAsync(id, store, client, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        if ((await store.GetAsync(id, ct))!.Phase is not (WavePhase.Closed or WavePhase.Cancelled))
+        {
+            return TypedResults.Problem(title: "Wave not closed", detail: $"Close wave '{id}' first: POST /api/waves/{id}/close.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var purge = ActivatorUtilities.CreateInstance<PurgePersonalDataActivity>(services);
+        return TypedResults.Ok(new PurgeNowResult(id, await purge.RunAsync(new ActivityCall(nameof(PurgePersonalDataActivity), id), id)));
+    }
+
+    /// <summary>Null when the wave started and its run is not active; otherwise the problem that says why not.</summary>
+    internal static async Task<ProblemHttpResult?> StalledWaveAsync(string id, WaveStore store, DurableTaskClient client, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } wave)
+        {
+            return WaveNotFound(id);
+        }
+
+        if (wave.Phase == WavePhase.Draft)
+        {
+            return TypedResults.Problem(title: "Wave not started", detail: $"Wave '{id}' has not started; there is nothing to close or purge.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        return await client.GetInstanceAsync(id, ct) is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending }
+            ? TypedResults.Problem(
+                title: "The wave's run is active",
+                detail: $"The run of wave '{id}' closes and purges it itself; to close it now, POST /api/waves/{id}/cancel.",
+                statusCode: StatusCodes.Status409Conflict)
+            : null;
+    }
+}
+
+internal sealed record PurgeNowResult(string WaveId, int PeopleRowsDeleted);

@@ -1,0 +1,81 @@
+using NetArchTest.Rules;
+using Pipeline.Functions.Platform;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>
+/// One home per feature, in a dependency order: a feature may use the features before it and the shared parts
+/// (<c>Security</c>, <c>Http</c>, <c>Platform</c>), which use no feature; only the composition root (<c>FunctionsWorker</c>
+/// and the <c>*Registration</c> classes of <c>Platform</c>) sees everything. Read from the compiled app (IL), so a
+/// fully qualified name or a <c>var</c> counts as much as a <c>using</c>.
+/// </summary>
+public sealed class ArchitectureTests
+{
+    private const string App = "Pipeline.Functions.";
+
+    /// <summary>What each folder may use besides the shared parts, in the order of the features.</summary>
+    private static readonly Dictionary<string, string[]> MayUse = new()
+    {
+        ["Waves"] = [],
+        ["Responses"] = ["Waves"],
+        ["Aggregates"] = ["Waves", "Responses"],
+        ["WaveRun"] = ["Waves", "Responses", "Aggregates"],
+        ["Operations"] = ["Waves"],
+        ["Security"] = [],
+        ["Http"] = [],
+        ["Platform"] = [],
+    };
+
+    private static readonly string[] Features = ["Waves", "Responses", "Aggregates", "WaveRun", "Operations"];
+
+    /// <summary>
+    /// The references against the order that the layout inherited, by type: each is a cycle still to break. The list
+    /// only shrinks: a new forbidden reference fails, and so does a broken cycle left on the list.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Inherited = new()
+    {
+        // The release asks the aggregates for a recompute (AggregateService.RequestAsync): the request belongs to its producer.
+        ["Responses"] = ["Pipeline.Functions.Responses.ResponseRelease"],
+        // The analysts' session key is derived from Waves:TokenHashKey.
+        ["Security"] = ["Pipeline.Functions.Security.KeyRing"],
+        // The page shell offers the form's languages; a storage fault on a page answers with the respondents' page.
+        ["Http"] = ["Pipeline.Functions.Http.PageHtml", "Pipeline.Functions.Http.StorageFaults"],
+        // Paper imports and the aggregates' API live in the waves' API; the wave view counts responses from the segments;
+        // the unknown-token alert reads the respondents' options.
+        ["Waves"] =
+        [
+            "Pipeline.Functions.Waves.Imports", "Pipeline.Functions.Waves.TokenGuesses", "Pipeline.Functions.Waves.WaveCounts",
+            "Pipeline.Functions.Waves.WaveFunctions", "Pipeline.Functions.Waves.WavesApi",
+        ],
+    };
+
+    public static TheoryData<string> Folders() => [.. MayUse.Keys];
+
+    [Theory]
+    [MemberData(nameof(Folders))]
+    public void Folder_UsesOnlyTheFeaturesBeforeIt(string folder)
+    {
+        var forbidden = Features.Where(f => f != folder && !MayUse[folder].Contains(f)).Select(f => App + f).ToArray();
+
+        var result = Types.InAssembly(typeof(FunctionsWorker).Assembly)
+            .That().ResideInNamespace(App + folder)
+            .And().DoNotHaveNameEndingWith("Registration")
+            .And().DoNotHaveName(nameof(FunctionsWorker))
+            .Should().NotHaveDependencyOnAny(forbidden)
+            .GetResult();
+
+        var failing = (result.FailingTypes ?? []).Select(t => t.FullName.Split('/', '<')[0]).Distinct().Order().ToList();
+        Assert.True(Inherited.GetValueOrDefault(folder, []).Order().SequenceEqual(failing), string.Join("\n", (result.FailingTypes ?? []).Select(t => $"{t.FullName}: {t.Explanation}")));
+    }
+
+    [Fact]
+    public void Namespaces_AreTheFeaturesAndTheSharedParts_NoLayerFolders()
+    {
+        var namespaces = typeof(FunctionsWorker).Assembly.GetTypes()
+            .Where(t => t.Namespace?.StartsWith(App, StringComparison.Ordinal) == true)
+            .Select(t => t.Namespace![App.Length..])
+            .ToHashSet();
+
+        Assert.Subset(MayUse.Keys.ToHashSet(), namespaces);
+    }
+}
