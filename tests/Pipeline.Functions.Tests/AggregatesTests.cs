@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Responses;
-using Pipeline.Functions.Waves;
 using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
@@ -57,7 +56,7 @@ public sealed class AggregatesTests
         Assert.Single(smallCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         var csv = await operatorClient.GetStringAsync(new Uri(url + "&format=csv", UriKind.Relative));
-        Assert.StartsWith(string.Join(";", WavesApi.AggregateColumns), csv, StringComparison.Ordinal);
+        Assert.StartsWith(string.Join(";", AggregatesApi.AggregateColumns), csv, StringComparison.Ordinal);
         Assert.Contains(";participatie_politie_garandeert;", csv, StringComparison.Ordinal);
         var bad = await operatorClient.GetAsync(new Uri($"/api/waves/{wave.Definition.Id}/aggregates?level=street&area=x", UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -223,7 +222,7 @@ public sealed class AggregatesTests
         var area = new AreaAggregate("w", AggregateBuilder.Zone, "=HYPERLINK(\"http://evil.example/x\",\"Klik hier\")", "z", DateTimeOffset.UnixEpoch, 40, 80, share,
             Pipeline.Survey.Statistics.Publication.Published, null, [question]);
 
-        var csv = System.Text.Encoding.UTF8.GetString(WavesApi.AggregateCsv(area));
+        var csv = System.Text.Encoding.UTF8.GetString(AggregatesApi.AggregateCsv(area));
 
         using var reader = CsvHelper.CsvReader.Create(new StringReader(csv), new CsvHelper.CsvReaderOptions { Separator = ';', HasHeader = true });
         var codes = new List<string>();

@@ -40,13 +40,8 @@ public sealed class ArchitectureTests
         ["Security"] = ["Pipeline.Functions.Security.KeyRing"],
         // The page shell offers the form's languages; a storage fault on a page answers with the respondents' page.
         ["Http"] = ["Pipeline.Functions.Http.PageHtml", "Pipeline.Functions.Http.StorageFaults"],
-        // Paper imports and the aggregates' API live in the waves' API; the wave view counts responses from the segments;
-        // the unknown-token alert reads the respondents' options.
-        ["Waves"] =
-        [
-            "Pipeline.Functions.Waves.Imports", "Pipeline.Functions.Waves.TokenGuesses", "Pipeline.Functions.Waves.WaveCounts",
-            "Pipeline.Functions.Waves.WaveFunctions", "Pipeline.Functions.Waves.WavesApi",
-        ],
+        // The queued import runs the paper import too (Imports); the wave's view counts responses from the segments (WaveCounts).
+        ["Waves"] = ["Pipeline.Functions.Waves.Imports", "Pipeline.Functions.Waves.WaveCounts"],
     };
 
     public static TheoryData<string> Folders() => [.. MayUse.Keys];

@@ -1,6 +1,5 @@
 using Pipeline.InProcess;
 
-
 namespace Pipeline.Functions.Tests;
 
 /// <summary>The in-process twin reads host.json as the Functions host hands it to the worker.</summary>

@@ -41,6 +41,9 @@ public sealed class BrowserFixture : LocalHostFixture
         settings["AzureWebJobsStorage"] = _azurite.ConnectionString;
         settings["Responses:ReleaseSchedule"] = "*/2 * * * * *";
         settings["Responses:ClientPermitsPerMinute"] = "100000";
+        // A published area changes only once 10 new responses entered it (Aggregates:MinimumChange): with releases every
+        // 2 s, the last few of the test's answers could otherwise be held back, as they should be in production.
+        settings["Aggregates:MinimumChange"] = "1";
         Storage = StorageSet.Azure(new StorageOptions { ConnectionString = _azurite.ConnectionString });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = await Chromium.EnsureAsync(), Headless = true, Args = Chromium.Arguments });

@@ -1,6 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
 using Pipeline.Functions.Http;
-using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Aggregates;
 
@@ -18,7 +17,7 @@ internal sealed class AggregateFunctions
 
     [Function("GetAggregates")]
     public static IResult Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves/{id}/aggregates")] HttpRequest request) =>
-        HttpFunction.Run(WavesApi.AggregatesAsync, Guard.Analyst);
+        HttpFunction.Run(AggregatesApi.AggregatesAsync, Guard.Analyst);
 
     [Function("Dashboard")]
     public static IResult Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/{id}")] HttpRequest request) =>

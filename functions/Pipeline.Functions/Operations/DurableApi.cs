@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Http;
+using Pipeline.Functions.Platform;
 using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Operations;
@@ -70,7 +71,7 @@ internal static class DurableApi
     internal static async Task<Results<Ok<InstanceView>, ProblemHttpResult>> GetAsync(DurableTaskClient client, string id, bool? showInput, CancellationToken cancellationToken) =>
         await client.GetInstanceAsync(id, showInput ?? false, cancellationToken) is { } instance
             ? TypedResults.Ok(InstanceView.Of(instance))
-            : NotFound(id);
+            : Instances.NotFound(id);
 
     /// <summary>
     /// The instance's history events (DurableTask.Core's), in the JSON shape the backend stores them in: Newtonsoft over
@@ -78,7 +79,7 @@ internal static class DurableApi
     /// </summary>
     internal static async Task<IResult> HistoryAsync(DurableTaskClient client, string id, CancellationToken cancellationToken) =>
         await client.GetInstanceAsync(id, cancellationToken) is null
-            ? NotFound(id)
+            ? Instances.NotFound(id)
             : TypedResults.Text(Newtonsoft.Json.JsonConvert.SerializeObject(await client.GetOrchestrationHistoryAsync(id, cancellationToken)), "application/json");
 
     internal static async Task<Results<Accepted, ProblemHttpResult>> RaiseAsync(DurableTaskClient client, string id, string name, HttpRequest request, CancellationToken cancellationToken)
@@ -93,7 +94,7 @@ internal static class DurableApi
             return TypedResults.Problem(title: "Event data is not JSON", detail: $"The body must be JSON: {e.Message}", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (await RunningAsync(client, id, cancellationToken) is { } problem)
+        if (await Instances.RunningAsync(client, id, cancellationToken) is { } problem)
         {
             return problem;
         }
@@ -104,7 +105,7 @@ internal static class DurableApi
 
     internal static async Task<Results<Accepted, ProblemHttpResult>> TerminateAsync(DurableTaskClient client, string id, string? reason, CancellationToken cancellationToken)
     {
-        if (await RunningAsync(client, id, cancellationToken) is { } problem)
+        if (await Instances.RunningAsync(client, id, cancellationToken) is { } problem)
         {
             return problem;
         }
@@ -117,7 +118,7 @@ internal static class DurableApi
     {
         try
         {
-            return (await client.PurgeInstanceAsync(id, cancellation: cancellationToken)).PurgedInstanceCount > 0 ? TypedResults.NoContent() : NotFound(id);
+            return (await client.PurgeInstanceAsync(id, cancellation: cancellationToken)).PurgedInstanceCount > 0 ? TypedResults.NoContent() : Instances.NotFound(id);
         }
         catch (InvalidOperationException e)
         {
@@ -149,15 +150,6 @@ internal static class DurableApi
         return TypedResults.Ok(await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(createdFrom, createdTo, statuses), cancellationToken));
     }
 
-    /// <summary>Null when the instance exists and has not finished; otherwise the problem (404 or 409).</summary>
-    internal static async Task<ProblemHttpResult?> RunningAsync(DurableTaskClient client, string id, CancellationToken cancellationToken) =>
-        await client.GetInstanceAsync(id, cancellationToken) switch
-        {
-            null => NotFound(id),
-            { IsCompleted: true } done => TypedResults.Problem(title: "Instance has finished", detail: $"Instance '{id}' is {done.RuntimeStatus}.", statusCode: StatusCodes.Status409Conflict),
-            _ => null,
-        };
-
     private static List<OrchestrationRuntimeStatus>? ParseStatuses(string? status, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(status))
@@ -180,9 +172,6 @@ internal static class DurableApi
 
         return parsed;
     }
-
-    private static ProblemHttpResult NotFound(string id) =>
-        TypedResults.Problem(title: "Instance not found", detail: $"No instance has id '{id}'.", statusCode: StatusCodes.Status404NotFound);
 }
 
 /// <summary>An instance as the API shows it: its data as JSON, not as the strings the backend keeps.</summary>

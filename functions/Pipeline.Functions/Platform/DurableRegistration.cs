@@ -1,7 +1,6 @@
 using Pipeline.Functions.Http;
 using Pipeline.Functions.Security;
 
-
 namespace Pipeline.Functions.Platform;
 
 internal static class DurableRegistration

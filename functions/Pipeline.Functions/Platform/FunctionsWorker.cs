@@ -2,7 +2,6 @@ using Pipeline.Functions.Responses;
 using Pipeline.Functions.Security;
 using Pipeline.Functions.Waves;
 
-
 namespace Pipeline.Functions.Platform;
 
 /// <summary>The services of the functions, as the worker runs them.</summary>

@@ -1,7 +1,6 @@
 using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Waves;
 
-
 namespace Pipeline.Functions.Responses;
 
 /// <summary>

@@ -52,4 +52,8 @@ internal sealed class ResponseFunctions
     [Function("ReleaseResponses")]
     public Task Release([TimerTrigger("%Responses:ReleaseSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         _release.ReleaseAsync(cancellationToken);
+
+    [Function("ImportPaperResponses")]
+    public static IResult ImportPaper([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/paper-responses")] HttpRequest request) =>
+        HttpFunction.Run(PaperApi.ImportPaperAsync, Guard.Operator);
 }

@@ -16,13 +16,6 @@ internal sealed class ResponseOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int ClientPermitsPerMinute { get; set; } = 120;
 
-    /// <summary>
-    /// Well-formed tokens that no survey has, per minute from all clients together; default 600. Past it, token lookups
-    /// answer 429 until the next minute and an alert is logged.
-    /// </summary>
-    [Range(1, 1_000_000)]
-    public int UnknownTokensPerMinute { get; set; } = 600;
-
     /// <summary>Submissions and form posts per minute for one token; default 30.</summary>
     [Range(1, 1_000_000)]
     public int TokenPermitsPerMinute { get; set; } = 30;

@@ -1,6 +1,5 @@
 using Pipeline.Functions.Aggregates;
 
-
 namespace Pipeline.Functions.Responses;
 
 internal static class ResponseRegistration

@@ -93,7 +93,6 @@ internal sealed class ResponseStore(WaveStore store, IOptions<WaveOptions> optio
         }
     }
 
-
     /// <summary>
     /// The token row once its response is in the response store: its wave and "used", which exactly-once needs, and
     /// nothing else: no weighting column and no pointer to the person's row, so it joins the response to nobody.

@@ -11,18 +11,5 @@ internal sealed record LetterJob(string WaveId, string SampleId, LetterKind Kind
 /// <summary>The wave's custom status, shown to operators.</summary>
 internal sealed record WaveProgress(string Phase, int LettersIssued, int RemindersIssued, int Responses, DateTime? NextTimer, DateTime? CloseAt);
 
-/// <summary>An operator's event that moves a timer: <c>reschedule-reminder</c> or <c>reschedule-close</c>.</summary>
-internal sealed record WaveTime(DateTime At);
-
 /// <summary>Asks <see cref="CloseWaveActivity"/> to close a wave.</summary>
 internal sealed record CloseRequest(string WaveId, bool Cancelled);
-
-/// <summary>The operator events a running wave accepts.</summary>
-internal static class WaveEvents
-{
-    public const string RescheduleReminder = "reschedule-reminder";
-    public const string RescheduleClose = "reschedule-close";
-    public const string Cancel = "cancel";
-
-    public static readonly IReadOnlyList<string> All = [RescheduleReminder, RescheduleClose, Cancel];
-}

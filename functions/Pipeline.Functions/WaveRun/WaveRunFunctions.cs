@@ -1,5 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Pipeline.Functions.Http;
 using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.WaveRun;
@@ -12,6 +14,14 @@ namespace Pipeline.Functions.WaveRun;
 /// </summary>
 internal sealed class WaveRunFunctions
 {
+    [Function("CloseWave")]
+    public static IResult Close([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/close")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, WaveRunApi.CloseNowAsync, Guard.Operator);
+
+    [Function("PurgeWave")]
+    public static IResult Purge([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/purge")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, WaveRunApi.PurgeNowAsync, Guard.Operator);
+
     [Function(nameof(WaveOrchestrator))]
     public Task<WaveSummary> Wave([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new WaveOrchestrator().RunAsync(context, context.GetInput<WaveRunInput>() ?? throw new InvalidOperationException("A wave's run needs its input (WaveRunInput)."));

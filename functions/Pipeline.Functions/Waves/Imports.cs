@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Http;
+using Pipeline.Functions.Responses;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Waves;
@@ -159,7 +160,7 @@ internal sealed partial class Imports(WaveStore store, IQueueStore queues, IServ
         {
             ImportKind.Sample => WavesApi.UploadSampleAsync,
             ImportKind.Draw => WavesApi.DrawSampleAsync,
-            _ => WavesApi.ImportPaperAsync,
+            _ => PaperApi.ImportPaperAsync,
         };
         await HttpFunction.Run(http.Request, client, handler).ExecuteAsync(http);
         return (http.Response.StatusCode, response.ToArray());

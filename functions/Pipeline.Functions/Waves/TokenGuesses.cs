@@ -1,16 +1,16 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Http;
-using Pipeline.Functions.Responses;
 
 namespace Pipeline.Functions.Waves;
 
 /// <summary>
 /// The global limit on token guesses: well-formed tokens that no survey has, from all clients together, at most
-/// <see cref="ResponseOptions.UnknownTokensPerMinute"/> a minute. Past it, every token lookup waits for the next minute
+/// <see cref="TokenGuessOptions.UnknownTokensPerMinute"/> a minute. Past it, every token lookup waits for the next minute
 /// (<see cref="TokenState.Busy"/>, 429), however many addresses a guesser spreads over, and an alert is logged once a
 /// minute. Per-client limits stop one address; this stops a botnet.
 /// </summary>
-internal sealed partial class TokenGuesses(IOptions<ResponseOptions> options, TimeProvider time, ILogger<TokenGuesses> logger)
+internal sealed partial class TokenGuesses(IOptions<TokenGuessOptions> options, TimeProvider time, ILogger<TokenGuesses> logger)
     : PerKeyLimiter(() => options.Value.UnknownTokensPerMinute)
 {
     private const string Everyone = "unknown tokens";
@@ -35,4 +35,20 @@ internal sealed partial class TokenGuesses(IOptions<ResponseOptions> options, Ti
         [LoggerMessage(1, LogLevel.Critical, "ALERT: unknown-token answers surge: {Limit} in a minute; token lookups answer 429 until the next minute. Someone may be guessing tokens")]
         public static partial void Surge(ILogger logger, int limit);
     }
+}
+
+/// <summary>
+/// The budget of token guesses, under <c>Responses:*</c> (where respondents' limits are configured), owned by the
+/// token directory that spends it.
+/// </summary>
+internal sealed class TokenGuessOptions
+{
+    public const string Section = "Responses";
+
+    /// <summary>
+    /// Well-formed tokens that no survey has, per minute from all clients together; default 600. Past it, token lookups
+    /// answer 429 until the next minute and an alert is logged.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int UnknownTokensPerMinute { get; set; } = 600;
 }

@@ -39,18 +39,6 @@ internal sealed class WaveFunctions(Imports imports)
     public static IResult Cancel([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/cancel")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         HttpFunction.Run(request, client, WavesApi.CancelAsync, Guard.Operator);
 
-    [Function("CloseWave")]
-    public static IResult Close([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/close")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HttpFunction.Run(request, client, WavesApi.CloseNowAsync, Guard.Operator);
-
-    [Function("PurgeWave")]
-    public static IResult Purge([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/purge")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HttpFunction.Run(request, client, WavesApi.PurgeNowAsync, Guard.Operator);
-
-    [Function("ImportPaperResponses")]
-    public static IResult ImportPaper([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/paper-responses")] HttpRequest request) =>
-        HttpFunction.Run(WavesApi.ImportPaperAsync, Guard.Operator);
-
     [Function("PutUploadChunk")]
     public static IResult PutChunk([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/waves/{id}/uploads/{upload}/chunks/{chunk}")] HttpRequest request) =>
         HttpFunction.Run(WavesApi.PutChunkAsync, Guard.Operator);

@@ -1,6 +1,5 @@
 using Pipeline.Functions.Responses;
 
-
 namespace Pipeline.Functions.Waves;
 
 internal static class WaveRegistration
@@ -17,6 +16,7 @@ internal static class WaveRegistration
     {
         services.AddOptions<WaveOptions>().BindConfiguration(WaveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WaveStore>();
+        services.AddOptions<TokenGuessOptions>().BindConfiguration(TokenGuessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TokenGuesses>();
         services.AddSingleton<TokenDirectory>();
         services.AddSingleton<InvitationStore>();

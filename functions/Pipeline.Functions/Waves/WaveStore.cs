@@ -21,7 +21,6 @@ internal sealed partial class WaveStore(ITableStore tables, IBlobStore blobs)
     public const string PlansContainer = "plans";
     private const string WavePartition = "wave";
 
-
     public ITableStore Tables => tables;
 
     public IBlobStore Blobs => blobs;

@@ -2,9 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Pipeline.Functions.Http;
-using Pipeline.Functions.Operations;
 using Pipeline.Functions.Platform;
-using Pipeline.Functions.WaveRun;
 using Pipeline.Storage;
 using Pipeline.Survey.Waves;
 
@@ -167,7 +165,7 @@ internal static partial class WavesApi
             return WaveNotFound(id);
         }
 
-        if (await DurableApi.RunningAsync(client, id, ct) is { } problem)
+        if (await Instances.RunningAsync(client, id, ct) is { } problem)
         {
             return problem;
         }

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
-using Pipeline.Functions.WaveRun;
+using Pipeline.Functions.Waves;
 
-namespace Pipeline.Functions.Waves;
+namespace Pipeline.Functions.WaveRun;
 
-internal static partial class WavesApi
+/// <summary>The operators' way to finish a wave whose run stopped (failed or terminated): the run's own close and purge, now.</summary>
+internal static class WaveRunApi
 {
     /// <summary>
     /// <c>POST /api/waves/{id}/close</c>: closes a wave whose run is no longer active (failed or terminated), as its run
@@ -49,7 +50,7 @@ internal static partial class WavesApi
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
-            return WaveNotFound(id);
+            return WavesApi.WaveNotFound(id);
         }
 
         if (wave.Phase == WavePhase.Draft)

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CsvHelper;
-using Pipeline.Functions.Aggregates;
+using Pipeline.Functions.Waves;
 using Pipeline.Survey;
 
-namespace Pipeline.Functions.Waves;
+namespace Pipeline.Functions.Aggregates;
 
-internal static partial class WavesApi
+/// <summary>The analysts' aggregates over HTTP: the areas computed, one area as JSON or CSV.</summary>
+internal static class AggregatesApi
 {
     private static readonly string[] Levels = [AggregateBuilder.Wave, AggregateBuilder.Zone, AggregateBuilder.Municipality, AggregateBuilder.Neighbourhood];
 
@@ -23,7 +24,7 @@ internal static partial class WavesApi
     {
         if (await store.GetAsync(id, ct) is null)
         {
-            return WaveNotFound(id);
+            return WavesApi.WaveNotFound(id);
         }
 
         if (level is null)

@@ -1,12 +1,13 @@
 using CsvHelper;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Responses;
+using Pipeline.Functions.Waves;
 using Pipeline.Survey;
 using Pipeline.Survey.Questionnaires;
 
-namespace Pipeline.Functions.Waves;
+namespace Pipeline.Functions.Responses;
 
-internal static partial class WavesApi
+/// <summary>The operators' paper channel over HTTP: keyed-in questionnaires as CSV.</summary>
+internal static class PaperApi
 {
     /// <summary>
     /// <c>POST /api/waves/{id}/paper-responses</c>: keyed-in paper questionnaires as CSV (see <see cref="PaperImport"/>).
@@ -16,7 +17,7 @@ internal static partial class WavesApi
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
-            return WaveNotFound(id);
+            return WavesApi.WaveNotFound(id);
         }
 
         if (wave.Phase != WavePhase.Fieldwork)
@@ -25,7 +26,7 @@ internal static partial class WavesApi
         }
 
         var all = QuestionnaireCatalog.Find(wave.Definition.QuestionnaireVersion)!.WithLocalQuestions([.. wave.Definition.Zones.SelectMany(z => z.LocalQuestions)]);
-        return await ReadUploadAsync(http, "Paper forms", options.Value.MaxSampleBytes, async text =>
+        return await WavesApi.ReadUploadAsync(http, "Paper forms", options.Value.MaxSampleBytes, async text =>
         {
             await using var csv = CsvReader.Create(text, CsvFiles.ReaderOptions(), leaveOpen: true);
             var any = await csv.ReadAsync(ct);
