@@ -30,6 +30,16 @@ internal sealed partial class AggregateService(WaveStore store, IQueueStore queu
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastRun = new(StringComparer.Ordinal);
 
+    private readonly RowLease _lease = new(store, time);
+
+    /// <summary>The recompute's lease on a wave: a host that crashed while recomputing holds it this long.</summary>
+    private static readonly TimeSpan RecomputeLease = TimeSpan.FromMinutes(5);
+
+    /// <summary>How soon a request whose wave another host is recomputing is tried again.</summary>
+    private static readonly TimeSpan WhileLeased = TimeSpan.FromSeconds(1);
+
+    private const string LeasePartition = "recompute";
+
     public static string BlobName(string wave, string level, string area) => $"{wave}/{level}/{Uri.EscapeDataString(area)}.json";
 
     /// <summary>Asks for a recompute of the wave (idempotent; requests coalesce), and wakes the recompute function.</summary>
@@ -57,7 +67,13 @@ internal sealed partial class AggregateService(WaveStore store, IQueueStore queu
             }
 
             _lastRun[request.RowKey] = time.GetUtcNow();
-            await RecomputeAsync(request.RowKey, cancellationToken);
+            if (await TryRecomputeAsync(request.RowKey, cancellationToken) is null)
+            {
+                // Another host recomputes the wave and may have read it before this request: try again after it.
+                wake = wake is { } sooner && sooner < WhileLeased ? sooner : WhileLeased;
+                continue;
+            }
+
             done++;
             try
             {
@@ -77,7 +93,28 @@ internal sealed partial class AggregateService(WaveStore store, IQueueStore queu
         return done;
     }
 
-    /// <summary>Recomputes and writes every area of the wave; returns the number of responses read.</summary>
+    /// <summary>
+    /// Recomputes the wave under its lease, so that of two hosts that recompute it at once, the one that read fewer
+    /// responses cannot write its figures over the other's; null (and nothing done) while another host holds the lease.
+    /// </summary>
+    public async Task<int?> TryRecomputeAsync(string waveId, CancellationToken cancellationToken)
+    {
+        if (await _lease.TryTakeAsync(LeasePartition, waveId, RecomputeLease, cancellationToken) is not { } held)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await RecomputeAsync(waveId, cancellationToken);
+        }
+        finally
+        {
+            await _lease.ReleaseAsync(held, null, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Recomputes and writes every area of the wave, without its lease; returns the number of responses read.</summary>
     public async Task<int> RecomputeAsync(string waveId, CancellationToken cancellationToken)
     {
         if (await store.GetAsync(waveId, cancellationToken) is not { } wave)

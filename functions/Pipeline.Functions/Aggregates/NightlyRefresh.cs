@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Waves;
-using Pipeline.Storage;
 
 namespace Pipeline.Functions.Aggregates;
 
@@ -15,8 +14,9 @@ internal sealed partial class NightlyRefresh(WaveStore store, AggregateService a
 {
     private const string Partition = "nightly";
     private const string Row = "schedule";
+
+    private readonly RowLease _lease = new(store, time);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(30);
-    private static readonly DateTimeOffset Never = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>The latest scheduled time at or before <paramref name="now"/> (looking back at most 400 days).</summary>
     public DateTimeOffset? LastDue(DateTimeOffset now)
@@ -42,25 +42,7 @@ internal sealed partial class NightlyRefresh(WaveStore store, AggregateService a
             return false;
         }
 
-        var row = await store.Tables.TryGetAsync(AggregateService.RequestsTable, Partition, Row, cancellationToken);
-        if (row?.Get<DateTimeOffset>("LastRun") >= due || row?.Get<DateTimeOffset>("LeaseUntil") > now)
-        {
-            return false;
-        }
-
-        var claim = new TableRow(Partition, Row, new Dictionary<string, object>
-        {
-            ["LastRun"] = row?.Get<DateTimeOffset>("LastRun") ?? Never,
-            ["LeaseUntil"] = now + Lease,
-        });
-        string etag;
-        try
-        {
-            etag = row is null
-                ? await store.Tables.InsertAsync(AggregateService.RequestsTable, claim, cancellationToken)
-                : await store.Tables.ReplaceAsync(AggregateService.RequestsTable, claim, row.ETag!, cancellationToken);
-        }
-        catch (Exception e) when (e is ConflictException or PreconditionFailedException)
+        if (await _lease.TryTakeAsync(Partition, Row, Lease, cancellationToken, row => !(row?.Get<DateTimeOffset>("LastRun") >= due)) is not { } held)
         {
             return false;
         }
@@ -73,10 +55,11 @@ internal sealed partial class NightlyRefresh(WaveStore store, AggregateService a
         {
             // Compacted first, so that the recompute (and every later one) reads a few segments, not every response.
             await segments.CompactAsync(wave.Definition.Id, cancellationToken);
-            await aggregates.RecomputeAsync(wave.Definition.Id, cancellationToken);
+            // Skipped while another host recomputes the wave: that recompute reads what this one would.
+            await aggregates.TryRecomputeAsync(wave.Definition.Id, cancellationToken);
         }
 
-        await store.Tables.ReplaceAsync(AggregateService.RequestsTable, new TableRow(Partition, Row, new Dictionary<string, object> { ["LastRun"] = due, ["LeaseUntil"] = now }), etag, cancellationToken);
+        await _lease.ReleaseAsync(held, new Dictionary<string, object> { ["LastRun"] = due }, cancellationToken);
         Log.Refreshed(logger, waves.Count, due);
         return true;
     }
