@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Aggregates;
+using Pipeline.Functions.Responses;
 using Pipeline.Storage;
 
 namespace Pipeline.Benchmarks;
@@ -17,7 +17,7 @@ internal static class WakeBenchmark
 {
     public static async Task<string> RunAsync(IServiceProvider services, int samples, int every)
     {
-        var aggregates = services.GetRequiredService<AggregateService>();
+        var requests = services.GetRequiredService<RecomputeRequests>();
         var tables = services.GetRequiredService<ITableStore>();
         var waits = new List<double>();
         var pause = new Random(7);
@@ -25,8 +25,8 @@ internal static class WakeBenchmark
         {
             var wave = "wake-" + Guid.NewGuid().ToString("N")[..12];
             var clock = Stopwatch.StartNew();
-            await aggregates.RequestAsync(wave, default);
-            while (await tables.TryGetAsync(AggregateService.RequestsTable, "wave", wave, default) is not null)
+            await requests.AddAsync(wave, default);
+            while (await tables.TryGetAsync(RecomputeRequests.Table, "wave", wave, default) is not null)
             {
                 if (clock.Elapsed > TimeSpan.FromSeconds(30))
                 {

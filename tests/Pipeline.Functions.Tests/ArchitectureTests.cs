@@ -34,8 +34,6 @@ public sealed class ArchitectureTests
     /// </summary>
     private static readonly Dictionary<string, string[]> Inherited = new()
     {
-        // The release asks the aggregates for a recompute (AggregateService.RequestAsync): the request belongs to its producer.
-        ["Responses"] = ["Pipeline.Functions.Responses.ResponseRelease"],
         // The analysts' session key is derived from Waves:TokenHashKey.
         ["Security"] = ["Pipeline.Functions.Security.KeyRing"],
         // The page shell offers the form's languages; a storage fault on a page answers with the respondents' page.

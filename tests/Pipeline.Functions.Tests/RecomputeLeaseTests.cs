@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Aggregates;
+using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 using Pipeline.Survey.Sample;
@@ -29,7 +30,7 @@ public sealed class RecomputeLeaseTests
         var plain = new WaveStore(_storage.Tables, _storage.Blobs);
         await plain.CreateAsync(wave, DateTimeOffset.UtcNow, default);
         var hostB = Host(plain);
-        await hostB.RequestAsync(wave.Id, default);
+        await new RecomputeRequests(plain, _storage.Queues, TimeProvider.System).AddAsync(wave.Id, default);
         var crashing = new CrashingStorage(_storage.Tables, _storage.Blobs);
         var hostA = Host(new WaveStore(crashing.Tables, crashing.Blobs));
 
@@ -45,10 +46,10 @@ public sealed class RecomputeLeaseTests
 
         Assert.NotNull(await hostA.TryRecomputeAsync(wave.Id, default));
 
-        Assert.StartsWith(AggregateService.RequestsTable + " " + wave.Id, crashing.Log.First(), StringComparison.Ordinal);
+        Assert.StartsWith(RecomputeRequests.Table + " " + wave.Id, crashing.Log.First(), StringComparison.Ordinal);
         Assert.Null(secondHost);
         Assert.Equal(0, doneByB);
-        Assert.NotNull(await _storage.Tables.TryGetAsync(AggregateService.RequestsTable, "wave", wave.Id));
+        Assert.NotNull(await _storage.Tables.TryGetAsync(RecomputeRequests.Table, "wave", wave.Id));
         Assert.True(await WakeUpAsync(), "host B left the request without a wake-up");
 
         // Host A is done: its lease is free, and the next pass recomputes.
@@ -60,7 +61,7 @@ public sealed class RecomputeLeaseTests
     {
         for (var deadline = DateTime.UtcNow.AddSeconds(5); DateTime.UtcNow < deadline; await Task.Delay(100))
         {
-            if ((await _storage.Queues.ReceiveAsync(AggregateService.Queue, 32, TimeSpan.FromMinutes(1), default)).Any(m => m.Content == "coalesced"))
+            if ((await _storage.Queues.ReceiveAsync(RecomputeRequests.Queue, 32, TimeSpan.FromMinutes(1), default)).Any(m => m.Content == "coalesced"))
             {
                 return true;
             }

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Pipeline.Functions.Http;
+using Pipeline.Functions.Responses;
 
 namespace Pipeline.Functions.Aggregates;
 
@@ -36,11 +37,11 @@ internal sealed class AggregateFunctions
         HttpFunction.Run(SignIn.PostAsync);
 
     /// <summary>
-    /// Recomputes the waves whose responses changed: woken by a message on <see cref="AggregateService.Queue"/>
+    /// Recomputes the waves whose responses changed: woken by a message on <see cref="RecomputeRequests.Queue"/>
     /// (the message is a wake-up; the request rows are the work, see <see cref="AggregateService"/>).
     /// </summary>
     [Function("RecomputeAggregates")]
-    public Task Recompute([QueueTrigger(AggregateService.Queue, Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken) =>
+    public Task Recompute([QueueTrigger(RecomputeRequests.Queue, Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken) =>
         _aggregates.ProcessRequestsAsync(cancellationToken);
 
     /// <summary>The nightly refresh (<see cref="AggregateOptions.NightlySchedule"/>).</summary>

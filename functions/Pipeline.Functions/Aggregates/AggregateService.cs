@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 using Pipeline.Survey.Statistics;
@@ -13,18 +14,14 @@ namespace Pipeline.Functions.Aggregates;
 /// <c>AggregateRequests</c>, written before the response blobs that need it (so a crash after the write still
 /// leaves the request), and taken by <see cref="ProcessRequestsAsync"/>, which deletes a request only if nobody
 /// renewed it meanwhile: every response blob is counted at least once. Each request also puts a wake-up message on
-/// queue <see cref="Queue"/>, whose queue-triggered function runs <see cref="ProcessRequestsAsync"/> within seconds;
+/// queue <see cref="RecomputeRequests.Queue"/>, whose queue-triggered function runs <see cref="ProcessRequestsAsync"/> within seconds;
 /// the row, not the message, is the request, so a lost or failed message loses nothing (the next message or the
 /// nightly refresh takes the row).
 /// </summary>
 internal sealed partial class AggregateService(WaveStore store, IQueueStore queues, ResponseSegments segments, WaveCounts counts, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateService> logger)
 {
     public const string Container = "aggregates";
-    public const string RequestsTable = "AggregateRequests";
 
-    /// <summary>The queue of wake-up messages of the recompute function.</summary>
-    public const string Queue = "aggregate-requests";
-    private const string RequestPartition = "wave";
 
     private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = 8 };
 
@@ -42,13 +39,6 @@ internal sealed partial class AggregateService(WaveStore store, IQueueStore queu
 
     public static string BlobName(string wave, string level, string area) => $"{wave}/{level}/{Uri.EscapeDataString(area)}.json";
 
-    /// <summary>Asks for a recompute of the wave (idempotent; requests coalesce), and wakes the recompute function.</summary>
-    public async Task RequestAsync(string waveId, CancellationToken cancellationToken)
-    {
-        await store.Tables.UpsertAsync(RequestsTable, new TableRow(RequestPartition, waveId, new Dictionary<string, object> { ["RequestedAt"] = time.GetUtcNow() }), cancellationToken);
-        await queues.AddAsync(Queue, waveId, TimeSpan.Zero, cancellationToken);
-    }
-
     /// <summary>
     /// Takes every request whose wave was not recomputed by this host within the coalesce window; returns how
     /// many waves were recomputed. A request it leaves for the window gets a wake-up message due when the window ends.
@@ -57,7 +47,7 @@ internal sealed partial class AggregateService(WaveStore store, IQueueStore queu
     {
         var done = 0;
         TimeSpan? wake = null;
-        await foreach (var request in store.Tables.QueryAllAsync(RequestsTable, TableQuery.InPartition(RequestPartition), cancellationToken))
+        await foreach (var request in store.Tables.QueryAllAsync(RecomputeRequests.Table, TableQuery.InPartition(RecomputeRequests.Partition), cancellationToken))
         {
             if (_lastRun.TryGetValue(request.RowKey, out var last) && time.GetUtcNow() - last < options.Value.CoalesceWindow)
             {
@@ -77,7 +67,7 @@ internal sealed partial class AggregateService(WaveStore store, IQueueStore queu
             done++;
             try
             {
-                await store.Tables.DeleteAsync(RequestsTable, request.PartitionKey, request.RowKey, request.ETag, cancellationToken);
+                await store.Tables.DeleteAsync(RecomputeRequests.Table, request.PartitionKey, request.RowKey, request.ETag, cancellationToken);
             }
             catch (Exception e) when (e is PreconditionFailedException or NotFoundException)
             {
@@ -87,7 +77,7 @@ internal sealed partial class AggregateService(WaveStore store, IQueueStore queu
 
         if (wake is { } delay)
         {
-            await queues.AddAsync(Queue, "coalesced", delay, cancellationToken);
+            await queues.AddAsync(RecomputeRequests.Queue, "coalesced", delay, cancellationToken);
         }
 
         return done;

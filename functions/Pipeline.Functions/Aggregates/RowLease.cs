@@ -1,10 +1,11 @@
+using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Aggregates;
 
 /// <summary>
-/// A lease in a row of the aggregates' table (<see cref="AggregateService.RequestsTable"/>): a host that writes the row's
+/// A lease in a row of the aggregates' table (<see cref="RecomputeRequests.Table"/>): a host that writes the row's
 /// <c>LeaseUntil</c> into the future, on the condition of the ETag it read, holds the lease until then. Of several hosts
 /// that try at once one wins; a holder that crashed holds it only until <c>LeaseUntil</c>.
 /// </summary>
@@ -19,7 +20,7 @@ internal sealed class RowLease(WaveStore store, TimeProvider time)
     public async Task<Held?> TryTakeAsync(string partition, string row, TimeSpan length, CancellationToken cancellationToken, Func<TableRow?, bool>? wanted = null)
     {
         var now = time.GetUtcNow();
-        var current = await store.Tables.TryGetAsync(AggregateService.RequestsTable, partition, row, cancellationToken);
+        var current = await store.Tables.TryGetAsync(RecomputeRequests.Table, partition, row, cancellationToken);
         if (current?.Get<DateTimeOffset>(Until) > now || wanted?.Invoke(current) == false)
         {
             return null;
@@ -29,8 +30,8 @@ internal sealed class RowLease(WaveStore store, TimeProvider time)
         try
         {
             var etag = current is null
-                ? await store.Tables.InsertAsync(AggregateService.RequestsTable, claim, cancellationToken)
-                : await store.Tables.ReplaceAsync(AggregateService.RequestsTable, claim, current.ETag!, cancellationToken);
+                ? await store.Tables.InsertAsync(RecomputeRequests.Table, claim, cancellationToken)
+                : await store.Tables.ReplaceAsync(RecomputeRequests.Table, claim, current.ETag!, cancellationToken);
             return new Held(partition, row, etag, current);
         }
         catch (Exception e) when (e is ConflictException or PreconditionFailedException)
@@ -48,7 +49,7 @@ internal sealed class RowLease(WaveStore store, TimeProvider time)
         var row = new TableRow(held.Partition, held.Row, new Dictionary<string, object>(values ?? held.Previous?.Properties ?? new Dictionary<string, object>()) { [Until] = time.GetUtcNow() });
         try
         {
-            await store.Tables.ReplaceAsync(AggregateService.RequestsTable, row, held.ETag, cancellationToken);
+            await store.Tables.ReplaceAsync(RecomputeRequests.Table, row, held.ETag, cancellationToken);
         }
         catch (Exception e) when (e is PreconditionFailedException or NotFoundException)
         {

@@ -22,7 +22,7 @@ internal static class ResponseData
 
     public static IReadOnlySet<string> Tables { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        AggregateService.RequestsTable,
+        RecomputeRequests.Table,
         WaveCounts.AreaCountsTable,
     };
 }

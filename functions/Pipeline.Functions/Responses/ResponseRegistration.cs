@@ -17,6 +17,7 @@ internal static class ResponseRegistration
         services.AddOptions<ResponseOptions>().BindConfiguration(ResponseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ResponseStore>();
         services.AddSingleton<ResponseRelease>();
+        services.AddSingleton<RecomputeRequests>();
         services.AddSingleton<ResponseIntake>();
         services.AddSingleton<FormSessions>();
         services.AddSingleton<TokenRateLimiter>();

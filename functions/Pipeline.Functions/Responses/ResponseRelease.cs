@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Platform;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
@@ -20,7 +19,7 @@ namespace Pipeline.Functions.Responses;
 /// release interval they were submitted in, and nothing finer; the three random orders keep the write times of
 /// one release from pairing a token row with its response.
 /// </summary>
-internal sealed partial class ResponseRelease(WaveStore store, ResponseStore responses, InvitationStore invitations, AggregateService aggregates, ILogger<ResponseRelease> logger)
+internal sealed partial class ResponseRelease(WaveStore store, ResponseStore responses, InvitationStore invitations, RecomputeRequests recomputes, ILogger<ResponseRelease> logger)
 {
     public const string Container = "responses";
 
@@ -117,7 +116,7 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
     {
         foreach (var wave in waves)
         {
-            await aggregates.RequestAsync(wave, cancellationToken);
+            await recomputes.AddAsync(wave, cancellationToken);
         }
     }
 

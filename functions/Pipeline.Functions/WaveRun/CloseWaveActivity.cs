@@ -1,12 +1,11 @@
 using Microsoft.DurableTask;
-using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.WaveRun;
 
 /// <summary>Closes a wave (its tokens stop working) and counts what it achieved per zone.</summary>
-internal sealed class CloseWaveActivity(WaveStore store, ResponseRelease responses, AggregateService aggregates, WaveCounts counts, TimeProvider time) : TaskActivity<CloseRequest, WaveSummary>
+internal sealed class CloseWaveActivity(WaveStore store, ResponseRelease responses, RecomputeRequests recomputes, WaveCounts counts, TimeProvider time) : TaskActivity<CloseRequest, WaveSummary>
 {
     public override async Task<WaveSummary> RunAsync(TaskActivityContext context, CloseRequest input)
     {
@@ -16,7 +15,7 @@ internal sealed class CloseWaveActivity(WaveStore store, ResponseRelease respons
             : w with { Phase = input.Cancelled ? WavePhase.Cancelled : WavePhase.Closed, ClosedAt = time.GetUtcNow() }, ct);
         // The final release and refresh: every response submitted before the close is in the response store and the aggregates.
         await responses.ReleaseAsync(ct);
-        await aggregates.RequestAsync(input.WaveId, ct);
+        await recomputes.AddAsync(input.WaveId, ct);
         await counts.DropRespondedFlagsAsync(input.WaveId, ct);
         var (zones, _) = await counts.ByZoneAsync(wave, ct);
         return new WaveSummary(input.Cancelled, zones.Sum(z => z.Invited), zones.Sum(z => z.Reminded), zones.Sum(z => z.Responded), zones);
