@@ -38,8 +38,8 @@ public sealed class ArchitectureTests
         ["Security"] = ["Pipeline.Functions.Security.KeyRing"],
         // The page shell offers the form's languages; a storage fault on a page answers with the respondents' page.
         ["Http"] = ["Pipeline.Functions.Http.PageHtml", "Pipeline.Functions.Http.StorageFaults"],
-        // The queued import runs the paper import too (Imports); the wave's view counts responses from the segments (WaveCounts).
-        ["Waves"] = ["Pipeline.Functions.Waves.Imports", "Pipeline.Functions.Waves.WaveCounts"],
+        // The wave's view counts responses from the aggregates' segments.
+        ["Waves"] = ["Pipeline.Functions.Waves.WaveCounts"],
     };
 
     public static TheoryData<string> Folders() => [.. MayUse.Keys];

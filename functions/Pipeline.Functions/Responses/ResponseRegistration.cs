@@ -1,4 +1,5 @@
 using Pipeline.Functions.Aggregates;
+using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Responses;
 
@@ -17,6 +18,7 @@ internal static class ResponseRegistration
         services.AddOptions<ResponseOptions>().BindConfiguration(ResponseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ResponseStore>();
         services.AddSingleton<ResponseRelease>();
+        services.Configure<ImportHandlers>(h => h.ByKind[ImportKind.Paper] = PaperApi.ImportPaperAsync);
         services.AddSingleton<RecomputeRequests>();
         services.AddSingleton<ResponseIntake>();
         services.AddSingleton<FormSessions>();

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 using Pipeline.Functions.Http;
-using Pipeline.Functions.Responses;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Waves;
@@ -19,6 +19,15 @@ internal enum ImportKind
     Paper,
 }
 
+/// <summary>
+/// The handler of each import kind: the synchronous endpoint's own, registered by the feature that owns the endpoint
+/// (<c>AddWaves</c>: sample and draw; <c>AddResponses</c>: paper), so that the queued import knows no feature after waves.
+/// </summary>
+internal sealed class ImportHandlers
+{
+    public Dictionary<ImportKind, Delegate> ByKind { get; } = [];
+}
+
 /// <summary>An import's state: <c>queued</c>, <c>running</c>, or <c>done</c> with the answer its endpoint would have given.</summary>
 internal sealed record ImportStatus(string WaveId, string UploadId, ImportKind Kind, string State, int Chunks, int Attempts, DateTimeOffset Created, DateTimeOffset? Finished, int? ResultStatus, JsonElement? Result);
 
@@ -31,7 +40,7 @@ internal sealed record ImportStatus(string WaveId, string UploadId, ImportKind K
 /// attached in one write at the end) and is retried by the queue trigger; after <see cref="MaxAttempts"/> the job ends
 /// with a 503 report. The chunks (personal data) are deleted when the job ends, and with the wave's purge otherwise.
 /// </summary>
-internal sealed partial class Imports(WaveStore store, IQueueStore queues, IServiceScopeFactory scopes, TimeProvider time, ILogger<Imports> logger)
+internal sealed partial class Imports(WaveStore store, IQueueStore queues, IServiceScopeFactory scopes, IOptions<ImportHandlers> handlers, TimeProvider time, ILogger<Imports> logger)
 {
     public const string Container = "uploads";
     public const string Table = "Imports";
@@ -156,12 +165,9 @@ internal sealed partial class Imports(WaveStore store, IQueueStore queues, IServ
         http.Request.Body = new ChunkStream(store.Blobs, Prefix(waveId, uploadId), chunks);
         using var response = new MemoryStream();
         http.Response.Body = response;
-        Delegate handler = kind switch
-        {
-            ImportKind.Sample => WavesApi.UploadSampleAsync,
-            ImportKind.Draw => WavesApi.DrawSampleAsync,
-            _ => PaperApi.ImportPaperAsync,
-        };
+        var handler = handlers.Value.ByKind.TryGetValue(kind, out var registered)
+            ? registered
+            : throw new InvalidOperationException($"No handler is registered for imports of kind {kind}.");
         await HttpFunction.Run(http.Request, client, handler).ExecuteAsync(http);
         return (http.Response.StatusCode, response.ToArray());
     }

@@ -23,6 +23,11 @@ internal static class WaveRegistration
         services.AddSingleton<WaveCounts>();
         services.AddSingleton<SampleImport>();
         services.AddSingleton<Imports>();
+        services.Configure<ImportHandlers>(h =>
+        {
+            h.ByKind[ImportKind.Sample] = WavesApi.UploadSampleAsync;
+            h.ByKind[ImportKind.Draw] = WavesApi.DrawSampleAsync;
+        });
         services.AddSingleton<WaveStarter>();
         services.AddResponses();
         return services;
