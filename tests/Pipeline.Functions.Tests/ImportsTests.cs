@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 
@@ -148,6 +150,17 @@ public sealed class ImportsTests : IAsyncLifetime, IDisposable
         Assert.Contains("nothing was imported", status.GetProperty("result").GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, (await _app.Services.GetRequiredService<WaveStore>().GetAsync(wave.Id, default))!.SampleSize);
         Assert.Equal(0, await ChunksLeftAsync(wave.Id, "upload-down1"));
+    }
+
+    [Fact]
+    public void Handlers_EveryKind_TheSynchronousEndpointsOwn_RegisteredByItsFeature()
+    {
+        var handlers = _app.Services.GetRequiredService<IOptions<ImportHandlers>>().Value.ByKind;
+
+        Assert.Equal(Enum.GetValues<ImportKind>().Order(), handlers.Keys.Order());
+        Assert.Equal((typeof(WavesApi), nameof(WavesApi.UploadSampleAsync)), (handlers[ImportKind.Sample].Method.DeclaringType, handlers[ImportKind.Sample].Method.Name));
+        Assert.Equal((typeof(WavesApi), nameof(WavesApi.DrawSampleAsync)), (handlers[ImportKind.Draw].Method.DeclaringType, handlers[ImportKind.Draw].Method.Name));
+        Assert.Equal((typeof(PaperApi), nameof(PaperApi.ImportPaperAsync)), (handlers[ImportKind.Paper].Method.DeclaringType, handlers[ImportKind.Paper].Method.Name));
     }
 
     [Theory]
