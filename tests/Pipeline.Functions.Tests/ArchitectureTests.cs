@@ -38,8 +38,6 @@ public sealed class ArchitectureTests
         ["Security"] = ["Pipeline.Functions.Security.KeyRing"],
         // The page shell offers the form's languages; a storage fault on a page answers with the respondents' page.
         ["Http"] = ["Pipeline.Functions.Http.PageHtml", "Pipeline.Functions.Http.StorageFaults"],
-        // The wave's view counts responses from the aggregates' segments.
-        ["Waves"] = ["Pipeline.Functions.Waves.WaveCounts"],
     };
 
     public static TheoryData<string> Folders() => [.. MayUse.Keys];

@@ -19,7 +19,7 @@ internal sealed record SegmentEntry(string Name, JsonElement Response);
 /// or a segment written twice, never counts a response twice, and no response is deleted before a segment holds
 /// it. Both kinds never change once written, so this host reads each once.
 /// </summary>
-internal sealed class ResponseSegments(WaveStore store, TimeProvider time)
+internal sealed class ResponseSegments(WaveStore store, TimeProvider time) : IResponseCounts
 {
     public const string Container = "response-segments";
 
@@ -28,6 +28,10 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time)
     private readonly ConcurrentDictionary<string, IReadOnlyList<SegmentFacts>> _segments = new(StringComparer.Ordinal);
     /// <summary>Single blobs read: their JSON as stored (for compaction) and what aggregation reads of them.</summary>
     private readonly ConcurrentDictionary<string, (JsonElement Json, ResponseFacts Facts)> _singles = new(StringComparer.Ordinal);
+
+    /// <summary>The released responses per zone.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> ByZoneAsync(string waveId, CancellationToken cancellationToken) =>
+        (await ReadAsync(waveId, cancellationToken)).Values.CountBy(r => r.Zone).ToDictionary(StringComparer.Ordinal);
 
     /// <summary>Every response of the wave once, by the name of its released blob.</summary>
     public async Task<Dictionary<string, ResponseFacts>> ReadAsync(string waveId, CancellationToken cancellationToken) =>

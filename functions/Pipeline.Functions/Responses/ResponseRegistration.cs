@@ -26,6 +26,7 @@ internal static class ResponseRegistration
         services.AddSingleton<PaperImport>();
         services.AddOptions<AggregateOptions>().BindConfiguration(AggregateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ResponseSegments>();
+        services.AddSingleton<IResponseCounts>(sp => sp.GetRequiredService<ResponseSegments>());
         services.AddSingleton<AggregateService>();
         services.AddSingleton<NightlyRefresh>();
         return services;

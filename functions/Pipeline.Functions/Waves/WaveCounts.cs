@@ -1,4 +1,3 @@
-using Pipeline.Functions.Aggregates;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Waves;
@@ -12,7 +11,7 @@ internal sealed record AreaInvitations(int Invited, int Reminded, int OptedOut);
 /// Responded always comes from the response store, which counts responses per area anyway: so once the reminder list
 /// is fixed, no person's row needs to say "responded" (<see cref="DropRespondedFlagsAsync"/>).
 /// </summary>
-internal sealed class WaveCounts(WaveStore store, ResponseSegments responses)
+internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
 {
     public const string AreaCountsTable = "AreaCounts";
 
@@ -59,7 +58,7 @@ internal sealed class WaveCounts(WaveStore store, ResponseSegments responses)
     public async Task<(List<ZoneSummary> Zones, int SmallestCell)> ByZoneAsync(WaveRecord wave, CancellationToken cancellationToken)
     {
         var (areas, smallest) = await InvitationsAsync(wave, cancellationToken);
-        var responded = (await responses.ReadAsync(wave.Definition.Id, cancellationToken)).Values.CountBy(r => r.Zone).ToDictionary(StringComparer.Ordinal);
+        var responded = await responses.ByZoneAsync(wave.Definition.Id, cancellationToken);
         var zones = wave.Definition.Zones.Select(zone =>
         {
             var own = areas.Where(a => a.Key.Zone == zone.Id).Select(a => a.Value).ToList();
@@ -124,4 +123,13 @@ internal sealed class WaveCounts(WaveStore store, ResponseSegments responses)
 
         await WaveLifecycle.UpdateAsync(store, wave.Definition.Id, w => w with { CountsFixed = true }, cancellationToken);
     }
+}
+
+/// <summary>
+/// The wave's released responses, counted per zone: read by the wave's view and summary, kept by the aggregates (their
+/// segments), which register themselves as the counter, so that the wave knows no feature after it.
+/// </summary>
+internal interface IResponseCounts
+{
+    Task<IReadOnlyDictionary<string, int>> ByZoneAsync(string waveId, CancellationToken cancellationToken);
 }
