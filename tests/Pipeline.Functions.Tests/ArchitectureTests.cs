@@ -36,8 +36,8 @@ public sealed class ArchitectureTests
     {
         // The analysts' session key is derived from Waves:TokenHashKey.
         ["Security"] = ["Pipeline.Functions.Security.KeyRing"],
-        // The page shell offers the form's languages; a storage fault on a page answers with the respondents' page.
-        ["Http"] = ["Pipeline.Functions.Http.PageHtml", "Pipeline.Functions.Http.StorageFaults"],
+        // The page shell offers the form's languages, in their own names.
+        ["Http"] = ["Pipeline.Functions.Http.PageHtml"],
     };
 
     public static TheoryData<string> Folders() => [.. MayUse.Keys];

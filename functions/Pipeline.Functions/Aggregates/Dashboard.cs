@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Pipeline.Functions.Responses;
+using Pipeline.Functions.Http;
 using Pipeline.Functions.Waves;
 using Pipeline.Survey.Questionnaires;
 using Pipeline.Survey.Statistics;
@@ -230,8 +230,8 @@ internal static class Dashboard
     internal static async Task<AreaAggregate?> ReadAsync(AggregateService aggregates, string id, string level, string area, CancellationToken ct) =>
         await aggregates.ReadAsync(id, level, area, ct) is { } json ? JsonSerializer.Deserialize<AreaAggregate>(json, AggregateService.Json) : null;
 
-    private static IResult Page(string title, StringBuilder body) => RespondentPages.Html("en", title, body.ToString(), _ => null, StatusCodes.Status200OK, Style);
+    private static IResult Page(string title, StringBuilder body) => PageHtml.Html("en", title, body.ToString(), _ => null, StatusCodes.Status200OK, Style);
 
     private static IResult NotFound(string id) =>
-        RespondentPages.Html("en", "Not found", $"<h1>Not found</h1><p>No wave or zone '{Encode(id)}'.</p>", _ => null, StatusCodes.Status404NotFound, Style);
+        PageHtml.Html("en", "Not found", $"<h1>Not found</h1><p>No wave or zone '{Encode(id)}'.</p>", _ => null, StatusCodes.Status404NotFound, Style);
 }

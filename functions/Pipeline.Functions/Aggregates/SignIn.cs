@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Pipeline.Functions.Http;
-using Pipeline.Functions.Responses;
 using Pipeline.Functions.Security;
 using static Pipeline.Functions.Http.PageHtml;
 
@@ -65,6 +64,6 @@ internal static class SignIn
             .Append("<input id=\"key\" name=\"key\" type=\"password\" autocomplete=\"current-password\" required")
             .Append(error is null ? string.Empty : " aria-invalid=\"true\" aria-describedby=\"key-error\"").Append("></p>")
             .Append("<p><button type=\"submit\">Sign in</button></p></form>");
-        return RespondentPages.Html("en", "Sign in", body.ToString(), _ => null, status);
+        return PageHtml.Html("en", "Sign in", body.ToString(), _ => null, status);
     }
 }

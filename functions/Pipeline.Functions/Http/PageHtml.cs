@@ -92,6 +92,10 @@ internal static class PageHtml
 
     public static string Encode(string? text) => Encoder.Encode(text ?? string.Empty);
 
+    /// <summary>A whole page in the shell of <see cref="Layout"/>, as the answer with <paramref name="status"/>.</summary>
+    public static IResult Html(string language, string title, string body, Func<string, string?> languageLink, int status, string extraStyle = "") =>
+        Results.Content(Layout(language, title, body, languageLink, extraStyle), "text/html; charset=utf-8", Encoding.UTF8, status);
+
     /// <summary>A whole page. <paramref name="languageLink"/> gives the address of this page in another language, or null for none.</summary>
     public static string Layout(string language, string title, string body, Func<string, string?> languageLink, string extraStyle = "")
     {

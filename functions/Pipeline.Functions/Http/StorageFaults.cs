@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Pipeline.Functions.Responses;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Http;
@@ -25,7 +24,7 @@ internal sealed partial class StorageFaults(IProblemDetailsService problems, ILo
         TooManyRequests.SetRetryAfter(http, RetryAfter);
         if (!http.Request.Path.StartsWithSegments("/api"))
         {
-            await RespondentPages.Html(
+            await PageHtml.Html(
                 "en",
                 "Briefly unavailable",
                 "<h1>Briefly unavailable</h1><p lang=\"nl\">Even niet beschikbaar: probeer het over een minuut opnieuw. Uw antwoorden tot nu toe zijn bewaard.</p>"

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pipeline.Functions.Http;
 using Pipeline.Functions.Waves;
 using Pipeline.Survey.Questionnaires;
 using static Pipeline.Functions.Http.PageHtml;
@@ -103,6 +104,6 @@ internal sealed record Form(Questionnaire Questionnaire, Draft Draft, string Lan
             html.Append("<button type=\"submit\" class=\"secondary\" name=\"action\" value=\"save\">").Append(Encode(text.Save)).Append("</button></div></form>");
         }
 
-        return RespondentPages.Html(Language, heading, html.ToString(), l => Languages.Contains(l) ? PageLink(number, l) : null, status, style);
+        return PageHtml.Html(Language, heading, html.ToString(), l => Languages.Contains(l) ? PageLink(number, l) : null, status, style);
     }
 }

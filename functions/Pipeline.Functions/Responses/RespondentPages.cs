@@ -177,8 +177,6 @@ internal static class RespondentPages
         return Html(language, text.TokenHeading, body.ToString(), l => $"/?lang={l}", status);
     }
 
-    public static IResult Html(string language, string title, string body, Func<string, string?> languageLink, int status, string extraStyle = "") =>
-        Results.Content(Layout(language, title, body, languageLink, extraStyle), "text/html; charset=utf-8", Encoding.UTF8, status);
 
     /// <summary>The language asked for, else the browser's first choice we speak, else Dutch.</summary>
     private static string Pick(string? asked, HttpRequest request)
