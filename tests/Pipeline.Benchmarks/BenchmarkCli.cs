@@ -6,7 +6,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Http;
+using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.InProcess;
 using Pipeline.Storage;
@@ -134,7 +136,7 @@ internal static class BenchmarkCli
         builder.Services.AddSingleton(queues);
         builder.Services.AddSingleton<FirstActivityClock>();
         builder.Services.AddTaskHub(BenchTasks.Register);
-        builder.Services.AddWaves().AddWaveTaskHub();
+        builder.Services.AddWaves().AddResponses().AddAggregates().AddWaveTaskHub();
         builder.Services.AddProblemDetails();
         DurableClientSlot.AddDurableClientSlot(builder.Services);
         if (options.ContainsKey("queue-poll") || scenario == "wake")

@@ -1,12 +1,11 @@
 using Pipeline.Functions.Http;
-using Pipeline.Functions.Security;
 
 namespace Pipeline.Functions.Platform;
 
 internal static class DurableRegistration
 {
     /// <summary>
-    /// The request's <c>[DurableClient]</c>, Durable payloads' serializer,
+    /// The request's <c>[DurableClient]</c> and Durable payloads' serializer.
     /// <c>extensions.durableTask</c>) that runs the wave's orchestrator and activities; and the operator and analyst keys.
     /// </summary>
     public static IHostApplicationBuilder AddPipelineDurable(this IHostApplicationBuilder builder)
@@ -25,10 +24,6 @@ internal static class DurableRegistration
             o.NumberHandling = AppJson.Web.NumberHandling;
         });
         builder.Services.Configure<Microsoft.Azure.Functions.Worker.WorkerOptions>(o => o.Serializer = new Azure.Core.Serialization.JsonObjectSerializer(AppJson.Web));
-        builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<AnalystOptions>().BindConfiguration(AnalystOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<KeyRing>();
-        builder.Services.AddSingleton<FailedKeys>();
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Security;
 using Pipeline.Functions.Waves;
@@ -14,9 +15,8 @@ internal static class FunctionsWorker
         builder.AddPrivacyLogging();
         builder.AddPipelineStorage();
         builder.AddPipelineDurable();
-        builder.AddPipelineWaves();
-        builder.AddPipelineResponses();
         builder.AddPipelineHttp();
+        builder.Services.AddSecurity().AddWaves().AddResponses().AddAggregates();
         return builder;
     }
 }

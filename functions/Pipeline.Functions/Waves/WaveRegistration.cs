@@ -1,17 +1,8 @@
-using Pipeline.Functions.Responses;
-
 namespace Pipeline.Functions.Waves;
 
 internal static class WaveRegistration
 {
-    /// <summary>Survey waves: their store and the token secrets (<c>Waves:*</c>).</summary>
-    public static IHostApplicationBuilder AddPipelineWaves(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddWaves();
-        return builder;
-    }
-
-    /// <summary>The same without the demo, for any host (the benchmarks use it without the web host).</summary>
+    /// <summary>Survey waves (<c>Waves:*</c>): their store, tokens, samples, imports, letters' counts and the start of their run.</summary>
     public static IServiceCollection AddWaves(this IServiceCollection services)
     {
         services.AddOptions<WaveOptions>().BindConfiguration(WaveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -29,7 +20,6 @@ internal static class WaveRegistration
             h.ByKind[ImportKind.Draw] = WavesApi.DrawSampleAsync;
         });
         services.AddSingleton<WaveStarter>();
-        services.AddResponses();
         return services;
     }
 }
