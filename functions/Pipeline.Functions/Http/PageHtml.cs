@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using Pipeline.Functions.Responses;
 
 namespace Pipeline.Functions.Http;
 
@@ -99,7 +98,7 @@ internal static class PageHtml
     /// <summary>A whole page. <paramref name="languageLink"/> gives the address of this page in another language, or null for none.</summary>
     public static string Layout(string language, string title, string body, Func<string, string?> languageLink, string extraStyle = "")
     {
-        var text = FormText.For(language);
+        var text = ShellText.For(language);
         var html = new StringBuilder();
         html.Append("<!doctype html><html lang=\"").Append(Encode(language)).Append("\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -108,7 +107,7 @@ internal static class PageHtml
             .Append("<style>").Append(Style).Append(extraStyle).Append("</style></head><body>")
             .Append("<header><div class=\"bar\"><span>").Append(Encode(text.Survey)).Append("</span>")
             .Append("<nav class=\"lang\" aria-label=\"").Append(Encode(text.Language)).Append("\"><ul>");
-        foreach (var other in FormText.Languages)
+        foreach (var other in ShellText.Languages)
         {
             if (other == language || languageLink(other) is not { } href)
             {
@@ -116,7 +115,7 @@ internal static class PageHtml
             }
 
             html.Append("<li><a href=\"").Append(Encode(href)).Append("\" lang=\"").Append(other).Append("\" hreflang=\"").Append(other).Append("\">")
-                .Append(Encode(FormText.For(other).LanguageName)).Append("</a></li>");
+                .Append(Encode(ShellText.For(other).LanguageName)).Append("</a></li>");
         }
 
         html.Append("</ul></nav></div></header><main>").Append(body).Append("</main></body></html>");

@@ -2,8 +2,6 @@ namespace Pipeline.Functions.Responses;
 
 /// <summary>The words of the respondent pages, per language. Question texts come from the questionnaire.</summary>
 internal sealed record FormText(
-    string LanguageName,
-    string Survey,
     string TokenHeading,
     string TokenIntro,
     string TokenLabel,
@@ -33,7 +31,6 @@ internal sealed record FormText(
     string NotAnswered,
     string ThanksHeading,
     string ThanksText,
-    string Language,
     string TooMany,
     string TooLarge,
     string SessionEnded)
@@ -46,11 +43,7 @@ internal sealed record FormText(
         _ => Nl,
     };
 
-    public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "de", "en"];
-
     private static readonly FormText Nl = new(
-        "Nederlands",
-        "Veiligheidsmonitor",
         "Vul uw persoonlijke code in",
         "U vindt de code in de brief die u kreeg. Uw antwoorden blijven anoniem: ze worden niet aan uw code gekoppeld.",
         "Code op uw brief",
@@ -80,14 +73,11 @@ internal sealed record FormText(
         "Niet beantwoord",
         "Bedankt voor uw deelname",
         "Uw antwoorden zijn anoniem bewaard. Ze worden niet gekoppeld aan uw code, uw naam of uw adres.",
-        "Taal",
         "Te veel pogingen. Probeer het over {0} seconden opnieuw.",
         "Uw antwoorden zijn te lang om te versturen.",
         "Vul uw code opnieuw in om verder te gaan. Uw antwoorden tot nu toe zijn bewaard.");
 
     private static readonly FormText Fr = new(
-        "Français",
-        "Moniteur de sécurité",
         "Saisissez votre code personnel",
         "Vous trouverez le code dans la lettre que vous avez reçue. Vos réponses restent anonymes : elles ne sont pas liées à votre code.",
         "Code de votre lettre",
@@ -117,14 +107,11 @@ internal sealed record FormText(
         "Pas de réponse",
         "Merci de votre participation",
         "Vos réponses sont conservées de façon anonyme. Elles ne sont liées ni à votre code, ni à votre nom, ni à votre adresse.",
-        "Langue",
         "Trop de tentatives. Réessayez dans {0} secondes.",
         "Vos réponses sont trop longues pour être envoyées.",
         "Saisissez à nouveau votre code pour continuer. Vos réponses jusqu'ici sont conservées.");
 
     private static readonly FormText De = new(
-        "Deutsch",
-        "Sicherheitsmonitor",
         "Geben Sie Ihren persönlichen Code ein",
         "Den Code finden Sie in Ihrem Brief. Ihre Antworten bleiben anonym: Sie werden nicht mit Ihrem Code verknüpft.",
         "Code aus Ihrem Brief",
@@ -154,14 +141,11 @@ internal sealed record FormText(
         "Nicht beantwortet",
         "Vielen Dank für Ihre Teilnahme",
         "Ihre Antworten sind anonym gespeichert. Sie werden weder mit Ihrem Code noch mit Ihrem Namen oder Ihrer Adresse verknüpft.",
-        "Sprache",
         "Zu viele Versuche. Versuchen Sie es in {0} Sekunden erneut.",
         "Ihre Antworten sind zu lang zum Absenden.",
         "Geben Sie Ihren Code erneut ein, um fortzufahren. Ihre bisherigen Antworten sind gespeichert.");
 
     private static readonly FormText En = new(
-        "English",
-        "Safety monitor",
         "Enter your personal code",
         "You will find the code in the letter you received. Your answers stay anonymous: they are not linked to your code.",
         "Code on your letter",
@@ -191,7 +175,6 @@ internal sealed record FormText(
         "Not answered",
         "Thank you for taking part",
         "Your answers are stored anonymously. They are not linked to your code, your name or your address.",
-        "Language",
         "Too many attempts. Try again in {0} seconds.",
         "Your answers are too long to submit.",
         "Enter your code again to go on. Your answers so far are kept.");

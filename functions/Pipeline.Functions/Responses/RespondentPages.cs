@@ -19,19 +19,19 @@ namespace Pipeline.Functions.Responses;
 /// </summary>
 internal static class RespondentPages
 {
-    internal static IResult Start(HttpRequest request, string? lang) => TokenPage(Pick(lang, request), null, null, StatusCodes.Status200OK);
+    internal static IResult Start(HttpRequest request, string? lang) => TokenPage(ShellText.Pick(lang, request), null, null, StatusCodes.Status200OK);
 
     internal static IResult Thanks(HttpRequest request, string? lang)
     {
         FormSessions.End(request.HttpContext);
-        var text = FormText.For(Pick(lang, request));
-        return Html(Pick(lang, request), text.ThanksHeading, $"<h1>{Encode(text.ThanksHeading)}</h1><p class=\"notice\">{Encode(text.ThanksText)}</p>", l => $"/thanks?lang={l}", StatusCodes.Status200OK);
+        var text = FormText.For(ShellText.Pick(lang, request));
+        return Html(ShellText.Pick(lang, request), text.ThanksHeading, $"<h1>{Encode(text.ThanksHeading)}</h1><p class=\"notice\">{Encode(text.ThanksText)}</p>", l => $"/thanks?lang={l}", StatusCodes.Status200OK);
     }
 
     internal static async Task<IResult> EnterTokenAsync(HttpRequest request, TokenDirectory tokens, FormSessions sessions, IOptions<ResponseOptions> options, CancellationToken ct)
     {
         var form = await ReadFormAsync(request, options.Value.MaxBodyBytes, ct);
-        var language = Pick(form?.GetValueOrDefault("lang"), request);
+        var language = ShellText.Pick(form?.GetValueOrDefault("lang"), request);
         if (form is null)
         {
             return TokenPage(language, null, FormText.For(language).TooLarge, StatusCodes.Status413PayloadTooLarge);
@@ -52,13 +52,13 @@ internal static class RespondentPages
     {
         if (sessions.Read(request.HttpContext) is not { } token)
         {
-            return NoSession(Pick(lang, request));
+            return NoSession(ShellText.Pick(lang, request));
         }
 
         var access = await tokens.OpenAsync(token, ct);
         if (access.State != TokenState.Open)
         {
-            return Refused(access, token, Pick(lang, request));
+            return Refused(access, token, ShellText.Pick(lang, request));
         }
 
         sessions.Start(request.HttpContext, token);
@@ -71,14 +71,14 @@ internal static class RespondentPages
         var posted = await ReadFormAsync(request, options.Value.MaxBodyBytes, ct);
         if (sessions.Read(request.HttpContext) is not { } token)
         {
-            return NoSession(Pick(posted?.GetValueOrDefault("lang"), request));
+            return NoSession(ShellText.Pick(posted?.GetValueOrDefault("lang"), request));
         }
 
         sessions.Start(request.HttpContext, token);
         var access = await tokens.OpenAsync(token, ct);
         if (access.State != TokenState.Open)
         {
-            return Refused(access, token, Pick(posted?.GetValueOrDefault("lang"), request));
+            return Refused(access, token, ShellText.Pick(posted?.GetValueOrDefault("lang"), request));
         }
 
         var form = Form.Open(access, store, posted?.GetValueOrDefault("lang"));
@@ -177,20 +177,6 @@ internal static class RespondentPages
         return Html(language, text.TokenHeading, body.ToString(), l => $"/?lang={l}", status);
     }
 
-
-    /// <summary>The language asked for, else the browser's first choice we speak, else Dutch.</summary>
-    private static string Pick(string? asked, HttpRequest request)
-    {
-        if (asked is not null && FormText.Languages.Contains(asked))
-        {
-            return asked;
-        }
-
-        return request.GetTypedHeaders().AcceptLanguage
-            .OrderByDescending(l => l.Quality ?? 1)
-            .Select(l => l.Value.Value?.Split('-')[0].ToLowerInvariant())
-            .FirstOrDefault(l => l is not null && FormText.Languages.Contains(l)) ?? "nl";
-    }
 
     private static string Compact(string typed) => new([.. typed.Where(char.IsLetterOrDigit).Select(char.ToUpperInvariant)]);
 

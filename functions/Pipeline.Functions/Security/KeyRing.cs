@@ -3,23 +3,21 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Security;
 
 /// <summary>
 /// Tells what a key opens, and signs and reads the browser's session cookie. The cookie holds the role, an expiry
-/// and a fingerprint of the key that signed in, under an HMAC keyed from <c>Waves:TokenHashKey</c>: never the key
-/// itself, and a key taken out of the configuration ends its sessions.
+/// and a fingerprint of the key that signed in (never the key itself), under an HMAC keyed from that same key: so no
+/// other secret is needed, every instance of the app reads the cookie, and a key taken out of the configuration ends
+/// its sessions.
 /// </summary>
-internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<AnalystOptions> analysts, IOptions<WaveOptions> waves, TimeProvider time)
+internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<AnalystOptions> analysts, TimeProvider time)
 {
     public const string Cookie = "pipeline-session";
 
     /// <summary>How long a sign-in lasts. 8 hours: a working day.</summary>
     public static readonly TimeSpan SessionLength = TimeSpan.FromHours(8);
-
-    private readonly byte[] _signingKey = HMACSHA256.HashData(waves.Value.HashKey, "sessions/v1"u8);
 
     /// <summary>The role of <paramref name="given"/>, compared in constant time with every key; null when it is none.</summary>
     public Role? RoleOf(string given)
@@ -41,7 +39,7 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
     public string Issue(string key, Role role)
     {
         var payload = string.Create(CultureInfo.InvariantCulture, $"{role}|{(time.GetUtcNow() + SessionLength).ToUnixTimeSeconds()}|{Fingerprint(key)}");
-        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload)) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(_signingKey, Encoding.UTF8.GetBytes(payload)));
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload)) + "." + Base64Url.EncodeToString(Mac(key, Encoding.UTF8.GetBytes(payload)));
     }
 
     /// <summary>The role of a session cookie, or null when it is forged, expired or its key was taken out.</summary>
@@ -63,23 +61,20 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
             return null;
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(_signingKey, payload), mac))
-        {
-            return null;
-        }
-
         var fields = Encoding.UTF8.GetString(payload).Split('|');
         return fields.Length == 3
             && Enum.TryParse<Role>(fields[0], out var role)
             && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
             && time.GetUtcNow().ToUnixTimeSeconds() < expires
-            && Keys().Any(k => k.Role == role && Fingerprint(k.Key) == fields[2])
+            && Keys().Any(k => k.Role == role && Fingerprint(k.Key) == fields[2] && CryptographicOperations.FixedTimeEquals(Mac(k.Key, payload), mac))
                 ? role
                 : null;
     }
 
+    private static byte[] Mac(string key, byte[] payload) => HMACSHA256.HashData(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), "sessions/v1"u8), payload);
+
     private IEnumerable<(string Key, Role Role)> Keys() =>
         analysts.Value.Keys.Select(k => (k, Role.Analyst)).Concat(operators.Value.Keys.Select(k => (k, Role.Operator)));
 
-    private string Fingerprint(string key) => Convert.ToHexStringLower(HMACSHA256.HashData(_signingKey, Encoding.UTF8.GetBytes(key)))[..16];
+    private static string Fingerprint(string key) => Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), "sessions/fingerprint/v1"u8))[..16];
 }
