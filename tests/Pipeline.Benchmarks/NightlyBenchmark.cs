@@ -85,7 +85,7 @@ internal static class NightlyBenchmark
             $"nightly: {responses} responses, {zones} zones, {areas} areas, {singles} single blobs to compact: cold {cold:F2} s (compaction {compaction:F2} s, recompute {cold - compaction:F2} s), warm recompute {warm:F2} s; working set {baseline / 1048576} MB before, peak {peak / 1048576} MB");
     }
 
-    private static SegmentEntry Entry(string waveId, Zone zone, Questionnaire questionnaire, int seed)
+    private static SegmentEntry<JsonElement> Entry(string waveId, Zone zone, Questionnaire questionnaire, int seed)
     {
         var random = new Random(seed);
         var municipality = zone.Municipalities[random.Next(zone.Municipalities.Count)];
@@ -101,6 +101,6 @@ internal static class NightlyBenchmark
             DateOnly.FromDateTime(DateTime.UtcNow),
             ResponseRecord.Web,
             AnswerJson.Write(questionnaire, SyntheticAnswers.Complete(questionnaire, random)));
-        return new SegmentEntry(ResponseRelease.BlobName(record, Guid.NewGuid().ToString("N")), JsonSerializer.SerializeToElement(record, AppJson.Web));
+        return new SegmentEntry<JsonElement>(ResponseRelease.BlobName(record, Guid.NewGuid().ToString("N")), JsonSerializer.SerializeToElement(record, AppJson.Web));
     }
 }

@@ -102,8 +102,7 @@ public sealed class StagedUploadTests : IAsyncLifetime, IDisposable
         var fresh = DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + new string('b', 12);
         await LeaveStagedAsync(fresh);
         await WaveLifecycle.UpdateAsync(store, wave.Id, w => w with { Phase = WavePhase.Closed }, default);
-        var purge = ActivatorUtilities.CreateInstance<PurgePersonalDataActivity>(_app.Services);
-        await purge.RunAsync(new ActivityCall(nameof(PurgePersonalDataActivity), wave.Id), wave.Id);
+        await _app.Services.GetRequiredService<WaveEnding>().PurgeAsync(wave.Id, default);
 
         Assert.Equal(0, await PersonRowsAsync(wave.Id));
         Assert.Empty((await store.GetAsync(wave.Id, default))!.StagedSamples);

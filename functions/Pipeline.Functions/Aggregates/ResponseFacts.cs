@@ -21,9 +21,6 @@ internal sealed record ResponseFacts(
     DateOnly Day,
     [property: JsonConverter(typeof(AnswerCodesConverter))] IReadOnlyDictionary<string, IReadOnlyList<string>> Answers);
 
-/// <summary>A segment entry read as <see cref="ResponseFacts"/>.</summary>
-internal sealed record SegmentFacts(string Name, ResponseFacts Response);
-
 /// <summary>
 /// Reads stored answers (<c>{"q": "code", "n": 42, "m": ["a", "b"], "x": null}</c>) as codes, like
 /// <see cref="AnswerJson.Read(System.Text.Json.Nodes.JsonObject)"/>. Codes are shared, not allocated per response:

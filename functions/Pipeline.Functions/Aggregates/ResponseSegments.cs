@@ -8,13 +8,16 @@ using Pipeline.Storage;
 
 namespace Pipeline.Functions.Aggregates;
 
-/// <summary>One response in a segment, under the name of the blob it was released as: the record's JSON as stored.</summary>
-internal sealed record SegmentEntry(string Name, JsonElement Response);
+/// <summary>
+/// One response in a segment, under the name of the blob it was released as: written as the record's JSON
+/// (<c>SegmentEntry&lt;JsonElement&gt;</c>), read as its <see cref="ResponseFacts"/>.
+/// </summary>
+internal sealed record SegmentEntry<TResponse>(string Name, TResponse Response);
 
 /// <summary>
 /// A wave's responses: the single blobs the release writes (<c>responses/{wave}/{zone}/{random}.json</c>) and the
 /// per-zone segments the nightly refresh compacts them into (<c>response-segments/{wave}/{zone}/{id}.json.br</c>,
-/// a Brotli-compressed JSON array of <see cref="SegmentEntry"/>). Compaction writes a segment (create-only)
+/// a Brotli-compressed JSON array of <see cref="SegmentEntry{TResponse}"/>). Compaction writes a segment (create-only)
 /// before it deletes the blobs in it, and a reader keys responses by their blob name: a crash between the two,
 /// or a segment written twice, never counts a response twice, and no response is deleted before a segment holds
 /// it. Both kinds never change once written, so this host reads each once.
@@ -25,7 +28,7 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time) : IRe
 
     private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = 16 };
 
-    private readonly ConcurrentDictionary<string, IReadOnlyList<SegmentFacts>> _segments = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<SegmentEntry<ResponseFacts>>> _segments = new(StringComparer.Ordinal);
     /// <summary>Single blobs read: their JSON as stored (for compaction) and what aggregation reads of them.</summary>
     private readonly ConcurrentDictionary<string, (JsonElement Json, ResponseFacts Facts)> _singles = new(StringComparer.Ordinal);
 
@@ -47,7 +50,7 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time) : IRe
         // Every zone's segment first, then the deletes: no blob goes before a segment holds it.
         var compacted = 0;
         await Parallel.ForEachAsync(loose.GroupBy(ZoneOf), Parallelism, async (zone, ct) =>
-            Interlocked.Add(ref compacted, await WriteSegmentAsync(waveId, zone.Key, [.. zone.Select(name => new SegmentEntry(name, _singles[name].Json))], ct)));
+            Interlocked.Add(ref compacted, await WriteSegmentAsync(waveId, zone.Key, [.. zone.Select(name => new SegmentEntry<JsonElement>(name, _singles[name].Json))], ct)));
         await Parallel.ForEachAsync(singles, Parallelism, async (single, ct) =>
         {
             await store.Blobs.DeleteAsync(ResponseRelease.Container, single, null, ct);
@@ -58,11 +61,11 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time) : IRe
     }
 
     /// <summary>Writes one new segment of a zone (create-only); returns the number of responses in it.</summary>
-    public async Task<int> WriteSegmentAsync(string waveId, string zone, IReadOnlyList<SegmentEntry> entries, CancellationToken cancellationToken)
+    public async Task<int> WriteSegmentAsync(string waveId, string zone, IReadOnlyList<SegmentEntry<JsonElement>> entries, CancellationToken cancellationToken)
     {
         var name = $"{waveId}/{zone}/{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid():N}.json.br";
         await store.Blobs.PutAsync(Container, name, Compress(entries), BlobCondition.IfNotExists, cancellationToken);
-        _segments[name] = [.. entries.Select(e => new SegmentFacts(e.Name, e.Response.Deserialize<ResponseFacts>(AppJson.Web)!))];
+        _segments[name] = [.. entries.Select(e => new SegmentEntry<ResponseFacts>(e.Name, e.Response.Deserialize<ResponseFacts>(AppJson.Web)!))];
         return entries.Count;
     }
 
@@ -74,7 +77,7 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time) : IRe
         {
             var blob = await store.Blobs.GetAsync(Container, name, ct);
             await using var brotli = new BrotliStream(new MemoryStream(blob.Content.ToArray()), CompressionMode.Decompress);
-            _segments[name] = (await JsonSerializer.DeserializeAsync<List<SegmentFacts>>(brotli, AppJson.Web, ct))!;
+            _segments[name] = (await JsonSerializer.DeserializeAsync<List<SegmentEntry<ResponseFacts>>>(brotli, AppJson.Web, ct))!;
         });
 
         var responses = new Dictionary<string, ResponseFacts>(StringComparer.Ordinal);
@@ -103,7 +106,7 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time) : IRe
 
     private static string ZoneOf(string blobName) => blobName.Split('/')[1];
 
-    private static MemoryStream Compress(IReadOnlyList<SegmentEntry> entries)
+    private static MemoryStream Compress(IReadOnlyList<SegmentEntry<JsonElement>> entries)
     {
         var buffer = new MemoryStream();
         using (var brotli = new BrotliStream(buffer, CompressionLevel.Optimal, leaveOpen: true))

@@ -2,6 +2,7 @@ using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Security;
 using Pipeline.Functions.Waves;
+using Pipeline.Functions.WaveRun;
 
 namespace Pipeline.Functions.Platform;
 
@@ -16,7 +17,7 @@ internal static class FunctionsWorker
         builder.AddPipelineStorage();
         builder.AddPipelineDurable();
         builder.AddPipelineHttp();
-        builder.Services.AddSecurity().AddWaves().AddResponses().AddAggregates();
+        builder.Services.AddSecurity().AddWaves().AddResponses().AddAggregates().AddWaveRun();
         return builder;
     }
 }

@@ -12,7 +12,7 @@ internal static class WaveRunApi
     /// would have: tokens stop working, waiting responses are released, the counts are fixed. Idempotent; 200 with the
     /// summary. While the run is active it closes the wave itself: 409 (use <c>cancel</c> or <c>reschedule-close</c>).
     /// </summary>
-    internal static async Task<IResult> CloseNowAsync(string id, WaveStore store, DurableTaskClient client, IServiceProvider services, CancellationToken ct)
+    internal static async Task<IResult> CloseNowAsync(string id, WaveStore store, DurableTaskClient client, WaveEnding ending, CancellationToken ct)
     {
         if (await StalledWaveAsync(id, store, client, ct) is { } problem)
         {
@@ -20,8 +20,7 @@ internal static class WaveRunApi
         }
 
         var wave = (await store.GetAsync(id, ct))!;
-        var close = ActivatorUtilities.CreateInstance<CloseWaveActivity>(services);
-        return TypedResults.Ok(await close.RunAsync(new ActivityCall(nameof(CloseWaveActivity), id), new CloseRequest(id, wave.Phase == WavePhase.Cancelled)));
+        return TypedResults.Ok(await ending.CloseAsync(id, wave.Phase == WavePhase.Cancelled, ct));
     }
 
     /// <summary>
@@ -29,7 +28,7 @@ internal static class WaveRunApi
     /// no longer active. Idempotent; 200 with the number of people's rows deleted. 409 while the run is active or the wave
     /// is not closed.
     /// </summary>
-    internal static async Task<IResult> PurgeNowAsync(string id, WaveStore store, DurableTaskClient client, IServiceProvider services, CancellationToken ct)
+    internal static async Task<IResult> PurgeNowAsync(string id, WaveStore store, DurableTaskClient client, WaveEnding ending, CancellationToken ct)
     {
         if (await StalledWaveAsync(id, store, client, ct) is { } problem)
         {
@@ -41,8 +40,7 @@ internal static class WaveRunApi
             return TypedResults.Problem(title: "Wave not closed", detail: $"Close wave '{id}' first: POST /api/waves/{id}/close.", statusCode: StatusCodes.Status409Conflict);
         }
 
-        var purge = ActivatorUtilities.CreateInstance<PurgePersonalDataActivity>(services);
-        return TypedResults.Ok(new PurgeNowResult(id, await purge.RunAsync(new ActivityCall(nameof(PurgePersonalDataActivity), id), id)));
+        return TypedResults.Ok(new PurgeNowResult(id, await ending.PurgeAsync(id, ct)));
     }
 
     /// <summary>Null when the wave started and its run is not active; otherwise the problem that says why not.</summary>
