@@ -17,7 +17,7 @@ namespace Pipeline.LocalHost;
 /// before the reminder, each from an address of its own (127.0.0.0/8), as respondents come from their own homes.
 /// <c>Demo:People</c> (5,600), <c>Demo:ReminderAfter</c> (2 min), <c>Demo:CloseAfter</c> (5 min), <c>Demo:ResponseRate</c> (0.3).
 /// </summary>
-internal sealed partial class DemoWave(string address, IReadOnlyDictionary<string, string?> settings, TimeProvider time, ILogger logger)
+internal sealed class DemoWave(string address, IReadOnlyDictionary<string, string?> settings, TimeProvider time, ILogger logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -42,7 +42,7 @@ internal sealed partial class DemoWave(string address, IReadOnlyDictionary<strin
         (await http.PostAsJsonAsync("/api/waves", wave, Json, cancellationToken)).EnsureSuccessStatusCode();
         (await http.PutAsync(new Uri($"/api/waves/{wave.Id}/sample", UriKind.Relative), new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"), cancellationToken)).EnsureSuccessStatusCode();
         (await http.PostAsJsonAsync($"/api/waves/{wave.Id}/start", new { reminderAfter = reminderAfter.ToString("c"), closeAfter = closeAfter.ToString("c") }, cancellationToken)).EnsureSuccessStatusCode();
-        LogStarted(logger, wave.Id, people, reminderAfter, closeAfter);
+        Log.DemoStarted(logger, wave.Id, people, reminderAfter, closeAfter);
 
         // Once the invitations are out (the tokens exist), complete synthetic questionnaires arrive in slices until
         // shortly before the reminder.
@@ -76,7 +76,7 @@ internal sealed partial class DemoWave(string address, IReadOnlyDictionary<strin
             }
         }
 
-        LogResponses(logger, wave.Id, responders.Count);
+        Log.DemoResponses(logger, wave.Id, responders.Count);
         return wave.Id;
     }
 
@@ -91,10 +91,4 @@ internal sealed partial class DemoWave(string address, IReadOnlyDictionary<strin
             return new NetworkStream(socket, ownsSocket: true);
         },
     }) { BaseAddress = new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal)) };
-
-    [LoggerMessage(LogLevel.Information, "Demo wave {WaveId} started with {People} synthetic people: reminder in {ReminderAfter}, close in {CloseAfter}. Follow it at GET /api/waves/{WaveId} (operator key) and its letters at /api/waves/{WaveId}/letters.")]
-    private static partial void LogStarted(ILogger logger, string waveId, int people, TimeSpan reminderAfter, TimeSpan closeAfter);
-
-    [LoggerMessage(LogLevel.Information, "Demo wave {WaveId}: {Responders} synthetic questionnaires submitted; the reminder goes to the others, the close releases them, and the aggregates follow: GET /api/waves/{WaveId}/aggregates or /dashboard/{WaveId}.")]
-    private static partial void LogResponses(ILogger logger, string waveId, int responders);
 }

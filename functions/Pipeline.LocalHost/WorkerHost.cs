@@ -11,7 +11,7 @@ namespace Pipeline.LocalHost;
 /// in the app's folder, with the host's environment plus <c>FUNCTIONS_WORKER_DIRECTORY</c> and
 /// <c>FUNCTIONS_APPLICATION_DIRECTORY</c>, and the app settings as environment variables (as on Azure).
 /// </summary>
-internal sealed partial class WorkerHost(string appDirectory, IReadOnlyDictionary<string, string?> settings, ILogger<WorkerHost> logger) : IAsyncDisposable
+internal sealed class WorkerHost(string appDirectory, IReadOnlyDictionary<string, string?> settings, ILogger<WorkerHost> logger) : IAsyncDisposable
 {
     /// <summary>The gRPC message limit the host passes (<c>int.MaxValue</c>, RpcWorkerConstants.DefaultMaxMessageLengthBytes).</summary>
     private const int MaxMessageLength = int.MaxValue;
@@ -98,14 +98,14 @@ internal sealed partial class WorkerHost(string appDirectory, IReadOnlyDictionar
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         Starts++;
-        Log.Launched(logger, _process.Id, Starts);
+        Log.WorkerLaunched(logger, _process.Id, Starts);
     }
 
     private void Output(string? line)
     {
         if (!string.IsNullOrWhiteSpace(line))
         {
-            Log.Output(logger, line);
+            Log.WorkerOutput(logger, line);
         }
     }
 
@@ -121,7 +121,7 @@ internal sealed partial class WorkerHost(string appDirectory, IReadOnlyDictionar
             }
 
             // A new channel at once, so that requests meanwhile wait for the new worker rather than meet the dead one.
-            Log.Died(logger, _process.ExitCode);
+            Log.WorkerDied(logger, _process.ExitCode);
             Channel = new WorkerChannel(appDirectory, logger);
             await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
             Launch();
@@ -148,17 +148,5 @@ internal sealed partial class WorkerHost(string appDirectory, IReadOnlyDictionar
         await _watch;
         _process?.Dispose();
         _stopping.Dispose();
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Information, "Started the worker (pid {Pid}, start {Start})")]
-        public static partial void Launched(ILogger logger, int pid, int start);
-
-        [LoggerMessage(2, LogLevel.Warning, "The worker exited ({ExitCode}); starting it again")]
-        public static partial void Died(ILogger logger, int exitCode);
-
-        [LoggerMessage(3, LogLevel.Debug, "[worker output] {Line}")]
-        public static partial void Output(ILogger logger, string line);
     }
 }

@@ -1,3 +1,5 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging;
 using NetArchTest.Rules;
 using Pipeline.Functions.Platform;
 
@@ -70,5 +72,20 @@ public sealed class ArchitectureTests
             .ToHashSet();
 
         Assert.Subset(MayUse.Keys.ToHashSet(), namespaces);
+    }
+
+    /// <summary>One log table: every message of the app is in <c>Platform/Log</c>, each with its own EventId.</summary>
+    [Fact]
+    public void LogMessages_AllInTheLogTable_EachWithItsOwnEventId()
+    {
+        var messages = typeof(FunctionsWorker).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                .Select(m => (Type: t, Attribute: m.GetCustomAttributes(typeof(LoggerMessageAttribute), false).OfType<LoggerMessageAttribute>().SingleOrDefault())))
+            .Where(m => m.Attribute is not null)
+            .ToList();
+
+        Assert.NotEmpty(messages);
+        Assert.All(messages, m => Assert.Equal(typeof(Log), m.Type));
+        Assert.Equal(messages.Count, messages.Select(m => m.Attribute!.EventId).Distinct().Count());
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Platform;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
@@ -18,7 +19,7 @@ namespace Pipeline.Functions.Aggregates;
 /// the row, not the message, is the request, so a lost or failed message loses nothing (the next message or the
 /// nightly refresh takes the row).
 /// </summary>
-internal sealed partial class AggregateService(WaveStore store, IQueueStore queues, ResponseSegments segments, WaveCounts counts, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateService> logger)
+internal sealed class AggregateService(WaveStore store, IQueueStore queues, ResponseSegments segments, WaveCounts counts, IOptions<AggregateOptions> options, TimeProvider time, ILogger<AggregateService> logger)
 {
     public const string Container = "aggregates";
 
@@ -181,10 +182,4 @@ internal sealed partial class AggregateService(WaveStore store, IQueueStore queu
 
     /// <summary>camelCase, enums as names: the aggregate blobs and the API's JSON.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Recomputed the aggregates of wave {WaveId} from {Responses} responses: {Areas} areas written, {Held} held back for too few new responses")]
-        public static partial void Recomputed(ILogger logger, string waveId, int responses, int areas, int held);
-    }
 }

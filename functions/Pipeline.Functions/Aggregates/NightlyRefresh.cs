@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Platform;
 using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Aggregates;
@@ -10,7 +11,7 @@ namespace Pipeline.Functions.Aggregates;
 /// starts (not once per missed night). A lease row in table <c>AggregateRequests</c> keeps two hosts from running
 /// it at once: the claim is an ETag-guarded write, and a claim left by a crashed host expires after 30 minutes.
 /// </summary>
-internal sealed partial class NightlyRefresh(WaveStore store, AggregateService aggregates, ResponseSegments segments, IOptions<AggregateOptions> options, TimeProvider time, ILogger<NightlyRefresh> logger)
+internal sealed class NightlyRefresh(WaveStore store, AggregateService aggregates, ResponseSegments segments, IOptions<AggregateOptions> options, TimeProvider time, ILogger<NightlyRefresh> logger)
 {
     private const string Partition = "nightly";
     private const string Row = "schedule";
@@ -60,13 +61,7 @@ internal sealed partial class NightlyRefresh(WaveStore store, AggregateService a
         }
 
         await _lease.ReleaseAsync(held, new Dictionary<string, object> { ["LastRun"] = due }, cancellationToken);
-        Log.Refreshed(logger, waves.Count, due);
+        Log.NightlyRefreshed(logger, waves.Count, due);
         return true;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Nightly refresh of {Waves} waves, due {Due}")]
-        public static partial void Refreshed(ILogger logger, int waves, DateTimeOffset due);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.DurableTask.Client;
+using Pipeline.Functions.Platform;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Http;
@@ -12,7 +13,7 @@ namespace Pipeline.Functions.Http;
 /// Functions worker (ASP.NET Core integration) and the tests' in-process twin. Binding errors are 400 and storage faults 503,
 /// as ProblemDetails, in both; an error that is neither is a bug, logged and answered 500 as ProblemDetails, in both.
 /// </summary>
-internal sealed partial class HttpFunction : IResult
+internal sealed class HttpFunction : IResult
 {
     private static readonly ConcurrentDictionary<(MethodInfo Handler, IEndpointFilter[] Guards), RequestDelegate> Compiled = new(new CompiledKey());
 
@@ -72,14 +73,8 @@ internal sealed partial class HttpFunction : IResult
     private static Task UnexpectedAsync(HttpContext httpContext, Exception error)
     {
         // The type and where, not the message: a message may carry what the request sent (a token, a name).
-        Log.Failed(httpContext.RequestServices.GetRequiredService<ILogger<HttpFunction>>(), error.GetType().FullName, error.TargetSite?.DeclaringType?.FullName + "." + error.TargetSite?.Name);
+        Log.FunctionFailed(httpContext.RequestServices.GetRequiredService<ILogger<HttpFunction>>(), error.GetType().FullName, error.TargetSite?.DeclaringType?.FullName + "." + error.TargetSite?.Name);
         return TypedResults.Problem(title: "An unexpected error occurred", detail: "Nothing you sent caused it; try again later.", statusCode: StatusCodes.Status500InternalServerError).ExecuteAsync(httpContext);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Error, "An HTTP function failed with {Error} in {Site}; answered 500")]
-        public static partial void Failed(ILogger logger, string? error, string site);
     }
 
     private RequestDelegate Compile(IServiceProvider services)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Pipeline.Functions.Platform;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Http;
@@ -8,7 +9,7 @@ namespace Pipeline.Functions.Http;
 /// briefly unavailable, not a bug: 503 with <c>Retry-After</c>, as ProblemDetails for the API and as a page on the
 /// respondent form and the dashboard. The message, which names storage objects, is logged, never sent.
 /// </summary>
-internal sealed partial class StorageFaults(IProblemDetailsService problems, ILogger<StorageFaults> logger) : IExceptionHandler
+internal sealed class StorageFaults(IProblemDetailsService problems, ILogger<StorageFaults> logger) : IExceptionHandler
 {
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
 
@@ -19,7 +20,7 @@ internal sealed partial class StorageFaults(IProblemDetailsService problems, ILo
             return false;
         }
 
-        Log.Unavailable(logger, fault.StatusCode);
+        Log.StorageFault(logger, fault.StatusCode);
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         TooManyRequests.SetRetryAfter(http, RetryAfter);
         if (!http.Request.Path.StartsWithSegments("/api"))
@@ -44,11 +45,5 @@ internal sealed partial class StorageFaults(IProblemDetailsService problems, ILo
                 Detail = $"Storage did not answer; nothing was lost. Try again in {(int)RetryAfter.TotalSeconds} s.",
             },
         });
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "A request met a storage fault (HTTP {Status}); answered 503")]
-        public static partial void Unavailable(ILogger logger, int? status);
     }
 }

@@ -1,3 +1,4 @@
+using Pipeline.Functions.Platform;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Operations;
@@ -7,7 +8,7 @@ namespace Pipeline.Functions.Operations;
 /// host with one line naming <c>AzureWebJobsStorage</c>; storage that does not answer is asked again with growing
 /// pauses (1 s doubling up to 30 s), one log line per attempt, until it answers or the host stops.
 /// </summary>
-internal sealed partial class StorageProbe(IBlobStore blobs, ITableStore tables, ILogger<StorageProbe> logger) : IHostedService
+internal sealed class StorageProbe(IBlobStore blobs, ITableStore tables, ILogger<StorageProbe> logger) : IHostedService
 {
     /// <summary>The first pause between attempts. Default 1 s.</summary>
     public TimeSpan FirstBackoff { get; init; } = TimeSpan.FromSeconds(1);
@@ -31,7 +32,7 @@ internal sealed partial class StorageProbe(IBlobStore blobs, ITableStore tables,
             }
             catch (StoreException e) when (e.StatusCode is null or >= 500)
             {
-                Log.Unreachable(logger, attempt, e.Message, backoff.TotalSeconds);
+                Log.StorageUnreachable(logger, attempt, e.Message, backoff.TotalSeconds);
                 await Task.Delay(backoff, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
@@ -44,12 +45,6 @@ internal sealed partial class StorageProbe(IBlobStore blobs, ITableStore tables,
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "Storage (AzureWebJobsStorage) did not answer, attempt {Attempt}: {Reason}; next attempt in {Seconds} s")]
-        public static partial void Unreachable(ILogger logger, int attempt, string reason, double seconds);
-    }
 }
 
 /// <summary>Storage refused the configured credentials: the host cannot work and stops.</summary>

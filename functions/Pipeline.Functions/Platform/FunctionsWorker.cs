@@ -1,8 +1,8 @@
 using Pipeline.Functions.Aggregates;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Security;
-using Pipeline.Functions.Waves;
 using Pipeline.Functions.WaveRun;
+using Pipeline.Functions.Waves;
 
 namespace Pipeline.Functions.Platform;
 

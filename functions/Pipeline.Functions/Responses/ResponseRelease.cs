@@ -19,7 +19,7 @@ namespace Pipeline.Functions.Responses;
 /// release interval they were submitted in, and nothing finer; the three random orders keep the write times of
 /// one release from pairing a token row with its response.
 /// </summary>
-internal sealed partial class ResponseRelease(WaveStore store, ResponseStore responses, InvitationStore invitations, RecomputeRequests recomputes, ILogger<ResponseRelease> logger)
+internal sealed class ResponseRelease(WaveStore store, ResponseStore responses, InvitationStore invitations, RecomputeRequests recomputes, ILogger<ResponseRelease> logger)
 {
     public const string Container = "responses";
 
@@ -93,7 +93,7 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
             }
             else
             {
-                Log.Unopened(logger, row.GetString("Wave") ?? "?");
+                Log.WaitingResponseUnopened(logger, row.GetString("Wave") ?? "?");
             }
         }
 
@@ -125,14 +125,5 @@ internal sealed partial class ResponseRelease(WaveStore store, ResponseStore res
         var copy = items.ToArray();
         Random.Shared.Shuffle(copy);
         return copy;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Released {Count} responses into the response store")]
-        public static partial void Released(ILogger logger, int count);
-
-        [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "A waiting response of wave {WaveId} does not open (truncated, moved from another row, or sealed under a key this host lacks): left waiting, not released; the release goes on")]
-        public static partial void Unopened(ILogger logger, string waveId);
     }
 }

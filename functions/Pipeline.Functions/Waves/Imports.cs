@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Http;
+using Pipeline.Functions.Platform;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Waves;
@@ -40,7 +41,7 @@ internal sealed record ImportStatus(string WaveId, string UploadId, ImportKind K
 /// attached in one write at the end) and is retried by the queue trigger; after <see cref="MaxAttempts"/> the job ends
 /// with a 503 report. The chunks (personal data) are deleted when the job ends, and with the wave's purge otherwise.
 /// </summary>
-internal sealed partial class Imports(WaveStore store, IQueueStore queues, IServiceScopeFactory scopes, IOptions<ImportHandlers> handlers, TimeProvider time, ILogger<Imports> logger)
+internal sealed class Imports(WaveStore store, IQueueStore queues, IServiceScopeFactory scopes, IOptions<ImportHandlers> handlers, TimeProvider time, ILogger<Imports> logger)
 {
     public const string Container = "uploads";
     public const string Table = "Imports";
@@ -122,12 +123,12 @@ internal sealed partial class Imports(WaveStore store, IQueueStore queues, IServ
         }
         catch (Exception e) when (attempts < MaxAttempts && e is not OperationCanceledException)
         {
-            Log.AttemptFailed(logger, kind, attempts, e.GetType().Name);
+            Log.ImportAttemptFailed(logger, kind.ToString(), attempts, e.GetType().Name);
             throw; // the queue trigger tries again; nothing was attached
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.AttemptFailed(logger, kind, attempts, e.GetType().Name);
+            Log.ImportAttemptFailed(logger, kind.ToString(), attempts, e.GetType().Name);
             (status, body) = (StatusCodes.Status503ServiceUnavailable, JsonSerializer.SerializeToUtf8Bytes(new
             {
                 title = "Import failed",
@@ -149,7 +150,7 @@ internal sealed partial class Imports(WaveStore store, IQueueStore queues, IServ
             await store.Blobs.DeleteAsync(Container, ChunkStream.Name(prefix, chunk), cancellationToken: cancellationToken);
         }
 
-        Log.Done(logger, kind, status, attempts);
+        Log.ImportDone(logger, kind.ToString(), status, attempts);
     }
 
     /// <summary>The endpoint's handler over the chunks, in a request context of its own: its status and body.</summary>
@@ -197,13 +198,4 @@ internal sealed partial class Imports(WaveStore store, IQueueStore queues, IServ
 
     /// <summary>An attempt the endpoint answered with a 5xx.</summary>
     private sealed class ImportAttemptFailedException(int status) : Exception($"The import's handler answered {status}.");
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "An import ({Kind}) failed at attempt {Attempt} with {Error}")]
-        public static partial void AttemptFailed(ILogger logger, ImportKind kind, int attempt, string error);
-
-        [LoggerMessage(2, LogLevel.Information, "An import ({Kind}) ended with {Status} after {Attempts} attempts")]
-        public static partial void Done(ILogger logger, ImportKind kind, int status, int attempts);
-    }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Http;
+using Pipeline.Functions.Platform;
 
 namespace Pipeline.Functions.Waves;
 
@@ -10,7 +11,7 @@ namespace Pipeline.Functions.Waves;
 /// (<see cref="TokenState.Busy"/>, 429), however many addresses a guesser spreads over, and an alert is logged once a
 /// minute. Per-client limits stop one address; this stops a botnet.
 /// </summary>
-internal sealed partial class TokenGuesses(IOptions<TokenGuessOptions> options, TimeProvider time, ILogger<TokenGuesses> logger)
+internal sealed class TokenGuesses(IOptions<TokenGuessOptions> options, TimeProvider time, ILogger<TokenGuesses> logger)
     : PerKeyLimiter(() => options.Value.UnknownTokensPerMinute)
 {
     private const string Everyone = "unknown tokens";
@@ -26,14 +27,8 @@ internal sealed partial class TokenGuesses(IOptions<TokenGuessOptions> options, 
         var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
         if ((TryAcquire(Everyone) is not null || Exhausted()) && Interlocked.Exchange(ref _alertedMinute, minute) != minute)
         {
-            Log.Surge(logger, options.Value.UnknownTokensPerMinute);
+            Log.TokenGuessSurge(logger, options.Value.UnknownTokensPerMinute);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Critical, "ALERT: unknown-token answers surge: {Limit} in a minute; token lookups answer 429 until the next minute. Someone may be guessing tokens")]
-        public static partial void Surge(ILogger logger, int limit);
     }
 }
 

@@ -25,7 +25,7 @@ namespace Pipeline.LocalHost.Durable;
 /// again on the restarted worker.</item>
 /// </list>
 /// </summary>
-internal sealed partial class DurableHost : IAsyncDisposable
+internal sealed class DurableHost : IAsyncDisposable
 {
     private readonly WorkerHost _worker;
     private readonly ILogger _logger;
@@ -158,7 +158,7 @@ internal sealed partial class DurableHost : IAsyncDisposable
         catch (Exception e) when (e is IOException or TimeoutException or InvalidOperationException)
         {
             // The worker died or is starting again: the work item is abandoned and dispatched again (OutOfProcMiddleware).
-            Log.Aborted(_logger, function.Name, e.GetType().Name);
+            Log.WorkItemAborted(_logger, function.Name, e.GetType().Name);
             throw new SessionAbortedException($"The worker did not answer for '{function.Name}'.");
         }
     }
@@ -213,11 +213,5 @@ internal sealed partial class DurableHost : IAsyncDisposable
         public override string Serialize(object value, bool formatted) => Serialize(value);
 
         public override object Deserialize(string data, Type objectType) => data;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "The worker did not answer for {Function} ({Error}); the work item is dispatched again")]
-        public static partial void Aborted(ILogger logger, string function, string error);
     }
 }

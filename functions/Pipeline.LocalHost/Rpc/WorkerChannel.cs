@@ -21,7 +21,7 @@ internal sealed record WorkerFunction(string Id, string Name, string TriggerName
 /// <c>FunctionLoadRequest</c> per function, each answered before any invocation. Invocations are matched to their
 /// responses by id; the worker's logs go to the host's log.
 /// </summary>
-internal sealed partial class WorkerChannel(string appDirectory, ILogger logger)
+internal sealed class WorkerChannel(string appDirectory, ILogger logger)
 {
     private readonly Channel<StreamingMessage> _outbound = Channel.CreateUnbounded<StreamingMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<InvocationResponse>> _invocations = new(StringComparer.Ordinal);
@@ -98,7 +98,7 @@ internal sealed partial class WorkerChannel(string appDirectory, ILogger logger)
     private async Task HandshakeAsync(IAsyncStreamReader<StreamingMessage> inbound, CancellationToken cancellationToken)
     {
         var start = await NextAsync(inbound, StreamingMessage.ContentOneofCase.StartStream, cancellationToken);
-        Log.Started(logger, start.StartStream.WorkerId);
+        Log.WorkerConnected(logger, start.StartStream.WorkerId);
         await _outbound.Writer.WriteAsync(new StreamingMessage
         {
             WorkerInitRequest = new WorkerInitRequest { HostVersion = "4.0.0-pipeline-local", FunctionAppDirectory = appDirectory, WorkerDirectory = appDirectory },
@@ -133,7 +133,7 @@ internal sealed partial class WorkerChannel(string appDirectory, ILogger logger)
             functions.Add(Describe(function));
         }
 
-        Log.Loaded(logger, functions.Count);
+        Log.FunctionsLoaded(logger, functions.Count);
         _ready.TrySetResult(functions);
     }
 
@@ -203,7 +203,7 @@ internal sealed partial class WorkerChannel(string appDirectory, ILogger logger)
                 if (level != LogLevel.None)
                 {
                     // The worker's own filters ran already (PrivacyLogging): its lines carry no token or person.
-                    Log.Worker(logger, level, log.Category, log.Message, log.Exception?.Message);
+                    Log.WorkerLog(logger, level, log.Category, log.Message, log.Exception?.Message);
                 }
 
                 break;
@@ -219,17 +219,5 @@ internal sealed partial class WorkerChannel(string appDirectory, ILogger logger)
         {
             throw new InvalidOperationException($"The worker failed {step}: {result.Exception?.Message ?? result.Status.ToString()}");
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Information, "Worker {WorkerId} connected")]
-        public static partial void Started(ILogger logger, string workerId);
-
-        [LoggerMessage(2, LogLevel.Information, "Worker loaded {Count} functions")]
-        public static partial void Loaded(ILogger logger, int count);
-
-        [LoggerMessage(EventId = 3, Message = "[worker] {Category}: {Message} {Exception}")]
-        public static partial void Worker(ILogger logger, LogLevel level, string category, string message, string? exception);
     }
 }

@@ -70,7 +70,7 @@ internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionar
             }
             catch (StoreException e)
             {
-                Log.Unreachable(logger, function.Name, e.Message);
+                Log.StorageUnreachable(logger, function.Name, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(5), stopping);
                 continue;
             }
@@ -103,7 +103,7 @@ internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionar
             }
             catch (StoreException e)
             {
-                Log.Unreachable(logger, function.Name, e.Message);
+                Log.StorageUnreachable(logger, function.Name, e.Message);
             }
 
             await Task.WhenAll(messages.Select(m => TakeAsync(function, queue, m, options, stopping)));
@@ -151,7 +151,7 @@ internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionar
         }
         catch (StoreException e)
         {
-            Log.Unreachable(logger, function.Name, e.Message); // the message comes back after its visibility timeout
+            Log.StorageUnreachable(logger, function.Name, e.Message); // the message comes back after its visibility timeout
         }
     }
 
@@ -170,11 +170,11 @@ internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionar
                 return true;
             }
 
-            Log.Failed(logger, function.Name, response.Result.Exception?.Type ?? response.Result.Status.ToString());
+            Log.FunctionFailed(logger, function.Name, response.Result.Exception?.Type ?? response.Result.Status.ToString());
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {
-            Log.Failed(logger, function.Name, e.GetType().Name); // the worker died meanwhile: the trigger tries again
+            Log.FunctionFailed(logger, function.Name, e.GetType().Name); // the worker died meanwhile: the trigger tries again
         }
 
         return false;
@@ -195,18 +195,6 @@ internal sealed partial class TriggerLoops(WorkerHost worker, IReadOnlyDictionar
 
     [GeneratedRegex("%([^%]+)%")]
     private static partial Regex Setting();
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "Function {Function} failed ({Error}); its trigger tries again")]
-        public static partial void Failed(ILogger logger, string function, string error);
-
-        [LoggerMessage(2, LogLevel.Warning, "Function {Function}: storage did not answer ({Reason})")]
-        public static partial void Unreachable(ILogger logger, string function, string reason);
-
-        [LoggerMessage(3, LogLevel.Warning, "Function {Function}: a message failed {Count} times and moved to {Queue}")]
-        public static partial void Poisoned(ILogger logger, string function, int count, string queue);
-    }
 }
 
 /// <summary><c>host.json</c>'s <c>extensions.queues</c>, as the host reads them.</summary>
