@@ -52,9 +52,6 @@ var roles = {
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   tableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
-  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
-  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -63,29 +60,15 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   tags: tags
 }
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: 'log-survey-${environmentName}-${suffix}'
-  location: location
-  tags: tags
-  properties: {
-    sku: {
-      name: 'PerGB2018'
-    }
-    retentionInDays: 30
-  }
-}
 
-resource insights 'Microsoft.Insights/components@2020-02-02' = {
-  name: 'appi-survey-${environmentName}-${suffix}'
-  location: location
-  tags: tags
-  kind: 'web'
-  properties: {
-    Application_Type: 'web'
-    WorkspaceResourceId: workspace.id
-    // Only Entra ID (the app's identity) may send telemetry: no instrumentation key can be replayed.
-    DisableLocalAuth: true
-    DisableIpMasking: false
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    environmentName: environmentName
+    location: location
+    tags: tags
+    suffix: suffix
+    principalId: identity.properties.principalId
   }
 }
 
@@ -152,50 +135,17 @@ module analystRoles 'modules/storage-roles.bicep' = if (!empty(analystsPrincipal
   }
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: take('kv-svy-${environmentName}-${suffix}', 24)
-  location: location
-  tags: tags
-  properties: {
-    tenantId: subscription().tenantId
-    sku: {
-      family: 'A'
-      name: 'standard'
-    }
-    enableRbacAuthorization: true
-    enableSoftDelete: true
-    softDeleteRetentionInDays: 90
-    enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
-  }
-}
 
-resource vaultReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, identity.id, roles.keyVaultSecretsUser)
-  scope: vault
-  properties: {
-    principalId: identity.properties.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
-  }
-}
 
-resource vaultAdmin 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(vaultAdminPrincipalId)) {
-  name: guid(vault.id, vaultAdminPrincipalId, roles.keyVaultSecretsOfficer)
-  scope: vault
-  properties: {
-    principalId: vaultAdminPrincipalId
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
-  }
-}
-
-resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(insights.id, identity.id, roles.monitoringMetricsPublisher)
-  scope: insights
-  properties: {
-    principalId: identity.properties.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+module vault 'modules/vault.bicep' = {
+  name: 'vault'
+  params: {
+    environmentName: environmentName
+    location: location
+    tags: tags
+    suffix: suffix
+    readerPrincipalId: identity.properties.principalId
+    adminPrincipalId: vaultAdminPrincipalId
   }
 }
 
@@ -290,7 +240,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         [
           {
             name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
-            value: insights.properties.ConnectionString
+            value: monitoring.outputs.connectionString
           }
           {
             name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
@@ -302,19 +252,19 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           }
           {
             name: 'Waves__TokenSecret'
-            value: vaultReference(vault.properties.vaultUri, secretNames.tokenSecret)
+            value: vaultReference(vault.outputs.uri, secretNames.tokenSecret)
           }
           {
             name: 'Waves__TokenHashKey'
-            value: vaultReference(vault.properties.vaultUri, secretNames.tokenHashKey)
+            value: vaultReference(vault.outputs.uri, secretNames.tokenHashKey)
           }
           {
             name: 'Operator__Keys__0'
-            value: vaultReference(vault.properties.vaultUri, secretNames.operatorKey)
+            value: vaultReference(vault.outputs.uri, secretNames.operatorKey)
           }
           {
             name: 'Analyst__Keys__0'
-            value: vaultReference(vault.properties.vaultUri, secretNames.analystKey)
+            value: vaultReference(vault.outputs.uri, secretNames.analystKey)
           }
           {
             name: 'Responses__ReleaseSchedule'
@@ -331,8 +281,6 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   dependsOn: [
     hostRoles
     responseRoles
-    vaultReader
-    telemetryPublisher
   ]
 }
 
@@ -343,7 +291,7 @@ output appUrl string = 'https://${app.properties.defaultHostName}'
 output appName string = app.name
 
 @description('Key Vault to set the secrets in (see docs/deploy.md).')
-output vaultName string = vault.name
+output vaultName string = vault.outputs.name
 
 @description('The secrets the app reads through Key Vault references, by setting.')
 output secretNames object = secretNames
