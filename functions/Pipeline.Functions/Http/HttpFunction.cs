@@ -141,6 +141,9 @@ internal static class Guard
     /// <summary>An analyst's key or session; a browser without one is sent to the sign-in page.</summary>
     public static readonly IEndpointFilter AnalystPage = new Security.KeyFilter(Security.Role.Analyst, signInPage: true);
 
+    /// <summary>An operator's key or session, whose forms carry the session's anti-forgery token (the console's pages).</summary>
+    public static readonly IEndpointFilter OperatorPage = new Security.KeyFilter(Security.Role.Operator, signInPage: true, sessionForms: true);
+
     /// <summary>The security headers of an HTML page.</summary>
     public static readonly IEndpointFilter Page = new Filter(PageHtml.SecureHeaders);
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -26,23 +27,45 @@ internal static class JsonBody
             return (null, TooLarge(max));
         }
 
+        if (maxBytes is null)
+        {
+            try
+            {
+                var read = await request.ReadFromJsonAsync<T>(cancellationToken);
+                return read is null ? (null, JsonNull()) : (read, null);
+            }
+            catch (JsonException e)
+            {
+                return (null, Malformed(e));
+            }
+        }
+
+        return Parse<T>(capped!, request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
+    }
+
+    /// <summary>A JSON value read from <paramref name="utf8"/>, or the problem (400) that says where it is malformed.</summary>
+    public static (T? Value, IResult? Problem) Parse<T>(ReadOnlySpan<byte> utf8, JsonSerializerOptions options)
+        where T : class
+    {
         try
         {
-            var value = maxBytes is null
-                ? await request.ReadFromJsonAsync<T>(cancellationToken)
-                : JsonSerializer.Deserialize<T>(capped!, request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
-            return value is null
-                ? (null, TypedResults.Problem(title: "Body required", detail: "The body is JSON null.", statusCode: StatusCodes.Status400BadRequest))
-                : (value, null);
+            return JsonSerializer.Deserialize<T>(utf8, options) is { } value ? (value, null) : (null, JsonNull());
         }
         catch (JsonException e)
         {
-            var where = e.Path is { Length: > 0 } path ? $" at {path}" : string.Empty;
-            var line = e.LineNumber is { } n ? $" (line {n + 1}, byte {e.BytePositionInLine + 1})" : string.Empty;
-            return (null, TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body"] = [$"The body is not valid JSON for this request{where}{line}."] },
-                title: "Malformed JSON"));
+            return (null, Malformed(e));
         }
+    }
+
+    private static ProblemHttpResult JsonNull() => TypedResults.Problem(title: "Body required", detail: "The body is JSON null.", statusCode: StatusCodes.Status400BadRequest);
+
+    private static ValidationProblem Malformed(JsonException e)
+    {
+        var where = e.Path is { Length: > 0 } path ? $" at {path}" : string.Empty;
+        var line = e.LineNumber is { } n ? $" (line {n + 1}, byte {e.BytePositionInLine + 1})" : string.Empty;
+        return TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { [e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body"] = [$"The body is not valid JSON for this request{where}{line}."] },
+            title: "Malformed JSON");
     }
 
     /// <summary>The 413 for a body over <paramref name="max"/> bytes.</summary>

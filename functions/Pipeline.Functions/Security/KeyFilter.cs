@@ -8,10 +8,16 @@ namespace Pipeline.Functions.Security;
 /// header or the <c>code</c> query parameter, for API clients; and, for GET requests only, the session cookie a browser
 /// got at <c>/signin</c>. No key: 401 (or, for pages, the sign-in form); an analyst's key on an operator's route:
 /// 403; more than <see cref="OperatorOptions.FailedKeysPerMinute"/> wrong keys from one client address: 429.
+/// With <paramref name="sessionForms"/> (the console's pages), a session also carries a POST, but only a same-site form
+/// POST (<c>Origin</c> and <c>Sec-Fetch-Site</c>, when the browser sends them, name this site) whose field
+/// <see cref="FormTokenField"/> holds the session's anti-forgery token (<see cref="KeyRing.FormToken"/>): else 403.
 /// </summary>
-internal sealed class KeyFilter(Role least, bool signInPage = false) : IEndpointFilter
+internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessionForms = false) : IEndpointFilter
 {
     public const string Header = "x-functions-key";
+
+    /// <summary>The form field of the anti-forgery token.</summary>
+    public const string FormTokenField = "_token";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -25,9 +31,18 @@ internal sealed class KeyFilter(Role least, bool signInPage = false) : IEndpoint
         }
 
         var given = FailedKeys.Presented(request);
+        var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
         var role = given is not null ? failures.RoleOf(http, given)
-            : HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) ? keys.Read(request.Cookies[KeyRing.Cookie])
+            : read || sessionForms ? keys.Read(request.Cookies[KeyRing.Cookie])
             : null;
+        if (role is not null && given is null && !read && !await SameSiteFormAsync(http, keys))
+        {
+            return TypedResults.Problem(
+                title: "Form refused",
+                detail: "This form did not come from a page of this site in your session (no or a wrong anti-forgery token); open the page again and resend.",
+                statusCode: StatusCodes.Status403Forbidden);
+        }
+
         if (role is null)
         {
             return signInPage && given is null
@@ -43,6 +58,22 @@ internal sealed class KeyFilter(Role least, bool signInPage = false) : IEndpoint
         return role < least
             ? TypedResults.Problem(title: "Not for this key", detail: "An analyst's key opens the aggregates and the dashboard only.", statusCode: StatusCodes.Status403Forbidden)
             : await next(context);
+    }
+
+    private static async Task<bool> SameSiteFormAsync(HttpContext http, KeyRing keys)
+    {
+        var request = http.Request;
+        // The origin's host against this request's (or, behind a proxy, the host the browser asked for).
+        var host = request.Headers["X-Forwarded-Host"].FirstOrDefault() ?? request.Host.Host;
+        if (request.Headers.Origin.FirstOrDefault() is { } origin && !(Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Host, host.Split(':')[0], StringComparison.OrdinalIgnoreCase))
+            || request.Headers["Sec-Fetch-Site"].FirstOrDefault() is { } site && site is not ("same-origin" or "none")
+            || !request.HasFormContentType)
+        {
+            return false;
+        }
+
+        var form = await request.ReadFormAsync(http.RequestAborted);
+        return keys.FormTokenMatches(request.Cookies[KeyRing.Cookie], form[FormTokenField].FirstOrDefault());
     }
 }
 

@@ -43,7 +43,34 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
     }
 
     /// <summary>The role of a session cookie, or null when it is forged, expired or its key was taken out.</summary>
-    public Role? Read(string? cookie)
+    public Role? Read(string? cookie) => Session(cookie)?.Role;
+
+    /// <summary>
+    /// The anti-forgery token of the session <paramref name="cookie"/>, for the forms of its pages: an HMAC of the cookie
+    /// under the session's key, so only a page of this session can carry it (the cookie is HttpOnly). Null for no session.
+    /// </summary>
+    public string? FormToken(string? cookie) =>
+        Session(cookie) is { } session ? Base64Url.EncodeToString(FormMac(session.Key, cookie!)) : null;
+
+    /// <summary>True when <paramref name="token"/> is the anti-forgery token of the valid session <paramref name="cookie"/>.</summary>
+    public bool FormTokenMatches(string? cookie, string? token)
+    {
+        if (token is null || Session(cookie) is not { } session)
+        {
+            return false;
+        }
+
+        try
+        {
+            return CryptographicOperations.FixedTimeEquals(FormMac(session.Key, cookie!), Base64Url.DecodeFromChars(token));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private (string Key, Role Role)? Session(string? cookie)
     {
         var parts = cookie?.Split('.');
         if (parts is not { Length: 2 })
@@ -62,14 +89,26 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
         }
 
         var fields = Encoding.UTF8.GetString(payload).Split('|');
-        return fields.Length == 3
-            && Enum.TryParse<Role>(fields[0], out var role)
-            && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
-            && time.GetUtcNow().ToUnixTimeSeconds() < expires
-            && Keys().Any(k => k.Role == role && Fingerprint(k.Key) == fields[2] && CryptographicOperations.FixedTimeEquals(Mac(k.Key, payload), mac))
-                ? role
-                : null;
+        if (fields.Length != 3
+            || !Enum.TryParse<Role>(fields[0], out var role)
+            || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
+            || time.GetUtcNow().ToUnixTimeSeconds() >= expires)
+        {
+            return null;
+        }
+
+        foreach (var (key, keyRole) in Keys())
+        {
+            if (keyRole == role && Fingerprint(key) == fields[2] && CryptographicOperations.FixedTimeEquals(Mac(key, payload), mac))
+            {
+                return (key, role);
+            }
+        }
+
+        return null;
     }
+
+    private static byte[] FormMac(string key, string cookie) => HMACSHA256.HashData(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), "forms/v1"u8), Encoding.UTF8.GetBytes(cookie));
 
     private static byte[] Mac(string key, byte[] payload) => HMACSHA256.HashData(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), "sessions/v1"u8), payload);
 

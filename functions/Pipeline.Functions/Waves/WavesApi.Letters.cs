@@ -12,13 +12,16 @@ internal static partial class WavesApi
             return WaveNotFound(id);
         }
 
-        var files = await store.Blobs.ListAllAsync(WaveStore.LettersContainer, id + "/", ct)
+        return TypedResults.Ok(await LetterFilesAsync(id, store, ct));
+    }
+
+    /// <summary>The letters' PDFs and manifests of wave <paramref name="id"/>, by kind, zone, language and batch.</summary>
+    internal static async Task<List<LetterFile>> LetterFilesAsync(string id, WaveStore store, CancellationToken ct) =>
+        await store.Blobs.ListAllAsync(WaveStore.LettersContainer, id + "/", ct)
             .Select(b => (Blob: b, Parts: b.Name.Split('/')))
             .Where(f => f.Parts.Length == 5)
             .Select(f => new LetterFile(f.Blob.Name[(id.Length + 1)..], f.Parts[1], f.Parts[2], f.Parts[3], Path.GetFileNameWithoutExtension(f.Parts[4]), Path.GetExtension(f.Parts[4]).TrimStart('.'), f.Blob.Length, $"/api/waves/{id}/letters/{f.Blob.Name[(id.Length + 1)..]}"))
             .ToListAsync(ct);
-        return TypedResults.Ok(files);
-    }
 
     [GeneratedRegex(@"^(invitation|reminder)/[a-z0-9-]{3,63}/(nl|fr|de|en)/\d{5}\.(pdf|csv)$")]
     private static partial Regex LetterName();

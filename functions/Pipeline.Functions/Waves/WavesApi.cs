@@ -22,12 +22,13 @@ internal static partial class WavesApi
     internal static async Task<IResult> CreateAsync(HttpRequest request, WaveStore store, TimeProvider time, CancellationToken ct)
     {
         var (definition, problem) = await JsonBody.ReadAsync<WaveDefinition>(request, ct, WaveStore.MaxDefinitionBytes);
-        if (problem is not null)
-        {
-            return problem;
-        }
+        return problem ?? await CreateFromAsync(definition!, store, time, ct);
+    }
 
-        var errors = WaveValidator.Validate(definition!);
+    /// <summary>Creates the wave of <paramref name="definition"/>: 201, 400 with the errors per field, or 409.</summary>
+    internal static async Task<IResult> CreateFromAsync(WaveDefinition definition, WaveStore store, TimeProvider time, CancellationToken ct)
+    {
+        var errors = WaveValidator.Validate(definition);
         if (JsonSerializer.Serialize(definition, AppJson.Web).Length > WaveStore.MaxDefinitionChars)
         {
             errors["zones"] = [$"The definition is longer than {WaveStore.MaxDefinitionChars} characters of JSON; split the wave."];
@@ -40,12 +41,12 @@ internal static partial class WavesApi
 
         try
         {
-            var wave = await store.CreateAsync(definition!, time.GetUtcNow(), ct);
+            var wave = await store.CreateAsync(definition, time.GetUtcNow(), ct);
             return TypedResults.Created($"/api/waves/{wave.Definition.Id}", wave.Definition);
         }
         catch (ConflictException)
         {
-            return TypedResults.Problem(title: "Wave exists", detail: $"A wave with id '{definition!.Id}' already exists.", statusCode: StatusCodes.Status409Conflict);
+            return TypedResults.Problem(title: "Wave exists", detail: $"A wave with id '{definition.Id}' already exists.", statusCode: StatusCodes.Status409Conflict);
         }
     }
 
@@ -79,11 +80,12 @@ internal static partial class WavesApi
         var (timing, problem) = request.ContentLength is 0 or null && !request.HasJsonContentType()
             ? (new StartRequest(), null)
             : await JsonBody.ReadAsync<StartRequest>(request, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
+        return problem ?? await StartWithAsync(id, timing!, store, starter, client, time, ct);
+    }
 
+    /// <summary>Starts wave <paramref name="id"/> with <paramref name="timing"/>: 202, 400 for timers out of order, 404 or 409.</summary>
+    internal static async Task<IResult> StartWithAsync(string id, StartRequest timing, WaveStore store, WaveStarter starter, DurableTaskClient client, TimeProvider time, CancellationToken ct)
+    {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
             return WaveNotFound(id);
@@ -100,7 +102,7 @@ internal static partial class WavesApi
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var reminderAt = timing!.ReminderAfter is { } r ? now + r : WaveCalendar.Morning(wave.Definition.ReminderDate);
+        var reminderAt = timing.ReminderAfter is { } r ? now + r : WaveCalendar.Morning(wave.Definition.ReminderDate);
         var closeAt = timing.CloseAfter is { } c ? now + c : WaveCalendar.EndOfDay(wave.Definition.EffectiveCloseDate);
         var errors = new Dictionary<string, string[]>();
         if (timing.ReminderAfter is { } ra && ra < TimeSpan.Zero || timing.CloseAfter is { } ca && ca <= TimeSpan.Zero)
@@ -143,13 +145,14 @@ internal static partial class WavesApi
         }
 
         var (change, problem) = await JsonBody.ReadAsync<TimeChange>(request, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
+        return problem ?? await RescheduleAsync(id, name, change!, store, client, time, ct);
+    }
 
+    /// <summary>Moves the timer of event <paramref name="name"/> (a reschedule) to <paramref name="change"/>: 202, 400 for a time not in the future, 404 or 409.</summary>
+    internal static async Task<IResult> RescheduleAsync(string id, string name, TimeChange change, WaveStore store, DurableTaskClient client, TimeProvider time, CancellationToken ct)
+    {
         var now = time.GetUtcNow().UtcDateTime;
-        DateTime? at = change!.At is { } a ? a.UtcDateTime : change.After is { } after ? now + after : null;
+        DateTime? at = change.At is { } a ? a.UtcDateTime : change.After is { } after ? now + after : null;
         if (at is not { } when || when <= now)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["at"] = ["Give a future time: \"at\" (ISO 8601 with offset) or \"after\" (e.g. \"00:05:00\")."] });

@@ -24,6 +24,7 @@ public sealed class ArchitectureTests
         ["Aggregates"] = ["Waves", "Responses"],
         ["WaveRun"] = ["Waves", "Responses", "Aggregates"],
         ["Operations"] = ["Waves"],
+        ["OperatorConsole"] = ["Waves", "Responses", "Aggregates", "WaveRun", "Operations"],
         ["Security"] = [],
         ["Http"] = [],
         ["Platform"] = [],

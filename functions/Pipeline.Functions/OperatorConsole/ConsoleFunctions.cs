@@ -1,0 +1,33 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Pipeline.Functions.Http;
+
+namespace Pipeline.Functions.OperatorConsole;
+
+/// <summary>The operator console's pages (<see cref="ConsolePages"/>), for operators' keys and sessions only.</summary>
+internal sealed class ConsoleFunctions
+{
+    [Function("ConsoleWaves")]
+    public static IResult Waves([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request) =>
+        HttpFunction.Run(ConsolePages.WavesAsync, Guard.OperatorPage, Guard.Page);
+
+    [Function("ConsoleNewWave")]
+    public static IResult NewWave([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/new")] HttpRequest request) =>
+        HttpFunction.Run(ConsolePages.NewWave, Guard.OperatorPage, Guard.Page);
+
+    [Function("ConsoleCreateWave")]
+    public static IResult CreateWave([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/waves")] HttpRequest request) =>
+        HttpFunction.Run(ConsolePages.CreateAsync, Guard.OperatorPage, Guard.Page);
+
+    [Function("ConsoleWave")]
+    public static IResult Wave([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, ConsolePages.WaveAsync, Guard.OperatorPage, Guard.Page);
+
+    [Function("ConsoleConfirm")]
+    public static IResult Confirm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}/{action}")] HttpRequest request) =>
+        HttpFunction.Run(ConsolePages.ConfirmAsync, Guard.OperatorPage, Guard.Page);
+
+    [Function("ConsoleAct")]
+    public static IResult Act([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/waves/{id}/{action}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, ConsolePages.ActAsync, Guard.OperatorPage, Guard.Page);
+}

@@ -1,0 +1,354 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
+using Pipeline.Functions.Http;
+using Pipeline.Functions.Platform;
+using Pipeline.Functions.Security;
+using Pipeline.Functions.WaveRun;
+using Pipeline.Functions.Waves;
+using Pipeline.Survey.Waves;
+using static Pipeline.Functions.Http.PageHtml;
+
+namespace Pipeline.Functions.OperatorConsole;
+
+/// <summary>
+/// The operator console, <c>/console</c>: server-rendered pages in the page shell, no script needed, in nl, fr and en
+/// (chosen as the form chooses: <c>?lang=</c>, else the browser's languages). It calls the API's own handlers and
+/// services, never the API over HTTP, and shows their messages. Every POST carries the session's anti-forgery token
+/// (<see cref="KeyFilter"/>); an action that cannot be undone asks for a confirmation that states its consequence.
+/// </summary>
+internal static class ConsolePages
+{
+    /// <summary>The actions of a wave's page, by the last segment of their route.</summary>
+    internal static readonly IReadOnlyList<string> Actions = ["start", "cancel", "reminder", "close", "close-now", "purge-now"];
+
+    private const string Style = """
+        main{max-width:72rem}
+        table{border-collapse:collapse;margin:.5rem 0 1.5rem;width:100%}
+        caption{text-align:left;font-weight:600;padding:.25rem 0}
+        th,td{border-bottom:1px solid #b8b8b8;padding:.35rem .5rem;text-align:left;vertical-align:top}
+        td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+        .scroll{overflow-x:auto}
+        nav.console ul{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0}
+        form.inline{display:inline-block;margin:0 .75rem .75rem 0}
+        input[type=text]{max-width:24rem}
+        textarea{min-height:20rem;font-family:ui-monospace,monospace;font-size:.9rem}
+        """;
+
+    // GET /console
+    internal static async Task<IResult> WavesAsync(HttpRequest request, string? lang, WaveStore store, WaveCounts counts, CancellationToken ct)
+    {
+        var language = Language(lang, request);
+        var text = ConsoleText.For(language);
+        var html = new StringBuilder("<h1>").Append(Encode(text.Waves)).Append("</h1>").Append(Nav(text, language));
+        var waves = await store.ListAsync(ct);
+        if (waves.Count == 0)
+        {
+            html.Append("<p>").Append(Encode(text.NoWaves)).Append("</p>");
+        }
+        else
+        {
+            html.Append("<div class=\"scroll\"><table><caption>").Append(Encode(text.Waves)).Append("</caption><thead><tr>")
+                .Append(Th(text.Id)).Append(Th(text.Title)).Append(Th(text.Phase)).Append(Th(text.Zone))
+                .Append(Th(text.Sample, numeric: true)).Append(Th(text.Invited, numeric: true)).Append(Th(text.Responded, numeric: true)).Append(Th(text.Rate, numeric: true))
+                .Append("</tr></thead><tbody>");
+            foreach (var wave in waves.OrderByDescending(w => w.CreatedAt))
+            {
+                var (zones, _) = wave.SampleId is null || wave.Purged && !wave.CountsFixed ? ([], 0) : await counts.ByZoneAsync(wave, ct);
+                var (invited, responded) = (zones.Sum(z => z.Invited), zones.Sum(z => z.Responded));
+                html.Append("<tr><td><a href=\"").Append(Encode(WavePath(wave.Definition.Id, language))).Append("\">").Append(Encode(wave.Definition.Id)).Append("</a></td>")
+                    .Append("<td>").Append(Encode(wave.Definition.Title)).Append("</td><td>").Append(wave.Phase).Append("</td>")
+                    .Append("<td>").Append(wave.Definition.Zones.Count).Append("</td>")
+                    .Append(Td(wave.SampleSize)).Append(Td(invited)).Append(Td(responded)).Append(Td(Rate(responded, invited))).Append("</tr>");
+            }
+
+            html.Append("</tbody></table></div>");
+        }
+
+        return Page(language, text.Waves, html, l => $"/console?lang={l}", StatusCodes.Status200OK);
+    }
+
+    // GET /console/new
+    internal static IResult NewWave(HttpRequest request, string? lang, KeyRing keys) =>
+        NewWaveForm(request, keys, Language(lang, request), string.Empty, null, StatusCodes.Status200OK);
+
+    // POST /console/waves
+    internal static async Task<IResult> CreateAsync(HttpRequest request, WaveStore store, TimeProvider time, KeyRing keys, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct);
+        var language = Language(form["lang"].FirstOrDefault(), request);
+        var json = form["definition"].FirstOrDefault() ?? string.Empty;
+        if (Encoding.UTF8.GetByteCount(json) > WaveStore.MaxDefinitionBytes)
+        {
+            return NewWaveForm(request, keys, language, json, Messages(JsonBody.TooLarge(WaveStore.MaxDefinitionBytes)), StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var (definition, problem) = JsonBody.Parse<WaveDefinition>(Encoding.UTF8.GetBytes(json), AppJson.Web);
+        var result = problem ?? await WavesApi.CreateFromAsync(definition!, store, time, ct);
+        return Succeeded(result)
+            ? Results.Redirect(WavePath(definition!.Id, language) + "&done=created", permanent: false, preserveMethod: false)
+            : NewWaveForm(request, keys, language, json, Messages(result), Status(result));
+    }
+
+    // GET /console/waves/{id}
+    internal static async Task<IResult> WaveAsync(string id, HttpRequest request, string? lang, string? done, WaveStore store, WaveCounts counts, DurableTaskClient client, KeyRing keys, CancellationToken ct)
+    {
+        var language = Language(lang, request);
+        var text = ConsoleText.For(language);
+        if (await store.GetAsync(id, ct) is not { } wave)
+        {
+            return NotFound(language, id);
+        }
+
+        var d = wave.Definition;
+        var html = new StringBuilder("<h1>").Append(Encode(d.Title)).Append("</h1>").Append(Nav(text, language));
+        if (done is not null)
+        {
+            html.Append("<p class=\"notice\" role=\"status\">").Append(Encode(text.Done)).Append("</p>");
+        }
+
+        var instance = await client.GetInstanceAsync(id, ct);
+        html.Append("<dl class=\"facts\">")
+            .Append("<dt>").Append(Encode(text.Id)).Append("</dt><dd>").Append(Encode(d.Id)).Append("</dd>")
+            .Append("<dt>").Append(Encode(text.Phase)).Append("</dt><dd>").Append(wave.Phase).Append(wave.Purged ? " (purged)" : string.Empty).Append("</dd>")
+            .Append("<dt>").Append(Encode(text.Sample)).Append("</dt><dd>").Append(wave.SampleSize.ToString("N0", CultureInfo.InvariantCulture)).Append("</dd>")
+            .Append("<dt>").Append(Encode(text.Reminder)).Append("</dt><dd>").Append(WaveCalendar.Morning(d.ReminderDate).ToString("u", CultureInfo.InvariantCulture)).Append("</dd>")
+            .Append("<dt>").Append(Encode(text.Close)).Append("</dt><dd>").Append(WaveCalendar.EndOfDay(d.EffectiveCloseDate).ToString("u", CultureInfo.InvariantCulture)).Append("</dd>")
+            .Append("<dt>").Append(Encode(text.Run)).Append("</dt><dd>").Append(instance is null ? "–" : instance.RuntimeStatus.ToString())
+            .Append(instance?.FailureDetails?.ErrorMessage is { } failure ? ": " + Encode(failure) : string.Empty).Append("</dd></dl>");
+
+        if (wave.SampleId is not null && !(wave.Purged && !wave.CountsFixed))
+        {
+            var (zones, _) = await counts.ByZoneAsync(wave, ct);
+            html.Append("<h2>").Append(Encode(text.Progress)).Append("</h2><div class=\"scroll\"><table><caption>").Append(Encode(text.Progress)).Append("</caption><thead><tr>")
+                .Append(Th(text.Zone)).Append(Th(text.Invited, numeric: true)).Append(Th(text.Reminded, numeric: true)).Append(Th(text.OptedOut, numeric: true))
+                .Append(Th(text.Responded, numeric: true)).Append(Th(text.Rate, numeric: true)).Append("</tr></thead><tbody>");
+            foreach (var zone in zones)
+            {
+                html.Append("<tr><th scope=\"row\">").Append(Encode(d.Zones.FirstOrDefault(z => z.Id == zone.Zone)?.Name ?? zone.Zone)).Append("</th>")
+                    .Append(Td(zone.Invited)).Append(Td(zone.Reminded)).Append(Td(zone.OptedOut)).Append(Td(zone.Responded)).Append(Td(Rate(zone.Responded, zone.Invited))).Append("</tr>");
+            }
+
+            var (invited, responded) = (zones.Sum(z => z.Invited), zones.Sum(z => z.Responded));
+            html.Append("</tbody><tfoot><tr><th scope=\"row\">").Append(Encode(text.Total)).Append("</th>").Append(Td(invited)).Append(Td(zones.Sum(z => z.Reminded)))
+                .Append(Td(zones.Sum(z => z.OptedOut))).Append(Td(responded)).Append(Td(Rate(responded, invited))).Append("</tr></tfoot></table></div>");
+        }
+
+        var letters = await WavesApi.LetterFilesAsync(id, store, ct);
+        html.Append("<h2>").Append(Encode(text.Letters)).Append("</h2>");
+        if (letters.Count == 0)
+        {
+            html.Append("<p>").Append(Encode(text.NoLetters)).Append("</p>");
+        }
+        else
+        {
+            html.Append("<div class=\"scroll\"><table><caption>").Append(Encode(text.Letters)).Append("</caption><thead><tr>")
+                .Append(Th(text.Kind)).Append(Th(text.Zone)).Append(Th(text.Language)).Append(Th(text.Batch)).Append(Th(text.File)).Append("</tr></thead><tbody>");
+            foreach (var letter in letters.OrderBy(l => l.Kind, StringComparer.Ordinal).ThenBy(l => l.Zone, StringComparer.Ordinal).ThenBy(l => l.Language, StringComparer.Ordinal).ThenBy(l => l.Batch, StringComparer.Ordinal).ThenBy(l => l.Type, StringComparer.Ordinal))
+            {
+                html.Append("<tr><td>").Append(Encode(letter.Kind)).Append("</td><td>").Append(Encode(letter.Zone)).Append("</td><td>").Append(Encode(letter.Language)).Append("</td><td>")
+                    .Append(Encode(letter.Batch)).Append("</td><td><a href=\"").Append(Encode(letter.Url)).Append("\" download>").Append(Encode(letter.Type.ToUpperInvariant()))
+                    .Append(" (").Append((letter.Length / 1024.0).ToString("N0", CultureInfo.InvariantCulture)).Append(" KB)</a></td></tr>");
+            }
+
+            html.Append("</tbody></table></div>");
+        }
+
+        html.Append("<h2>").Append(Encode(text.Actions)).Append("</h2><ul>");
+        foreach (var action in Offered(wave, instance))
+        {
+            html.Append("<li><a href=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/{action}?lang={language}")).Append("\">").Append(Encode(ActionName(text, action))).Append("</a></li>");
+        }
+
+        html.Append("</ul>");
+        return Page(language, d.Title, html, l => $"/console/waves/{Uri.EscapeDataString(id)}?lang={l}", StatusCodes.Status200OK);
+    }
+
+    // GET /console/waves/{id}/{action}
+    internal static async Task<IResult> ConfirmAsync(string id, string action, HttpRequest request, string? lang, WaveStore store, KeyRing keys, CancellationToken ct)
+    {
+        var language = Language(lang, request);
+        if (!Actions.Contains(action) || await store.GetAsync(id, ct) is not { } wave)
+        {
+            return NotFound(language, id);
+        }
+
+        return ActionForm(request, keys, language, wave, action, null, string.Empty, StatusCodes.Status200OK);
+    }
+
+    // POST /console/waves/{id}/{action}
+    internal static async Task<IResult> ActAsync(
+        string id, string action, HttpRequest request, WaveStore store, WaveStarter starter, DurableTaskClient client, WaveEnding ending, TimeProvider time, KeyRing keys, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct);
+        var language = Language(form["lang"].FirstOrDefault(), request);
+        if (!Actions.Contains(action) || await store.GetAsync(id, ct) is not { } wave)
+        {
+            return NotFound(language, id);
+        }
+
+        var text = ConsoleText.For(language);
+        var typed = form["value"].FirstOrDefault()?.Trim() ?? string.Empty;
+        IResult result;
+        switch (action)
+        {
+            case "start":
+                result = await WavesApi.StartWithAsync(id, new StartRequest(), store, starter, client, time, ct);
+                break;
+            case "cancel":
+                result = await WavesApi.CancelAsync(store, client, id, ct);
+                break;
+            case "reminder" or "close":
+                var name = action == "reminder" ? WaveEvents.RescheduleReminder : WaveEvents.RescheduleClose;
+                if (!DateTime.TryParseExact(typed, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
+                {
+                    return ActionForm(request, keys, language, wave, action, text.RescheduleHint, typed, StatusCodes.Status400BadRequest);
+                }
+
+                result = await WavesApi.RescheduleAsync(id, name, new TimeChange(At: new DateTimeOffset(at, TimeSpan.Zero)), store, client, time, ct);
+                break;
+            default:
+                if (!string.Equals(typed, id, StringComparison.Ordinal))
+                {
+                    return ActionForm(request, keys, language, wave, action, string.Format(CultureInfo.InvariantCulture, text.TypeIdWrong, id), typed, StatusCodes.Status400BadRequest);
+                }
+
+                result = action == "close-now"
+                    ? await WaveRunApi.CloseNowAsync(id, store, client, ending, ct)
+                    : await WaveRunApi.PurgeNowAsync(id, store, client, ending, ct);
+                break;
+        }
+
+        return Succeeded(result)
+            ? Results.Redirect(WavePath(id, language) + "&done=" + action)
+            : ActionForm(request, keys, language, wave, action, Messages(result), typed, Status(result));
+    }
+
+    /// <summary>What the console offers for a wave in its phase: the API would refuse the others.</summary>
+    private static IEnumerable<string> Offered(WaveRecord wave, OrchestrationMetadata? run)
+    {
+        var active = run?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
+        if (wave.Phase == WavePhase.Draft && wave.SampleId is not null)
+        {
+            yield return "start";
+        }
+
+        if (active)
+        {
+            yield return "reminder";
+            yield return "close";
+            yield return "cancel";
+        }
+        else if (wave.Phase != WavePhase.Draft && !wave.Purged)
+        {
+            yield return wave.Phase is WavePhase.Closed or WavePhase.Cancelled ? "purge-now" : "close-now";
+        }
+    }
+
+    private static string ActionName(ConsoleText text, string action) => action switch
+    {
+        "start" => text.Start,
+        "cancel" => text.Cancel,
+        "reminder" => $"{text.Reminder}: {text.Reschedule}",
+        "close" => $"{text.Close}: {text.Reschedule}",
+        "close-now" => text.CloseNow,
+        _ => text.PurgeNow,
+    };
+
+    private static IResult ActionForm(HttpRequest request, KeyRing keys, string language, WaveRecord wave, string action, string? error, string typed, int status)
+    {
+        var text = ConsoleText.For(language);
+        var id = wave.Definition.Id;
+        var title = ActionName(text, action);
+        var html = new StringBuilder("<h1>").Append(Encode(title)).Append("</h1>").Append(Nav(text, language));
+        var consequence = action switch
+        {
+            "start" => string.Format(CultureInfo.InvariantCulture, text.StartConfirm, id, wave.SampleSize.ToString("N0", CultureInfo.InvariantCulture)),
+            "cancel" => string.Format(CultureInfo.InvariantCulture, text.CancelConfirm, id),
+            "reminder" or "close" => text.RescheduleHint,
+            _ => text.TypeId,
+        };
+        html.Append("<form method=\"post\" action=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/{action}")).Append("\">").Append(Hidden(request, keys, language))
+            .Append("<p id=\"consequence\">").Append(Encode(consequence)).Append("</p>");
+        if (action is "reminder" or "close" or "close-now" or "purge-now")
+        {
+            var label = action is "reminder" or "close" ? $"{title} (UTC)" : text.TypeId;
+            html.Append("<div class=\"q").Append(error is null ? string.Empty : " invalid").Append("\"><label for=\"value\">").Append(Encode(label)).Append("</label>");
+            if (error is not null)
+            {
+                html.Append("<p class=\"error\" id=\"value-error\" role=\"alert\">").Append(Encode(error)).Append("</p>");
+            }
+
+            html.Append("<input type=\"text\" id=\"value\" name=\"value\" autocomplete=\"off\" spellcheck=\"false\" required aria-describedby=\"")
+                .Append(error is null ? "consequence" : "value-error consequence").Append('"').Append(error is null ? string.Empty : " aria-invalid=\"true\" autofocus")
+                .Append(" value=\"").Append(Encode(typed)).Append("\"></div>");
+        }
+        else if (error is not null)
+        {
+            html.Append("<p class=\"error\" role=\"alert\">").Append(Encode(error)).Append("</p>");
+        }
+
+        html.Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Confirm)).Append("</button> <a href=\"").Append(Encode(WavePath(id, language))).Append("\">")
+            .Append(Encode(text.Back)).Append("</a></div></form>");
+        return Page(language, title, html, l => $"/console/waves/{Uri.EscapeDataString(id)}/{action}?lang={l}", status);
+    }
+
+    private static IResult NewWaveForm(HttpRequest request, KeyRing keys, string language, string json, string? error, int status)
+    {
+        var text = ConsoleText.For(language);
+        var html = new StringBuilder("<h1>").Append(Encode(text.NewWave)).Append("</h1>").Append(Nav(text, language))
+            .Append("<form method=\"post\" action=\"/console/waves\">").Append(Hidden(request, keys, language))
+            .Append("<div class=\"q").Append(error is null ? string.Empty : " invalid").Append("\"><label for=\"definition\">").Append(Encode(text.Definition)).Append("</label>")
+            .Append("<p class=\"hint\" id=\"definition-hint\">").Append(Encode(text.DefinitionHint)).Append("</p>");
+        if (error is not null)
+        {
+            html.Append("<p class=\"error\" id=\"definition-error\" role=\"alert\">").Append(Encode(error)).Append("</p>");
+        }
+
+        html.Append("<textarea id=\"definition\" name=\"definition\" spellcheck=\"false\" required aria-describedby=\"").Append(error is null ? "definition-hint" : "definition-error definition-hint").Append('"')
+            .Append(error is null ? string.Empty : " aria-invalid=\"true\" autofocus").Append('>').Append(Encode(json)).Append("</textarea></div>")
+            .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Create)).Append("</button></div></form>");
+        return Page(language, text.NewWave, html, l => $"/console/new?lang={l}", status);
+    }
+
+    /// <summary>The hidden fields of every console form: its language and the session's anti-forgery token.</summary>
+    private static string Hidden(HttpRequest request, KeyRing keys, string language) =>
+        $"<input type=\"hidden\" name=\"lang\" value=\"{Encode(language)}\"><input type=\"hidden\" name=\"{KeyFilter.FormTokenField}\" value=\"{Encode(keys.FormToken(request.Cookies[KeyRing.Cookie]))}\">";
+
+    private static string Nav(ConsoleText text, string language) =>
+        $"<nav class=\"console\" aria-label=\"{Encode(text.Console)}\"><ul><li><a href=\"/console?lang={language}\">{Encode(text.Waves)}</a></li><li><a href=\"/console/new?lang={language}\">{Encode(text.NewWave)}</a></li></ul></nav>";
+
+    private static string Language(string? asked, HttpRequest request) => ShellText.Pick(asked, request, ConsoleText.Languages);
+
+    private static string WavePath(string id, string language) => $"/console/waves/{Uri.EscapeDataString(id)}?lang={language}";
+
+    private static IResult NotFound(string language, string id)
+    {
+        var text = ConsoleText.For(language);
+        return Page(language, text.Problem, new StringBuilder($"<h1>{Encode(text.Problem)}</h1>{Nav(text, language)}<p>{Encode(WavesApi.WaveNotFound(id).ProblemDetails.Detail)}</p>"), _ => null, StatusCodes.Status404NotFound);
+    }
+
+    private static IResult Page(string language, string title, StringBuilder body, Func<string, string?> link, int status) =>
+        Html(language, title, body.ToString(), l => ConsoleText.Languages.Contains(l) ? link(l) : null, status, Style);
+
+    private static bool Succeeded(IResult result) => result is IStatusCodeHttpResult { StatusCode: < 400 };
+
+    private static int Status(IResult result) => result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status400BadRequest;
+
+    /// <summary>The API's own message of a refused request: its detail, or each field's errors.</summary>
+    private static string Messages(IResult result) => result switch
+    {
+        ValidationProblem v => string.Join(" ", v.ProblemDetails.Errors.SelectMany(e => e.Value.Select(m => e.Key is "" or "body" ? m : $"{e.Key}: {m}"))),
+        ProblemHttpResult p => p.ProblemDetails.Detail ?? p.ProblemDetails.Title ?? string.Empty,
+        _ => string.Empty,
+    };
+
+    private static string Th(string label, bool numeric = false) => $"<th scope=\"col\"{(numeric ? " class=\"n\"" : string.Empty)}>{Encode(label)}</th>";
+
+    private static string Td(int value) => $"<td class=\"n\">{value.ToString("N0", CultureInfo.InvariantCulture)}</td>";
+
+    private static string Td(string value) => $"<td class=\"n\">{Encode(value)}</td>";
+
+    private static string Rate(int responded, int invited) => invited == 0 ? "–" : (100.0 * responded / invited).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+}

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.InProcess;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>
+/// The operator console over HTTP: who may open it, the anti-forgery token of its forms (each attack performed and
+/// shown failing), and its forms' errors next to the field with nothing stored.
+/// </summary>
+public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
+{
+    private readonly PipelineApplication _app = new();
+    private FieldworkWave _wave = null!;
+
+    public async Task InitializeAsync() => _wave = await FieldworkWave.StartAsync(_app, people: 10);
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    public void Dispose() => _app.Dispose();
+
+    private HttpClient Browser() =>
+        _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });
+
+    private async Task<HttpClient> SignedInAsync(string key)
+    {
+        var browser = Browser();
+        var signIn = await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = key, ["return"] = "/console" }));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        return browser;
+    }
+
+    private static async Task<string> TokenAsync(HttpClient browser, string page)
+    {
+        var html = await browser.GetStringAsync(new Uri(page, UriKind.Relative));
+        return FormToken().Match(html).Groups[1].Value;
+    }
+
+    private static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) => new(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
+
+    [Theory]
+    [InlineData("/console")]
+    [InlineData("/console/new")]
+    [InlineData("/console/waves/{id}")]
+    [InlineData("/console/waves/{id}/purge-now")]
+    public async Task Pages_NoSession_SignIn_AnalystSession_403_OperatorSession_200(string path)
+    {
+        var url = path.Replace("{id}", _wave.Definition.Id, StringComparison.Ordinal);
+
+        var anonymous = await Browser().GetAsync(new Uri(url, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.StartsWith("/signin?return=", anonymous.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await SignedInAsync(PipelineApplication.AnalystKey)).GetAsync(new Uri(url, UriKind.Relative))).StatusCode);
+
+        var page = await (await SignedInAsync(PipelineApplication.OperatorKey)).GetAsync(new Uri(url, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task WavesAndWavePage_ShowThePhaseProgressAndLetters_InTheAskedLanguage()
+    {
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+
+        var list = await browser.GetStringAsync(new Uri("/console?lang=fr", UriKind.Relative));
+        Assert.Contains("<html lang=\"fr\"", list, StringComparison.Ordinal);
+        Assert.Contains(">Enquêtes<", list, StringComparison.Ordinal);
+        Assert.Contains($"/console/waves/{_wave.Definition.Id}?lang=fr", list, StringComparison.Ordinal);
+        Assert.Contains("Fieldwork", list, StringComparison.Ordinal);
+
+        var page = await browser.GetStringAsync(new Uri($"/console/waves/{_wave.Definition.Id}?lang=en", UriKind.Relative));
+        Assert.Contains("<td class=\"n\">10</td>", page, StringComparison.Ordinal);
+        Assert.Contains($"/api/waves/{_wave.Definition.Id}/letters/invitation/", page, StringComparison.Ordinal);
+        Assert.Contains($"/console/waves/{_wave.Definition.Id}/cancel?lang=en", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("/start?", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_WithoutToken_WithAnotherSessionsToken_CrossSite_403_NothingDone()
+    {
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+        var other = await SignedInAsync(PipelineApplication.OperatorKey);
+        var cancel = new Uri($"/console/waves/{_wave.Definition.Id}/cancel", UriKind.Relative);
+        var token = await TokenAsync(browser, cancel.OriginalString);
+        Assert.NotEmpty(token);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.PostAsync(cancel, Form(("lang", "en")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.PostAsync(cancel, Form(("lang", "en"), ("_token", await TokenAsync(other, cancel.OriginalString) + "x")))).StatusCode);
+        var crossSite = new HttpRequestMessage(HttpMethod.Post, cancel) { Content = Form(("lang", "en"), ("_token", token)) };
+        crossSite.Headers.Add("Origin", "https://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.SendAsync(crossSite)).StatusCode);
+        var fetched = new HttpRequestMessage(HttpMethod.Post, cancel) { Content = Form(("lang", "en"), ("_token", token)) };
+        fetched.Headers.Add("Sec-Fetch-Site", "cross-site");
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.SendAsync(fetched)).StatusCode);
+
+        // An analyst's session with a token of its own opens no console form either.
+        var analyst = await SignedInAsync(PipelineApplication.AnalystKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.PostAsync(cancel, Form(("lang", "en"), ("_token", token)))).StatusCode);
+
+        var view = await WaveTestKit.Operator(_app).Http.GetFromJsonAsync<JsonElement>($"/api/waves/{_wave.Definition.Id}");
+        Assert.Equal("Fieldwork", view.GetProperty("phase").GetString());
+    }
+
+    [Fact]
+    public async Task NewWave_MalformedOrInvalid_400_MessageNextToTheField_NothingStored_ThenCreated()
+    {
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+        var token = await TokenAsync(browser, "/console/new");
+        var wave = WaveTestKit.Wave("console-new");
+
+        var malformed = await browser.PostAsync(new Uri("/console/waves", UriKind.Relative), Form(("lang", "en"), ("_token", token), ("definition", "{\"id\": \"console-new\", ")));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var html = await malformed.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"definition-error\" role=\"alert\">The body is not valid JSON", html, StringComparison.Ordinal);
+        Assert.Contains("aria-invalid=\"true\"", html, StringComparison.Ordinal);
+
+        var invalid = await browser.PostAsync(new Uri("/console/waves", UriKind.Relative), Form(("lang", "en"), ("_token", token), ("definition", JsonSerializer.Serialize(wave with { Zones = [] }, WaveTestKit.Json))));
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("zones: ", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await WaveTestKit.Operator(_app).Http.GetAsync(new Uri("/api/waves/console-new", UriKind.Relative))).StatusCode);
+
+        var created = await browser.PostAsync(new Uri("/console/waves", UriKind.Relative), Form(("lang", "nl"), ("_token", token), ("definition", JsonSerializer.Serialize(wave, WaveTestKit.Json))));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        Assert.Equal("/console/waves/console-new?lang=nl&done=created", created.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await WaveTestKit.Operator(_app).Http.GetAsync(new Uri("/api/waves/console-new", UriKind.Relative))).StatusCode);
+
+        var again = await browser.PostAsync(new Uri("/console/waves", UriKind.Relative), Form(("lang", "en"), ("_token", token), ("definition", JsonSerializer.Serialize(wave, WaveTestKit.Json))));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("already exists", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Actions_ConfirmationsRefuseWrongInput_ThenCancel_AndForAStoppedRun_PurgeNow()
+    {
+        var wave = await FieldworkWave.StartAsync(_app, people: 6, change: d => d with { RetentionDays = 30 });
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+        var id = wave.Definition.Id;
+        var kit = WaveTestKit.Operator(_app);
+        async Task<HttpResponseMessage> ActAsync(string action, string value) =>
+            await browser.PostAsync(new Uri($"/console/waves/{id}/{action}", UriKind.Relative), Form(("lang", "en"), ("_token", await TokenAsync(browser, $"/console/waves/{id}/{action}")), ("value", value)));
+
+        var badTime = await ActAsync("reminder", "next tuesday");
+        Assert.Equal(HttpStatusCode.BadRequest, badTime.StatusCode);
+        Assert.Contains("id=\"value-error\"", await badTime.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var past = await ActAsync("reminder", "2020-01-01T08:00");
+        Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
+        Assert.Contains("Give a future time", await past.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var running = await ActAsync("close-now", id);
+        Assert.Equal(HttpStatusCode.Conflict, running.StatusCode);
+        Assert.Contains("closes and purges it itself", await running.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync("cancel", string.Empty)).StatusCode);
+        await WaitAsync(async () => (await kit.Http.GetFromJsonAsync<JsonElement>($"/api/waves/{id}")).GetProperty("phase").GetString() == "Cancelled");
+
+        // The run now waits out the retention; it stops anyway (terminated with the engine's own tools).
+        await _app.Services.GetRequiredService<HubClient>().TerminateInstanceAsync(id, (object)"test");
+        await WaitAsync(async () => (await browser.GetStringAsync(new Uri($"/console/waves/{id}", UriKind.Relative))).Contains("/purge-now?", StringComparison.Ordinal));
+
+        var wrongId = await ActAsync("purge-now", id + "x");
+        Assert.Equal(HttpStatusCode.BadRequest, wrongId.StatusCode);
+        Assert.Contains($"type {id}", await wrongId.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False((await kit.Http.GetFromJsonAsync<JsonElement>($"/api/waves/{id}")).GetProperty("purged").GetBoolean());
+
+        var purged = await ActAsync("purge-now", id);
+        Assert.Equal(HttpStatusCode.Redirect, purged.StatusCode);
+        Assert.True((await kit.Http.GetFromJsonAsync<JsonElement>($"/api/waves/{id}")).GetProperty("purged").GetBoolean());
+    }
+
+    [Fact]
+    public async Task UnknownWaveOrAction_404Page()
+    {
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(new Uri("/console/waves/no-such-wave", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(new Uri($"/console/waves/{_wave.Definition.Id}/terminate", UriKind.Relative))).StatusCode);
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> done)
+    {
+        for (var i = 0; i < 200 && !await done(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(await done());
+    }
+
+    [GeneratedRegex("name=\"_token\" value=\"([^\"]*)\"")]
+    private static partial Regex FormToken();
+}
