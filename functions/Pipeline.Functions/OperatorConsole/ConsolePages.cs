@@ -49,7 +49,7 @@ internal static class ConsolePages
         }
         else
         {
-            html.Append("<div class=\"scroll\"><table><caption>").Append(Encode(text.Waves)).Append("</caption><thead><tr>")
+            html.Append(Table(text.Waves)).Append("<thead><tr>")
                 .Append(Th(text.Id)).Append(Th(text.Title)).Append(Th(text.Phase)).Append(Th(text.Zone))
                 .Append(Th(text.Sample, numeric: true)).Append(Th(text.Invited, numeric: true)).Append(Th(text.Responded, numeric: true)).Append(Th(text.Rate, numeric: true))
                 .Append("</tr></thead><tbody>");
@@ -121,7 +121,7 @@ internal static class ConsolePages
         if (wave.SampleId is not null && !(wave.Purged && !wave.CountsFixed))
         {
             var (zones, _) = await counts.ByZoneAsync(wave, ct);
-            html.Append("<h2>").Append(Encode(text.Progress)).Append("</h2><div class=\"scroll\"><table><caption>").Append(Encode(text.Progress)).Append("</caption><thead><tr>")
+            html.Append("<h2>").Append(Encode(text.Progress)).Append("</h2>").Append(Table(text.Progress)).Append("<thead><tr>")
                 .Append(Th(text.Zone)).Append(Th(text.Invited, numeric: true)).Append(Th(text.Reminded, numeric: true)).Append(Th(text.OptedOut, numeric: true))
                 .Append(Th(text.Responded, numeric: true)).Append(Th(text.Rate, numeric: true)).Append("</tr></thead><tbody>");
             foreach (var zone in zones)
@@ -143,7 +143,7 @@ internal static class ConsolePages
         }
         else
         {
-            html.Append("<div class=\"scroll\"><table><caption>").Append(Encode(text.Letters)).Append("</caption><thead><tr>")
+            html.Append(Table(text.Letters)).Append("<thead><tr>")
                 .Append(Th(text.Kind)).Append(Th(text.Zone)).Append(Th(text.Language)).Append(Th(text.Batch)).Append(Th(text.File)).Append("</tr></thead><tbody>");
             foreach (var letter in letters.OrderBy(l => l.Kind, StringComparer.Ordinal).ThenBy(l => l.Zone, StringComparer.Ordinal).ThenBy(l => l.Language, StringComparer.Ordinal).ThenBy(l => l.Batch, StringComparer.Ordinal).ThenBy(l => l.Type, StringComparer.Ordinal))
             {
@@ -343,6 +343,10 @@ internal static class ConsolePages
         ProblemHttpResult p => p.ProblemDetails.Detail ?? p.ProblemDetails.Title ?? string.Empty,
         _ => string.Empty,
     };
+
+    /// <summary>A table in a region that scrolls sideways on a narrow screen, and that a keyboard can reach to scroll it.</summary>
+    private static string Table(string caption) =>
+        $"<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{Encode(caption)}\"><table><caption>{Encode(caption)}</caption>";
 
     private static string Th(string label, bool numeric = false) => $"<th scope=\"col\"{(numeric ? " class=\"n\"" : string.Empty)}>{Encode(label)}</th>";
 

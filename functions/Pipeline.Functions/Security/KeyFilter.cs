@@ -35,12 +35,9 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
         var role = given is not null ? failures.RoleOf(http, given)
             : read || sessionForms ? keys.Read(request.Cookies[KeyRing.Cookie])
             : null;
-        if (role is not null && given is null && !read && !await SameSiteFormAsync(http, keys))
+        if (role is not null && given is null && !read && await FormRefusalAsync(http, keys) is { } refusal)
         {
-            return TypedResults.Problem(
-                title: "Form refused",
-                detail: "This form did not come from a page of this site in your session (no or a wrong anti-forgery token); open the page again and resend.",
-                statusCode: StatusCodes.Status403Forbidden);
+            return TypedResults.Problem(title: "Form refused", detail: refusal + " Open the page again and resend.", statusCode: StatusCodes.Status403Forbidden);
         }
 
         if (role is null)
@@ -60,20 +57,29 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
             : await next(context);
     }
 
-    private static async Task<bool> SameSiteFormAsync(HttpContext http, KeyRing keys)
+    /// <summary>Why a POST on a session is no form of this site's pages in this session; null when it is one.</summary>
+    private static async Task<string?> FormRefusalAsync(HttpContext http, KeyRing keys)
     {
         var request = http.Request;
-        // The origin's host against this request's (or, behind a proxy, the host the browser asked for).
-        var host = request.Headers["X-Forwarded-Host"].FirstOrDefault() ?? request.Host.Host;
-        if (request.Headers.Origin.FirstOrDefault() is { } origin && !(Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Host, host.Split(':')[0], StringComparison.OrdinalIgnoreCase))
-            || request.Headers["Sec-Fetch-Site"].FirstOrDefault() is { } site && site is not ("same-origin" or "none")
-            || !request.HasFormContentType)
+        // The origin's host against the host the browser asked for (behind a proxy, its forwarded host). The pages' policy
+        // is no-referrer, under which a browser sends "Origin: null" for their own forms: that says nothing, Sec-Fetch-Site
+        // and the token decide.
+        var host = (request.Headers["X-Forwarded-Host"].FirstOrDefault() ?? request.Host.Host).Split(':')[0];
+        if (request.Headers.Origin.FirstOrDefault() is { } origin && origin != "null" && !(Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Host, host, StringComparison.OrdinalIgnoreCase))
+            || request.Headers["Sec-Fetch-Site"].FirstOrDefault() is { } site && site is not ("same-origin" or "none"))
         {
-            return false;
+            return "This form was sent from another site.";
+        }
+
+        if (!request.HasFormContentType)
+        {
+            return "This is no form.";
         }
 
         var form = await request.ReadFormAsync(http.RequestAborted);
-        return keys.FormTokenMatches(request.Cookies[KeyRing.Cookie], form[FormTokenField].FirstOrDefault());
+        return keys.FormTokenMatches(request.Cookies[KeyRing.Cookie], form[FormTokenField].FirstOrDefault())
+            ? null
+            : "This form carries no or a wrong anti-forgery token of your session.";
     }
 }
 
