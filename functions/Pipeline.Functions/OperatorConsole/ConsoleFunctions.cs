@@ -27,6 +27,10 @@ internal sealed class ConsoleFunctions
     public static IResult Confirm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}/{action}")] HttpRequest request) =>
         HttpFunction.Run(ConsolePages.ConfirmAsync, Guard.OperatorPage, Guard.Page);
 
+    [Function("ConsoleProof")]
+    public static IResult Proof([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}/proof/{kind}")] HttpRequest request) =>
+        HttpFunction.Run(ConsolePages.ProofAsync, Guard.OperatorPage);
+
     [Function("ConsoleAct")]
     public static IResult Act([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/waves/{id}/{action}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         HttpFunction.Run(request, client, ConsolePages.ActAsync, Guard.OperatorPage, Guard.Page);

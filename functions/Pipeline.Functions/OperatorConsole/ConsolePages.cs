@@ -1,12 +1,16 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Responses;
 using Pipeline.Functions.Http;
 using Pipeline.Functions.Platform;
 using Pipeline.Functions.Security;
 using Pipeline.Functions.WaveRun;
 using Pipeline.Functions.Waves;
+using Pipeline.Survey.Letters;
 using Pipeline.Survey.Waves;
 using static Pipeline.Functions.Http.PageHtml;
 
@@ -21,7 +25,10 @@ namespace Pipeline.Functions.OperatorConsole;
 internal static class ConsolePages
 {
     /// <summary>The actions of a wave's page, by the last segment of their route.</summary>
-    internal static readonly IReadOnlyList<string> Actions = ["start", "cancel", "reminder", "close", "close-now", "purge-now"];
+    internal static readonly IReadOnlyList<string> Actions = ["sample", "draw", "proof", "start", "paper", "reminder", "close", "cancel", "close-now", "purge-now"];
+
+    /// <summary>The actions whose form sends a file.</summary>
+    private static readonly IReadOnlyList<string> Uploads = ["sample", "draw", "paper"];
 
     private const string Style = """
         main{max-width:72rem}
@@ -58,7 +65,7 @@ internal static class ConsolePages
                 var (zones, _) = wave.SampleId is null || wave.Purged && !wave.CountsFixed ? ([], 0) : await counts.ByZoneAsync(wave, ct);
                 var (invited, responded) = (zones.Sum(z => z.Invited), zones.Sum(z => z.Responded));
                 html.Append("<tr><td><a href=\"").Append(Encode(WavePath(wave.Definition.Id, language))).Append("\">").Append(Encode(wave.Definition.Id)).Append("</a></td>")
-                    .Append("<td>").Append(Encode(wave.Definition.Title)).Append("</td><td>").Append(wave.Phase).Append("</td>")
+                    .Append("<td>").Append(Encode(wave.Definition.Title)).Append("</td><td>").Append(Encode(text.PhaseName(wave.Phase))).Append("</td>")
                     .Append("<td>").Append(wave.Definition.Zones.Count).Append("</td>")
                     .Append(Td(wave.SampleSize)).Append(Td(invited)).Append(Td(responded)).Append(Td(Rate(responded, invited))).Append("</tr>");
             }
@@ -111,7 +118,7 @@ internal static class ConsolePages
         var instance = await client.GetInstanceAsync(id, ct);
         html.Append("<dl class=\"facts\">")
             .Append("<dt>").Append(Encode(text.Id)).Append("</dt><dd>").Append(Encode(d.Id)).Append("</dd>")
-            .Append("<dt>").Append(Encode(text.Phase)).Append("</dt><dd>").Append(wave.Phase).Append(wave.Purged ? " (purged)" : string.Empty).Append("</dd>")
+            .Append("<dt>").Append(Encode(text.Phase)).Append("</dt><dd>").Append(Encode(text.PhaseName(wave.Phase))).Append(wave.Purged ? $" ({Encode(text.Purged)})" : string.Empty).Append("</dd>")
             .Append("<dt>").Append(Encode(text.Sample)).Append("</dt><dd>").Append(wave.SampleSize.ToString("N0", CultureInfo.InvariantCulture)).Append("</dd>")
             .Append("<dt>").Append(Encode(text.Reminder)).Append("</dt><dd>").Append(WaveCalendar.Morning(d.ReminderDate).ToString("u", CultureInfo.InvariantCulture)).Append("</dd>")
             .Append("<dt>").Append(Encode(text.Close)).Append("</dt><dd>").Append(WaveCalendar.EndOfDay(d.EffectiveCloseDate).ToString("u", CultureInfo.InvariantCulture)).Append("</dd>")
@@ -133,6 +140,11 @@ internal static class ConsolePages
             var (invited, responded) = (zones.Sum(z => z.Invited), zones.Sum(z => z.Responded));
             html.Append("</tbody><tfoot><tr><th scope=\"row\">").Append(Encode(text.Total)).Append("</th>").Append(Td(invited)).Append(Td(zones.Sum(z => z.Reminded)))
                 .Append(Td(zones.Sum(z => z.OptedOut))).Append(Td(responded)).Append(Td(Rate(responded, invited))).Append("</tr></tfoot></table></div>");
+        }
+
+        if (wave.Phase == WavePhase.Draft && wave.SampleCounts.Count > 0)
+        {
+            html.Append("<h2>").Append(Encode(text.Sample)).Append("</h2>").Append(Groups(text, wave.SampleCounts));
         }
 
         var letters = await WavesApi.LetterFilesAsync(id, store, ct);
@@ -179,16 +191,47 @@ internal static class ConsolePages
 
     // POST /console/waves/{id}/{action}
     internal static async Task<IResult> ActAsync(
-        string id, string action, HttpRequest request, WaveStore store, WaveStarter starter, DurableTaskClient client, WaveEnding ending, TimeProvider time, KeyRing keys, CancellationToken ct)
+        string id,
+        string action,
+        HttpRequest request,
+        WaveStore store,
+        WaveStarter starter,
+        DurableTaskClient client,
+        WaveEnding ending,
+        SampleImport samples,
+        PaperImport paper,
+        IOptions<WaveOptions> options,
+        TimeProvider time,
+        KeyRing keys,
+        CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var language = Language(form["lang"].FirstOrDefault(), request);
-        if (!Actions.Contains(action) || await store.GetAsync(id, ct) is not { } wave)
+        if (!Actions.Contains(action) || action == "proof" || await store.GetAsync(id, ct) is not { } wave)
         {
             return NotFound(language, id);
         }
 
         var text = ConsoleText.For(language);
+        if (Uploads.Contains(action))
+        {
+            if (form.Files["file"] is not { Length: > 0 } file)
+            {
+                return ActionForm(request, keys, language, wave, action, text.FileMissing, string.Empty, StatusCodes.Status400BadRequest);
+            }
+
+            await using var body = file.OpenReadStream();
+            var uploaded = action switch
+            {
+                "sample" => await WavesApi.UploadSampleFromAsync(id, request.HttpContext, body, store, samples, client, options, ct),
+                "draw" => await WavesApi.DrawSampleFromAsync(id, Field(form, "seed"), Field(form, "perZone"), Field(form, "size"), request.HttpContext, body, store, samples, client, options, ct),
+                _ => await PaperApi.ImportPaperFromAsync(id, request.HttpContext, body, store, paper, options, ct),
+            };
+            return Succeeded(uploaded)
+                ? ActionForm(request, keys, language, (await store.GetAsync(id, ct))!, action, null, string.Empty, StatusCodes.Status200OK, Report(text, uploaded))
+                : ActionForm(request, keys, language, wave, action, Messages(uploaded), string.Empty, Status(uploaded), RefusedRows(text, uploaded));
+        }
+
         var typed = form["value"].FirstOrDefault()?.Trim() ?? string.Empty;
         IResult result;
         switch (action)
@@ -229,9 +272,20 @@ internal static class ConsolePages
     private static IEnumerable<string> Offered(WaveRecord wave, OrchestrationMetadata? run)
     {
         var active = run?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
-        if (wave.Phase == WavePhase.Draft && wave.SampleId is not null)
+        if (wave.Phase == WavePhase.Draft && run is null)
         {
-            yield return "start";
+            yield return "sample";
+            yield return "draw";
+            yield return "proof";
+            if (wave.SampleId is not null)
+            {
+                yield return "start";
+            }
+        }
+
+        if (wave.Phase == WavePhase.Fieldwork)
+        {
+            yield return "paper";
         }
 
         if (active)
@@ -253,45 +307,176 @@ internal static class ConsolePages
         "reminder" => $"{text.Reminder}: {text.Reschedule}",
         "close" => $"{text.Close}: {text.Reschedule}",
         "close-now" => text.CloseNow,
+        "sample" => text.SampleFile,
+        "draw" => text.Draw,
+        "paper" => text.Paper,
+        "proof" => text.Proof,
         _ => text.PurgeNow,
     };
 
-    private static IResult ActionForm(HttpRequest request, KeyRing keys, string language, WaveRecord wave, string action, string? error, string typed, int status)
+    private static IResult ActionForm(HttpRequest request, KeyRing keys, string language, WaveRecord wave, string action, string? error, string typed, int status, string? report = null)
     {
         var text = ConsoleText.For(language);
         var id = wave.Definition.Id;
         var title = ActionName(text, action);
         var html = new StringBuilder("<h1>").Append(Encode(title)).Append("</h1>").Append(Nav(text, language));
+        if (report is not null && error is null)
+        {
+            html.Append("<p class=\"notice\" role=\"status\">").Append(Encode(text.Done)).Append("</p>").Append(report);
+        }
+
+        if (action == "proof")
+        {
+            html.Append("<p>").Append(Encode(text.ProofHint)).Append("</p><ul>");
+            foreach (var (kind, name) in new[] { ("invitation", text.Invitation), ("reminder", text.Reminder) })
+            {
+                html.Append("<li><a href=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/proof/{kind}")).Append("\">").Append(Encode(name)).Append(" (PDF)</a></li>");
+            }
+
+            html.Append("</ul><p><a href=\"").Append(Encode(WavePath(id, language))).Append("\">").Append(Encode(text.Back)).Append("</a></p>");
+            return Page(language, title, html, l => $"/console/waves/{Uri.EscapeDataString(id)}/{action}?lang={l}", status);
+        }
+
+        var upload = Uploads.Contains(action);
         var consequence = action switch
         {
             "start" => string.Format(CultureInfo.InvariantCulture, text.StartConfirm, id, wave.SampleSize.ToString("N0", CultureInfo.InvariantCulture)),
             "cancel" => string.Format(CultureInfo.InvariantCulture, text.CancelConfirm, id),
             "reminder" or "close" => text.RescheduleHint,
+            "sample" => text.SampleHint,
+            "draw" => text.DrawHint,
+            "paper" => text.PaperHint,
             _ => text.TypeId,
         };
-        html.Append("<form method=\"post\" action=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/{action}")).Append("\">").Append(Hidden(request, keys, language))
+        html.Append("<form method=\"post\" action=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/{action}")).Append('"')
+            .Append(upload ? " enctype=\"multipart/form-data\"" : string.Empty).Append('>').Append(Hidden(request, keys, language))
             .Append("<p id=\"consequence\">").Append(Encode(consequence)).Append("</p>");
-        if (action is "reminder" or "close" or "close-now" or "purge-now")
+        if (upload)
         {
-            var label = action is "reminder" or "close" ? $"{title} (UTC)" : text.TypeId;
-            html.Append("<div class=\"q").Append(error is null ? string.Empty : " invalid").Append("\"><label for=\"value\">").Append(Encode(label)).Append("</label>");
-            if (error is not null)
+            var label = action switch { "sample" => text.SampleFile, "draw" => text.Extract, _ => text.PaperFile };
+            html.Append(Field("file", label, "file", error, string.Empty));
+            if (action == "draw")
             {
-                html.Append("<p class=\"error\" id=\"value-error\" role=\"alert\">").Append(Encode(error)).Append("</p>");
+                html.Append(Field("seed", text.Seed, "text", null, string.Empty)).Append(Field("perZone", text.PerZone, "text", null, "1400")).Append(Field("size", text.Size, "text", null, string.Empty));
             }
-
-            html.Append("<input type=\"text\" id=\"value\" name=\"value\" autocomplete=\"off\" spellcheck=\"false\" required aria-describedby=\"")
-                .Append(error is null ? "consequence" : "value-error consequence").Append('"').Append(error is null ? string.Empty : " aria-invalid=\"true\" autofocus")
-                .Append(" value=\"").Append(Encode(typed)).Append("\"></div>");
+        }
+        else if (action is "reminder" or "close" or "close-now" or "purge-now")
+        {
+            html.Append(Field("value", action is "reminder" or "close" ? $"{title} (UTC)" : text.TypeId, "text", error, typed));
         }
         else if (error is not null)
         {
             html.Append("<p class=\"error\" role=\"alert\">").Append(Encode(error)).Append("</p>");
         }
 
-        html.Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Confirm)).Append("</button> <a href=\"").Append(Encode(WavePath(id, language))).Append("\">")
+        html.Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(upload ? text.Upload : text.Confirm)).Append("</button> <a href=\"").Append(Encode(WavePath(id, language))).Append("\">")
             .Append(Encode(text.Back)).Append("</a></div></form>");
+        if (error is not null && report is not null)
+        {
+            html.Append(report);
+        }
+
         return Page(language, title, html, l => $"/console/waves/{Uri.EscapeDataString(id)}/{action}?lang={l}", status);
+    }
+
+    /// <summary>A labelled field, with its error (and <c>aria-invalid</c>) when it has one; described by the page's consequence.</summary>
+    private static string Field(string name, string label, string type, string? error, string value)
+    {
+        var html = new StringBuilder("<div class=\"q").Append(error is null ? string.Empty : " invalid").Append("\"><label for=\"").Append(name).Append("\">").Append(Encode(label)).Append("</label>");
+        if (error is not null)
+        {
+            html.Append("<p class=\"error\" id=\"").Append(name).Append("-error\" role=\"alert\">").Append(Encode(error)).Append("</p>");
+        }
+
+        html.Append("<input type=\"").Append(type).Append("\" id=\"").Append(name).Append("\" name=\"").Append(name).Append('"')
+            .Append(type == "file" ? " accept=\".csv,text/csv\" required" : " autocomplete=\"off\" spellcheck=\"false\"")
+            .Append(name == "value" ? " required" : string.Empty)
+            .Append(" aria-describedby=\"").Append(error is null ? "consequence" : $"{name}-error consequence").Append('"')
+            .Append(error is null ? string.Empty : " aria-invalid=\"true\" autofocus");
+        if (type != "file")
+        {
+            html.Append(" value=\"").Append(Encode(value)).Append('"');
+        }
+
+        return html.Append("></div>").ToString();
+    }
+
+    private static string? Field(IFormCollection form, string name) => form[name].FirstOrDefault() is { Length: > 0 } value ? value.Trim() : null;
+
+    /// <summary>What an upload did: people per zone and language, the draw's strata, or the paper forms taken and refused.</summary>
+    private static string Report(ConsoleText text, IResult result)
+    {
+        var html = new StringBuilder();
+        switch (result)
+        {
+            case Ok<SampleAccepted> { Value: { } accepted }:
+                html.Append(Groups(text, accepted.PerZoneAndLanguage));
+                break;
+            case Ok<SampleDrawn> { Value: { } drawn }:
+                html.Append("<p>").Append(Encode(text.Seed)).Append(": ").Append(drawn.Seed.ToString(CultureInfo.InvariantCulture)).Append("</p>").Append(Groups(text, drawn.PerZoneAndLanguage))
+                    .Append(Table(text.Draw)).Append("<thead><tr>").Append(Th(text.Zone)).Append(Th(text.Municipality)).Append(Th(text.AgeBand)).Append(Th(text.Sex))
+                    .Append(Th(text.Population, numeric: true)).Append(Th(text.Drawn, numeric: true)).Append("</tr></thead><tbody>");
+                foreach (var stratum in drawn.Strata)
+                {
+                    html.Append("<tr><td>").Append(Encode(stratum.Zone)).Append("</td><td>").Append(Encode(stratum.Municipality)).Append("</td><td>").Append(Encode(stratum.AgeBand))
+                        .Append("</td><td>").Append(Encode(stratum.Sex)).Append("</td>").Append(Td(stratum.Population)).Append(Td(stratum.Drawn)).Append("</tr>");
+                }
+
+                html.Append("</tbody></table></div>");
+                break;
+            case Ok<PaperReport> { Value: { } report }:
+                html.Append("<dl class=\"facts\"><dt>").Append(Encode(text.Accepted)).Append("</dt><dd>").Append(report.Accepted).Append("</dd><dt>").Append(Encode(text.Rejected))
+                    .Append("</dt><dd>").Append(report.Rejected).Append("</dd></dl>").Append(Rows(text, text.Rejected, report.Rejections.Select(r => (r.Line, r.Reason))));
+                break;
+        }
+
+        return html.ToString();
+    }
+
+    /// <summary>The rows a refused upload names, by line and reason (the API's problem's <c>errors</c>).</summary>
+    private static string? RefusedRows(ConsoleText text, IResult result) =>
+        result is ProblemHttpResult { ProblemDetails.Extensions: { } extensions } && extensions.TryGetValue("errors", out var errors) && errors is not null
+            ? Rows(text, text.Rejected, JsonSerializer.SerializeToElement(errors, AppJson.Web).EnumerateArray().Select(e => (e.GetProperty("line").GetInt64(), e.GetProperty("reason").GetString() ?? string.Empty)))
+            : null;
+
+    private static string Rows(ConsoleText text, string caption, IEnumerable<(long Line, string Reason)> rows)
+    {
+        var html = new StringBuilder(Table(caption)).Append("<thead><tr>").Append(Th(text.Line, numeric: true)).Append(Th(text.Reason)).Append("</tr></thead><tbody>");
+        foreach (var (line, reason) in rows)
+        {
+            html.Append("<tr><td class=\"n\">").Append(line.ToString(CultureInfo.InvariantCulture)).Append("</td><td>").Append(Encode(reason)).Append("</td></tr>");
+        }
+
+        return html.Append("</tbody></table></div>").ToString();
+    }
+
+    /// <summary>People per zone and language (keys "zone|language").</summary>
+    private static string Groups(ConsoleText text, IReadOnlyDictionary<string, int> counts)
+    {
+        var html = new StringBuilder(Table(text.Sample)).Append("<thead><tr>").Append(Th(text.Zone)).Append(Th(text.Language)).Append(Th(text.Sample, numeric: true)).Append("</tr></thead><tbody>");
+        foreach (var (key, count) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var parts = key.Split('|');
+            html.Append("<tr><td>").Append(Encode(parts[0])).Append("</td><td>").Append(Encode(parts.ElementAtOrDefault(1) ?? string.Empty)).Append("</td>").Append(Td(count)).Append("</tr>");
+        }
+
+        return html.Append("</tbody></table></div>").ToString();
+    }
+
+    // GET /console/waves/{id}/proof/{kind}
+    internal static async Task<IResult> ProofAsync(string id, string kind, WaveStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } wave)
+        {
+            return WavesApi.WaveNotFound(id);
+        }
+
+        if (!Enum.TryParse<LetterKind>(kind, ignoreCase: true, out var letterKind) || !string.Equals(kind, kind.ToLowerInvariant(), StringComparison.Ordinal) || !Enum.IsDefined(letterKind))
+        {
+            return TypedResults.Problem(title: "No such letter", detail: "A proof is of an 'invitation' or a 'reminder'.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        return TypedResults.File(ProofLetters.Render(wave.Definition, letterKind, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)), "application/pdf");
     }
 
     private static IResult NewWaveForm(HttpRequest request, KeyRing keys, string language, string json, string? error, int status)

@@ -13,7 +13,11 @@ internal static class PaperApi
     /// <c>POST /api/waves/{id}/paper-responses</c>: keyed-in paper questionnaires as CSV (see <see cref="PaperImport"/>).
     /// 200 with the import report; the whole file is refused (400) only when its header cannot be read.
     /// </summary>
-    internal static async Task<IResult> ImportPaperAsync(string id, HttpContext http, WaveStore store, PaperImport import, IOptions<WaveOptions> options, CancellationToken ct)
+    internal static Task<IResult> ImportPaperAsync(string id, HttpContext http, WaveStore store, PaperImport import, IOptions<WaveOptions> options, CancellationToken ct) =>
+        ImportPaperFromAsync(id, http, http.Request.Body, store, import, options, ct);
+
+    /// <summary>The same, for the keyed file in <paramref name="body"/> (the request's body, or a file of a console form).</summary>
+    internal static async Task<IResult> ImportPaperFromAsync(string id, HttpContext http, Stream body, WaveStore store, PaperImport import, IOptions<WaveOptions> options, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
@@ -26,7 +30,7 @@ internal static class PaperApi
         }
 
         var all = QuestionnaireCatalog.Find(wave.Definition.QuestionnaireVersion)!.WithLocalQuestions([.. wave.Definition.Zones.SelectMany(z => z.LocalQuestions)]);
-        return await WavesApi.ReadUploadAsync(http, "Paper forms", options.Value.MaxSampleBytes, async text =>
+        return await WavesApi.ReadUploadAsync(http, body, "Paper forms", options.Value.MaxSampleBytes, async text =>
         {
             await using var csv = CsvReader.Create(text, CsvFiles.ReaderOptions(), leaveOpen: true);
             var any = await csv.ReadAsync(ct);

@@ -40,15 +40,11 @@ internal sealed class IssueLettersActivity(WaveStore store, TokenDirectory token
         var issued = rows.Select(r => (Row: r, Token: AccessToken.Derive(secret, job.WaveId, r.GetString("PersonRef")!))).ToList();
         var letters = issued.Select(i => InvitationRows.ToLetter(i.Row, job.Language, i.Token.Display, i.Token.Value)).ToList();
         var name = LetterBlob(job);
-        var batch = new LetterBatch(
+        var batch = ProofLetters.BatchOf(
+            definition,
             job.Kind,
-            definition.Title,
-            definition.Zones.First(z => z.Id == job.Zone).Name,
-            definition.SurveyBaseUrl,
+            job.Zone,
             job.Kind == LetterKind.Invitation ? definition.InvitationDate : DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime),
-            definition.EffectiveCloseDate,
-            definition.Contact.Phone,
-            definition.Contact.Email,
             Path.GetFileName(name) + ".pdf");
 
         using (var pdf = new MemoryStream())

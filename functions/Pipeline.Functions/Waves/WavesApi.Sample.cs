@@ -12,8 +12,13 @@ internal static partial class WavesApi
     /// Streams the sample file into a staged upload, then points the wave at it. Refused rows reject the whole
     /// file with a report (at most 100 errors with line numbers); the wave keeps its previous sample.
     /// </summary>
-    internal static async Task<IResult> UploadSampleAsync(
-        string id, HttpContext http, WaveStore store, SampleImport import, DurableTaskClient client, IOptions<WaveOptions> options, CancellationToken ct)
+    internal static Task<IResult> UploadSampleAsync(
+        string id, HttpContext http, WaveStore store, SampleImport import, DurableTaskClient client, IOptions<WaveOptions> options, CancellationToken ct) =>
+        UploadSampleFromAsync(id, http, http.Request.Body, store, import, client, options, ct);
+
+    /// <summary>The same, for the sample file in <paramref name="body"/> (the request's body, or a file of a console form).</summary>
+    internal static async Task<IResult> UploadSampleFromAsync(
+        string id, HttpContext http, Stream body, WaveStore store, SampleImport import, DurableTaskClient client, IOptions<WaveOptions> options, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
@@ -25,7 +30,7 @@ internal static partial class WavesApi
             return StartedConflict(id);
         }
 
-        return await ReadUploadAsync(http, "Sample", options.Value.MaxSampleBytes, async text =>
+        return await ReadUploadAsync(http, body, "Sample", options.Value.MaxSampleBytes, async text =>
         {
             var result = await import.ImportAsync(wave, text, ct);
             if (!result.Ok)
@@ -48,8 +53,13 @@ internal static partial class WavesApi
     /// zone's share of <c>size</c> when that is more, reproducible from <c>seed</c> (drawn at random and reported
     /// when not given). The extract is spooled to a temporary file and read twice; it is deleted at the end.
     /// </summary>
-    internal static async Task<IResult> DrawSampleAsync(
-        string id, string? seed, string? perZone, string? size, HttpContext http, WaveStore store, SampleImport import, DurableTaskClient client, IOptions<WaveOptions> options, CancellationToken ct)
+    internal static Task<IResult> DrawSampleAsync(
+        string id, string? seed, string? perZone, string? size, HttpContext http, WaveStore store, SampleImport import, DurableTaskClient client, IOptions<WaveOptions> options, CancellationToken ct) =>
+        DrawSampleFromAsync(id, seed, perZone, size, http, http.Request.Body, store, import, client, options, ct);
+
+    /// <summary>The same, for the extract in <paramref name="body"/> (the request's body, or a file of a console form).</summary>
+    internal static async Task<IResult> DrawSampleFromAsync(
+        string id, string? seed, string? perZone, string? size, HttpContext http, Stream body, WaveStore store, SampleImport import, DurableTaskClient client, IOptions<WaveOptions> options, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         long? seedValue = seed is null ? null : long.TryParse(seed, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : Fail("seed", "Give a whole number.", 0L);
@@ -74,7 +84,7 @@ internal static partial class WavesApi
         var spool = Path.GetTempFileName();
         try
         {
-            return await ReadUploadAsync(http, "Extract", options.Value.MaxSampleBytes, async text =>
+            return await ReadUploadAsync(http, body, "Extract", options.Value.MaxSampleBytes, async text =>
             {
                 await using (var file = new StreamWriter(spool, false, new UTF8Encoding(false)))
                 {

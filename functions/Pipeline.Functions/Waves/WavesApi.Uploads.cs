@@ -7,11 +7,12 @@ namespace Pipeline.Functions.Waves;
 internal static partial class WavesApi
 {
     /// <summary>
-    /// Streams an uploaded file (a sample, keyed-in paper forms) as strict UTF-8 to <paramref name="read"/>: 413
+    /// Streams an uploaded file (a sample, keyed-in paper forms: the request's <paramref name="body"/>, or a file of a
+    /// console form) as strict UTF-8 to <paramref name="read"/>: 413
     /// when it is larger than <paramref name="maxBytes"/> (in one request, also than the Functions host's body limit),
     /// 400 when it is not UTF-8.
     /// </summary>
-    internal static async Task<IResult> ReadUploadAsync(HttpContext http, string what, long maxBytes, Func<TextReader, Task<IResult>> read)
+    internal static async Task<IResult> ReadUploadAsync(HttpContext http, Stream body, string what, long maxBytes, Func<TextReader, Task<IResult>> read)
     {
         var inChunks = http.Items.ContainsKey(Imports.JobItem);
         maxBytes = inChunks ? maxBytes : Math.Min(maxBytes, WaveOptions.HostMaxRequestBodyBytes);
@@ -22,7 +23,7 @@ internal static partial class WavesApi
 
         try
         {
-            using var text = new StreamReader(new CappedStream(http.Request.Body, maxBytes), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            using var text = new StreamReader(new CappedStream(body, maxBytes), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
             return await read(text);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)

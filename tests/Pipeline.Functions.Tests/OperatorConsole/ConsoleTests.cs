@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -71,7 +73,7 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
         Assert.Contains("<html lang=\"fr\"", list, StringComparison.Ordinal);
         Assert.Contains(">Enquêtes<", list, StringComparison.Ordinal);
         Assert.Contains($"/console/waves/{_wave.Definition.Id}?lang=fr", list, StringComparison.Ordinal);
-        Assert.Contains("Fieldwork", list, StringComparison.Ordinal);
+        Assert.Contains("<td>Terrain</td>", list, StringComparison.Ordinal);
 
         var page = await browser.GetStringAsync(new Uri($"/console/waves/{_wave.Definition.Id}?lang=en", UriKind.Relative));
         Assert.Contains("<td class=\"n\">10</td>", page, StringComparison.Ordinal);
@@ -169,6 +171,106 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
         var purged = await ActAsync("purge-now", id);
         Assert.Equal(HttpStatusCode.Redirect, purged.StatusCode);
         Assert.True((await kit.Http.GetFromJsonAsync<JsonElement>($"/api/waves/{id}")).GetProperty("purged").GetBoolean());
+    }
+
+    private static async Task<HttpResponseMessage> UploadAsync(HttpClient browser, string id, string action, string? csv, params (string Name, string Value)[] fields)
+    {
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent("en"), "lang" },
+            { new StringContent(await TokenAsync(browser, $"/console/waves/{id}/{action}")), "_token" },
+        };
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        if (csv is not null)
+        {
+            form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "file", "sample.csv");
+        }
+
+        return await browser.PostAsync(new Uri($"/console/waves/{id}/{action}", UriKind.Relative), form);
+    }
+
+    [Fact]
+    public async Task Sample_NoFile_RefusedRowsByLine_ThenAccepted_ThenDrawn_Replaced_UntilTheStart()
+    {
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+        var kit = WaveTestKit.Operator(_app);
+        var wave = WaveTestKit.Wave("console-sample");
+        Assert.Equal(HttpStatusCode.Created, (await kit.Http.PostAsJsonAsync("/api/waves", wave, WaveTestKit.Json)).StatusCode);
+
+        var none = await UploadAsync(browser, wave.Id, "sample", null);
+        Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+        Assert.Contains("id=\"file-error\" role=\"alert\">Choose a file.", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var good = WaveTestKit.Csv(wave, 20);
+        var lines = good.Split('\n');
+        var broken = string.Join('\n', lines.Take(3)) + "\n" + lines[3].Replace(";nl;", ";xx;", StringComparison.Ordinal).Replace(";fr;", ";xx;", StringComparison.Ordinal) + "\n" + string.Join('\n', lines.Skip(4));
+        var refused = await UploadAsync(browser, wave.Id, "sample", broken);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var refusedHtml = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("nothing was imported", refusedHtml, StringComparison.Ordinal);
+        Assert.Matches("<td class=\"n\">4</td><td>[^<]+</td>", refusedHtml);
+        Assert.Equal(0, (await kit.Http.GetFromJsonAsync<JsonElement>($"/api/waves/{wave.Id}")).GetProperty("sampleSize").GetInt32());
+
+        var accepted = await UploadAsync(browser, wave.Id, "sample", good);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Contains("role=\"status\">Done.", await accepted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(20, (await kit.Http.GetFromJsonAsync<JsonElement>($"/api/waves/{wave.Id}")).GetProperty("sampleSize").GetInt32());
+
+        var badSeed = await UploadAsync(browser, wave.Id, "draw", WaveTestKit.Csv(wave, 300, seed: 2), ("seed", "twelve"), ("perZone", "10"));
+        Assert.Equal(HttpStatusCode.BadRequest, badSeed.StatusCode);
+        Assert.Contains("seed: Give a whole number.", await badSeed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var drawn = await UploadAsync(browser, wave.Id, "draw", WaveTestKit.Csv(wave, 300, seed: 2), ("seed", "42"), ("perZone", "10"));
+        Assert.Equal(HttpStatusCode.OK, drawn.StatusCode);
+        var drawnHtml = await drawn.Content.ReadAsStringAsync();
+        Assert.Contains("Seed (empty: at random): 42", drawnHtml, StringComparison.Ordinal);
+        Assert.Contains(">Population</th>", drawnHtml, StringComparison.Ordinal);
+        Assert.Equal(20, (await kit.Http.GetFromJsonAsync<JsonElement>($"/api/waves/{wave.Id}")).GetProperty("sampleSize").GetInt32());
+        Assert.Contains("/start?lang=en", await browser.GetStringAsync(new Uri($"/console/waves/{wave.Id}?lang=en", UriKind.Relative)), StringComparison.Ordinal);
+
+        // Once started, the sample is fixed: the console no longer offers the upload, and a forged upload is refused.
+        var started = await UploadAsync(browser, _wave.Definition.Id, "sample", good);
+        Assert.Equal(HttpStatusCode.Conflict, started.StatusCode);
+        Assert.Contains("fixed once the wave has started", await started.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Paper_KeyedFile_ReportPerLine_TheAnswerStored()
+    {
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+        var questions = _wave.Questionnaire.Questions.Select(q => q.Id).ToList();
+        var answers = Pipeline.Survey.Questionnaires.SyntheticAnswers.Complete(_wave.Questionnaire, new Random(3));
+        string Row(string token) => token + ";nl;" + string.Join(";", questions.Select(q => answers.TryGetValue(q, out var v) ? string.Join("|", v) : ""));
+        var csv = "token;language;" + string.Join(";", questions) + "\n" + Row(_wave.NextToken()) + "\n" + Row("ABCD-EFGH-JKMN-P") + "\n";
+
+        var response = await UploadAsync(browser, _wave.Definition.Id, "paper", csv);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Matches("<dt>Accepted</dt><dd>1</dd><dt>Refused</dt><dd>1</dd>", html);
+        Assert.Contains("<td class=\"n\">3</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Proof_OneLetterPerLanguage_ARealPdf_OperatorsOnly()
+    {
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+
+        var proof = await browser.GetAsync(new Uri($"/console/waves/{_wave.Definition.Id}/proof/reminder", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, proof.StatusCode);
+        Assert.Equal("application/pdf", proof.Content.Headers.ContentType!.MediaType);
+        using var pdf = new MemoryStream(await proof.Content.ReadAsByteArrayAsync());
+        var pages = Pipeline.Tests.Shared.PdfText.Pages(pdf);
+        Assert.Equal(_wave.Definition.Languages.Count, pages.Count);
+        Assert.All(pages, page => Assert.Contains(_wave.Definition.SurveyBaseUrl, page, StringComparison.Ordinal));
+        Assert.Contains("nog niet deelgenomen", pages[0], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(new Uri($"/console/waves/{_wave.Definition.Id}/proof/Reminder", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await SignedInAsync(PipelineApplication.AnalystKey)).GetAsync(new Uri($"/console/waves/{_wave.Definition.Id}/proof/reminder", UriKind.Relative))).StatusCode);
     }
 
     [Fact]
