@@ -130,6 +130,12 @@ public sealed class ConsoleBrowserTests(BrowserFixture fixture) : IClassFixture<
         }
 
         Assert.Contains("Closed", await page.Locator("dl.facts").InnerTextAsync(), StringComparison.Ordinal);
+        var timeline = await page.Locator("table:has(caption:text('Timeline'))").InnerTextAsync();
+        Assert.Matches(@"\d+ letters: Invitation, zone-1, (nl|fr), batch 1", timeline);
+        Assert.DoesNotContain("Failed:", timeline, StringComparison.Ordinal);
+        Assert.Contains("Operator: reschedule-reminder", timeline, StringComparison.Ordinal);
+        Assert.Contains("Closed: 0 responses", timeline, StringComparison.Ordinal);
+        Assert.Contains("Personal data purged", timeline, StringComparison.Ordinal);
         await AccessibleAsync("the closed and purged wave");
 
         async Task AccessibleAsync(string what)

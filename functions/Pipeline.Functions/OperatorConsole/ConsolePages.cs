@@ -115,7 +115,8 @@ internal static class ConsolePages
             html.Append("<p class=\"notice\" role=\"status\">").Append(Encode(text.Done)).Append("</p>");
         }
 
-        var instance = await client.GetInstanceAsync(id, ct);
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct);
+        var progress = instance?.SerializedCustomStatus is { } status ? JsonSerializer.Deserialize<WaveProgress>(status, AppJson.Web) : null;
         html.Append("<dl class=\"facts\">")
             .Append("<dt>").Append(Encode(text.Id)).Append("</dt><dd>").Append(Encode(d.Id)).Append("</dd>")
             .Append("<dt>").Append(Encode(text.Phase)).Append("</dt><dd>").Append(Encode(text.PhaseName(wave.Phase))).Append(wave.Purged ? $" ({Encode(text.Purged)})" : string.Empty).Append("</dd>")
@@ -123,7 +124,14 @@ internal static class ConsolePages
             .Append("<dt>").Append(Encode(text.Reminder)).Append("</dt><dd>").Append(WaveCalendar.Morning(d.ReminderDate).ToString("u", CultureInfo.InvariantCulture)).Append("</dd>")
             .Append("<dt>").Append(Encode(text.Close)).Append("</dt><dd>").Append(WaveCalendar.EndOfDay(d.EffectiveCloseDate).ToString("u", CultureInfo.InvariantCulture)).Append("</dd>")
             .Append("<dt>").Append(Encode(text.Run)).Append("</dt><dd>").Append(instance is null ? "–" : instance.RuntimeStatus.ToString())
-            .Append(instance?.FailureDetails?.ErrorMessage is { } failure ? ": " + Encode(failure) : string.Empty).Append("</dd></dl>");
+            .Append(progress is null ? string.Empty : " – " + Encode(progress.Phase))
+            .Append(instance?.FailureDetails?.ErrorMessage is { } failure ? ": " + Encode(failure) : string.Empty).Append("</dd>");
+        if (progress?.NextTimer is { } next)
+        {
+            html.Append("<dt>").Append(Encode(text.NextTimer)).Append("</dt><dd>").Append(next.ToString("u", CultureInfo.InvariantCulture)).Append("</dd>");
+        }
+
+        html.Append("</dl>");
 
         if (wave.SampleId is not null && !(wave.Purged && !wave.CountsFixed))
         {
@@ -162,6 +170,18 @@ internal static class ConsolePages
                 html.Append("<tr><td>").Append(Encode(letter.Kind)).Append("</td><td>").Append(Encode(letter.Zone)).Append("</td><td>").Append(Encode(letter.Language)).Append("</td><td>")
                     .Append(Encode(letter.Batch)).Append("</td><td><a href=\"").Append(Encode(letter.Url)).Append("\" download>").Append(Encode(letter.Type.ToUpperInvariant()))
                     .Append(" (").Append((letter.Length / 1024.0).ToString("N0", CultureInfo.InvariantCulture)).Append(" KB)</a></td></tr>");
+            }
+
+            html.Append("</tbody></table></div>");
+        }
+
+        var steps = instance is null ? [] : await RunTimeline.ReadAsync(client, id, ct);
+        if (steps.Count > 0)
+        {
+            html.Append("<h2>").Append(Encode(text.Timeline)).Append("</h2>").Append(Table(text.Timeline)).Append("<thead><tr>").Append(Th(text.When)).Append(Th(text.What)).Append("</tr></thead><tbody>");
+            foreach (var step in steps)
+            {
+                html.Append("<tr><td>").Append(step.At.ToString("u", CultureInfo.InvariantCulture)).Append("</td><td>").Append(Encode(Describe(text, step))).Append("</td></tr>");
             }
 
             html.Append("</tbody></table></div>");
@@ -267,6 +287,18 @@ internal static class ConsolePages
             ? Results.Redirect(WavePath(id, language) + "&done=" + action)
             : ActionForm(request, keys, language, wave, action, Messages(result), typed, Status(result));
     }
+
+    private static string Describe(ConsoleText text, RunTimeline.Step step) => step.Kind switch
+    {
+        RunTimeline.StepKind.Letters => step.Batch is { } b
+            ? string.Format(CultureInfo.InvariantCulture, text.StepLetters, step.Count, b.Kind == LetterKind.Invitation ? text.Invitation : text.Reminder, b.Zone, b.Language, b.Batch)
+            : string.Format(CultureInfo.InvariantCulture, text.StepLetters, step.Count, text.Letters, "?", "?", "?"),
+        RunTimeline.StepKind.ReminderList => string.Format(CultureInfo.InvariantCulture, text.StepReminderList, step.Count),
+        RunTimeline.StepKind.OperatorEvent => string.Format(CultureInfo.InvariantCulture, text.StepEvent, step.Detail),
+        RunTimeline.StepKind.Closed => string.Format(CultureInfo.InvariantCulture, text.StepClosed, step.Count),
+        RunTimeline.StepKind.Purged => string.Format(CultureInfo.InvariantCulture, text.StepPurged, step.Count),
+        _ => string.Format(CultureInfo.InvariantCulture, text.StepFailed, step.Detail),
+    };
 
     /// <summary>What the console offers for a wave in its phase: the API would refuse the others.</summary>
     private static IEnumerable<string> Offered(WaveRecord wave, OrchestrationMetadata? run)

@@ -76,7 +76,17 @@ internal sealed record ConsoleText(
     string PhaseClosed,
     string PhaseCancelled,
     string Purged,
-    string Upload)
+    string Upload,
+    string NextTimer,
+    string Timeline,
+    string When,
+    string What,
+    string StepLetters,
+    string StepReminderList,
+    string StepEvent,
+    string StepClosed,
+    string StepPurged,
+    string StepFailed)
 {
     public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "en"];
 
@@ -169,7 +179,17 @@ internal sealed record ConsoleText(
         "Gesloten",
         "Geannuleerd",
         "persoonsgegevens gewist",
-        "Opladen");
+        "Opladen",
+        "Volgende timer",
+        "Verloop",
+        "Wanneer",
+        "Wat",
+        "{0} brieven: {1}, {2}, {3}, pakket {4}",
+        "Herinneringslijst vastgelegd: {0} pakketten",
+        "Operator: {0}",
+        "Gesloten: {0} antwoorden",
+        "Persoonsgegevens gewist: {0} rijen",
+        "Mislukt: {0}");
 
     private static readonly ConsoleText Fr = new(
         "Console",
@@ -244,7 +264,17 @@ internal sealed record ConsoleText(
         "Clôturée",
         "Annulée",
         "données personnelles effacées",
-        "Envoyer");
+        "Envoyer",
+        "Prochaine minuterie",
+        "Déroulement",
+        "Quand",
+        "Quoi",
+        "{0} lettres : {1}, {2}, {3}, lot {4}",
+        "Liste de rappel fixée : {0} lots",
+        "Opérateur : {0}",
+        "Clôturée : {0} réponses",
+        "Données personnelles effacées : {0} lignes",
+        "Échec : {0}");
 
     private static readonly ConsoleText En = new(
         "Console",
@@ -319,5 +349,15 @@ internal sealed record ConsoleText(
         "Closed",
         "Cancelled",
         "personal data purged",
-        "Upload");
+        "Upload",
+        "Next timer",
+        "Timeline",
+        "When",
+        "What",
+        "{0} letters: {1}, {2}, {3}, batch {4}",
+        "Reminder list fixed: {0} batches",
+        "Operator: {0}",
+        "Closed: {0} responses",
+        "Personal data purged: {0} rows",
+        "Failed: {0}");
 }

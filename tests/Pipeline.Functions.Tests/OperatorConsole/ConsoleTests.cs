@@ -80,6 +80,9 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
         Assert.Contains($"/api/waves/{_wave.Definition.Id}/letters/invitation/", page, StringComparison.Ordinal);
         Assert.Contains($"/console/waves/{_wave.Definition.Id}/cancel?lang=en", page, StringComparison.Ordinal);
         Assert.DoesNotContain("/start?", page, StringComparison.Ordinal);
+        Assert.Contains("<dt>Next timer</dt>", page, StringComparison.Ordinal);
+        Assert.Matches(@"<td>\d+ letters: Invitation, zone-1, (nl|fr), batch 1</td>", page);
+        Assert.DoesNotContain("Failed:", page, StringComparison.Ordinal);
     }
 
     [Fact]
