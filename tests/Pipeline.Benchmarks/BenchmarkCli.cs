@@ -29,6 +29,7 @@ namespace Pipeline.Benchmarks;
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- aggregates [--responses 2000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- nightly [--responses 168206 --zones 164 --singles 2000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- import [--people 430000 --zones 164]
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- console [--people 430000 --zones 77 --waves 20 --runs 5]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- letters-http [--people 5000 --zones 4] [--host functions]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- wake [--samples 40] [--every 3000] [--queue-poll 00:00:01]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- worker  --storage CONN --hub NAME   (a worker process for the kill test)
@@ -80,6 +81,7 @@ internal static class BenchmarkCli
                 "render" => RenderBenchmark.Run(Int(options, "letters", 500)),
                 "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4)),
                 "letters-http" => await WaveLettersHttpBenchmark.RunAsync(connection, Int(options, "people", 5000), Int(options, "zones", 4), options.GetValueOrDefault("host") == "functions"),
+                "console" => await ConsoleBenchmark.RunAsync(host.Services, client, Int(options, "people", 430_000), Int(options, "zones", 77), Int(options, "waves", 20), Int(options, "runs", 5)),
                 "import" => await ImportBenchmark.RunAsync(host.Services, client, Int(options, "people", 430_000), Int(options, "zones", 164)),
                 "aggregates" => await AggregatesBenchmark.RunAsync(host.Services, Int(options, "responses", 2000)),
                 "wake" => await WakeBenchmark.RunAsync(host.Services, Int(options, "samples", 40), Int(options, "every", 3000)),

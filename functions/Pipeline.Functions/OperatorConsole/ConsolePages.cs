@@ -62,7 +62,7 @@ internal static class ConsolePages
                 .Append("</tr></thead><tbody>");
             foreach (var wave in waves.OrderByDescending(w => w.CreatedAt))
             {
-                var (zones, _) = wave.SampleId is null || wave.Purged && !wave.CountsFixed ? ([], 0) : await counts.ByZoneAsync(wave, ct);
+                var zones = wave.Purged && !wave.CountsFixed ? [] : await counts.ProgressAsync(wave, ct);
                 var (invited, responded) = (zones.Sum(z => z.Invited), zones.Sum(z => z.Responded));
                 html.Append("<tr><td><a href=\"").Append(Encode(WavePath(wave.Definition.Id, language))).Append("\">").Append(Encode(wave.Definition.Id)).Append("</a></td>")
                     .Append("<td>").Append(Encode(wave.Definition.Title)).Append("</td><td>").Append(Encode(text.PhaseName(wave.Phase))).Append("</td>")
@@ -99,7 +99,7 @@ internal static class ConsolePages
     }
 
     // GET /console/waves/{id}
-    internal static async Task<IResult> WaveAsync(string id, HttpRequest request, string? lang, string? done, WaveStore store, WaveCounts counts, DurableTaskClient client, KeyRing keys, CancellationToken ct)
+    internal static async Task<IResult> WaveAsync(string id, HttpRequest request, string? lang, string? done, WaveStore store, WaveCounts counts, DurableTaskClient client, CancellationToken ct)
     {
         var language = Language(lang, request);
         var text = ConsoleText.For(language);
@@ -133,9 +133,9 @@ internal static class ConsolePages
 
         html.Append("</dl>");
 
-        if (wave.SampleId is not null && !(wave.Purged && !wave.CountsFixed))
+        if (wave.Phase != WavePhase.Draft && !(wave.Purged && !wave.CountsFixed))
         {
-            var (zones, _) = await counts.ByZoneAsync(wave, ct);
+            var zones = await counts.ProgressAsync(wave, ct);
             html.Append("<h2>").Append(Encode(text.Progress)).Append("</h2>").Append(Table(text.Progress)).Append("<thead><tr>")
                 .Append(Th(text.Zone)).Append(Th(text.Invited, numeric: true)).Append(Th(text.Reminded, numeric: true)).Append(Th(text.OptedOut, numeric: true))
                 .Append(Th(text.Responded, numeric: true)).Append(Th(text.Rate, numeric: true)).Append("</tr></thead><tbody>");

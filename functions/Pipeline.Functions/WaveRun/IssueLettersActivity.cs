@@ -12,7 +12,7 @@ namespace Pipeline.Functions.WaveRun;
 /// Issues one PDF batch and its manifest, then records the tokens and marks the people invited or reminded.
 /// Idempotent: tokens are derived, so a re-run writes the same letters over the same blobs and the same rows.
 /// </summary>
-internal sealed class IssueLettersActivity(WaveStore store, TokenDirectory tokens, IOptions<WaveOptions> options, TimeProvider time)
+internal sealed class IssueLettersActivity(WaveStore store, TokenDirectory tokens, WaveCounts counts, IOptions<WaveOptions> options, TimeProvider time)
     : TaskActivity<LetterJob, int>
 {
     public override async Task<int> RunAsync(TaskActivityContext context, LetterJob job)
@@ -66,6 +66,8 @@ internal sealed class IssueLettersActivity(WaveStore store, TokenDirectory token
 
         var flag = job.Kind == LetterKind.Invitation ? InvitationRows.Invited : InvitationRows.Reminded;
         await store.MergeAllAsync(partition, rows.Select(r => r.RowKey), new Dictionary<string, object> { [flag] = true, [flag + "Batch"] = job.Batch }, ct);
+        // After the rows: a rerun of the batch marks and tallies again, to the same effect.
+        await counts.TallyLettersAsync(job.WaveId, job.Kind.ToString().ToLowerInvariant(), job.Zone, job.Language, job.Batch, rows.Count, ct);
         return rows.Count;
     }
 

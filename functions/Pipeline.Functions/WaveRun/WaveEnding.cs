@@ -60,6 +60,7 @@ internal sealed class WaveEnding(WaveStore store, ResponseRelease responses, Rec
             }
         }
 
+        await counts.DeleteTalliesAsync(waveId, ct);
         foreach (var container in new[] { WaveStore.LettersContainer, WaveStore.PlansContainer, Imports.Container })
         {
             await foreach (var blob in store.Blobs.ListAllAsync(container, waveId + "/", ct))

@@ -3,7 +3,7 @@ using Pipeline.Storage;
 namespace Pipeline.Functions.Waves;
 
 /// <summary>Marks a person's invitation row (responded, opted out): by the token on their letter, or by its entry.</summary>
-internal sealed class InvitationStore(WaveStore store, TokenDirectory tokens)
+internal sealed class InvitationStore(WaveStore store, TokenDirectory tokens, WaveCounts counts)
 {
     /// <summary>
     /// Sets <paramref name="flag"/> on the row of the person whose token was typed (idempotent), when the token
@@ -15,6 +15,11 @@ internal sealed class InvitationStore(WaveStore store, TokenDirectory tokens)
         if (access.State is TokenState.Open or TokenState.Used && access.Entry is { } entry)
         {
             await MarkAsync(entry, flag, cancellationToken);
+            if (flag == InvitationRows.OptedOut)
+            {
+                // After the row: a retry of the request marks and tallies again, to the same effect.
+                await counts.TallyOptOutAsync(entry.WaveId, entry.Partition, entry.RowKey, cancellationToken);
+            }
         }
 
         return access;

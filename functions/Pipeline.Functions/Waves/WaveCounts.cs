@@ -15,6 +15,86 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
 {
     public const string AreaCountsTable = "AreaCounts";
 
+    /// <summary>
+    /// Running tallies of a wave in fieldwork (partition = the wave): a row per letters batch (<c>L|kind|zone|language|batch</c>,
+    /// with its <c>Count</c>) and a row per opt-out (<c>O|</c> and a hash of the person's row, with its sample <c>Partition</c>). Each is written once its people's rows
+    /// are marked, and written again unchanged by a retry; so the progress of a national wave reads a few thousand small rows,
+    /// not its 430,000 people. The purge deletes them with the people.
+    /// </summary>
+    public const string TalliesTable = "WaveTallies";
+
+    /// <summary>Tallies a letters batch of <paramref name="count"/> letters, after its people's rows were marked.</summary>
+    public Task TallyLettersAsync(string waveId, string kind, string zone, string language, int batch, int count, CancellationToken cancellationToken) =>
+        store.Tables.UpsertAsync(TalliesTable, new TableRow(waveId, $"L|{kind}|{zone}|{language}|{batch:D5}", new Dictionary<string, object> { ["Count"] = count }), cancellationToken);
+
+    /// <summary>Tallies the opt-out of the person in <paramref name="samplePartition"/>, row <paramref name="rowKey"/>, after the row was marked.</summary>
+    public Task TallyOptOutAsync(string waveId, string samplePartition, string rowKey, CancellationToken cancellationToken) =>
+        store.Tables.UpsertAsync(
+            TalliesTable,
+            new TableRow(waveId, "O|" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(samplePartition + "|" + rowKey)))[..32], new Dictionary<string, object> { ["Partition"] = samplePartition }),
+            cancellationToken);
+
+    /// <summary>
+    /// Per zone: invited, reminded, responded, opted out and the response rate, from the tallies while the wave is in
+    /// fieldwork (from the counters after the purge; from the people's rows for a wave started before tallies were kept).
+    /// </summary>
+    public async Task<List<ZoneSummary>> ProgressAsync(WaveRecord wave, CancellationToken cancellationToken)
+    {
+        if (wave.Phase == WavePhase.Draft || wave.SampleId is null)
+        {
+            return [];
+        }
+
+        if (wave.CountsFixed)
+        {
+            return (await ByZoneAsync(wave, cancellationToken)).Zones;
+        }
+
+        var zoneOf = WaveStore.Groups(wave).ToDictionary(g => g.Partition, g => g.Zone, StringComparer.Ordinal);
+        var (invited, reminded, optedOut) = (new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>());
+        await foreach (var row in store.Tables.QueryAllAsync(TalliesTable, TableQuery.InPartition(wave.Definition.Id), cancellationToken))
+        {
+            var parts = row.RowKey.Split('|');
+            if (parts is ["L", var kind, var zone, _, _])
+            {
+                var into = kind == "invitation" ? invited : reminded;
+                into[zone] = into.GetValueOrDefault(zone) + row.Get<int>("Count");
+            }
+            else if (parts is ["O", _] && row.GetString("Partition") is { } partition && zoneOf.TryGetValue(partition, out var zoneOfRow))
+            {
+                optedOut[zoneOfRow] = optedOut.GetValueOrDefault(zoneOfRow) + 1;
+            }
+        }
+
+        if (invited.Count == 0)
+        {
+            return (await ByZoneAsync(wave, cancellationToken)).Zones;
+        }
+
+        var responded = await responses.ByZoneAsync(wave.Definition.Id, cancellationToken);
+        return [.. wave.Definition.Zones.Select(zone =>
+        {
+            var (sent, answered) = (invited.GetValueOrDefault(zone.Id), responded.GetValueOrDefault(zone.Id));
+            return new ZoneSummary(zone.Id, sent, reminded.GetValueOrDefault(zone.Id), answered, optedOut.GetValueOrDefault(zone.Id), sent == 0 ? 0 : Math.Round((double)answered / sent, 4));
+        }).Where(z => z.Invited > 0 || z.Responded > 0)];
+    }
+
+    /// <summary>Deletes a wave's tallies (at the purge: the opt-out rows name people's rows).</summary>
+    public async Task DeleteTalliesAsync(string waveId, CancellationToken cancellationToken)
+    {
+        var rows = await store.Tables.QueryAllAsync(TalliesTable, TableQuery.InPartition(waveId), cancellationToken).ToListAsync(cancellationToken);
+        foreach (var chunk in rows.Chunk(TableBatch.MaxOperations))
+        {
+            var batch = new TableBatch();
+            foreach (var row in chunk)
+            {
+                batch.Delete(row.PartitionKey, row.RowKey, row.ETag);
+            }
+
+            await store.Tables.ExecuteBatchAsync(TalliesTable, batch, cancellationToken);
+        }
+    }
+
     /// <summary>Invitations per (zone, municipality, neighbourhood), and the smallest group of invited people that share every attribute a response carries (0 once purged).</summary>
     public async Task<(Dictionary<(string Zone, string Municipality, string Neighbourhood), AreaInvitations> Areas, int SmallestCell)> InvitationsAsync(WaveRecord wave, CancellationToken cancellationToken)
     {

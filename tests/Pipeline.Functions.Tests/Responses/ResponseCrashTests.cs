@@ -182,7 +182,7 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
         var options = services.GetRequiredService<IOptions<WaveOptions>>();
         var tokens = new TokenDirectory(store, options, services.GetRequiredService<TokenGuesses>());
         var responses = new ResponseStore(store, options, TimeProvider.System);
-        var release = new ResponseRelease(store, responses, new InvitationStore(store, tokens), new RecomputeRequests(store, services.GetRequiredService<IQueueStore>(), TimeProvider.System), NullLogger<ResponseRelease>.Instance);
+        var release = new ResponseRelease(store, responses, new InvitationStore(store, tokens, new WaveCounts(store, services.GetRequiredService<IResponseCounts>())), new RecomputeRequests(store, services.GetRequiredService<IQueueStore>(), TimeProvider.System), NullLogger<ResponseRelease>.Instance);
         return (new ResponseIntake(tokens, responses, services.GetRequiredService<TokenRateLimiter>()), release);
     }
 
