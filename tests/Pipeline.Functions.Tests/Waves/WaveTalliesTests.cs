@@ -46,4 +46,45 @@ public sealed class WaveTalliesTests : IAsyncLifetime, IDisposable
         Assert.Empty(await _app.Services.GetRequiredService<ITableStore>().QueryAllAsync(WaveCounts.TalliesTable, TableQuery.InPartition(wave.Definition.Id)).ToListAsync());
         Assert.Equal(scanned.Select(z => (z.Zone, z.Invited, z.OptedOut)), (await counts.ProgressAsync((await store.GetAsync(wave.Definition.Id, default))!, default)).Select(z => (z.Zone, z.Invited, z.OptedOut)));
     }
+
+    /// <summary>
+    /// The process dies at each write of an opt-out (the row's mark, the tally), before or after it reaches storage, and
+    /// the person sends it again: the progress still equals the scan, and counts the opt-out once.
+    /// </summary>
+    [Fact]
+    public async Task OptOut_CrashAtEachWrite_ThenSentAgain_TalliesEqualTheScan()
+    {
+        var wave = await FieldworkWave.StartAsync(_app, people: 12);
+        var services = _app.Services;
+        var crashing = new CrashingStorage(services.GetRequiredService<ITableStore>(), services.GetRequiredService<IBlobStore>());
+        var store = new WaveStore(crashing.Tables, crashing.Blobs);
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WaveOptions>>();
+        var dying = new InvitationStore(store, new TokenDirectory(store, options, services.GetRequiredService<TokenGuesses>()), new WaveCounts(store, services.GetRequiredService<IResponseCounts>()));
+        var clean = services.GetRequiredService<InvitationStore>();
+        var counts = services.GetRequiredService<WaveCounts>();
+
+        crashing.CrashAt = 0;
+        await dying.MarkAsync(wave.NextToken(), InvitationRows.OptedOut, default);
+        var writes = crashing.Writes;
+        Assert.Equal(2, writes);
+
+        var optedOut = 1;
+        for (var step = 1; step <= writes; step++)
+        {
+            foreach (var after in new[] { false, true })
+            {
+                var token = wave.NextToken();
+                crashing.CrashAt = crashing.Writes + step;
+                crashing.After = after;
+                await Assert.ThrowsAsync<SimulatedCrash>(() => dying.MarkAsync(token, InvitationRows.OptedOut, default));
+
+                await clean.MarkAsync(token, InvitationRows.OptedOut, default);
+                optedOut++;
+                var record = (await services.GetRequiredService<WaveStore>().GetAsync(wave.Definition.Id, default))!;
+                var (scanned, _) = await counts.ByZoneAsync(record, default);
+                Assert.Equal(scanned, await counts.ProgressAsync(record, default));
+                Assert.Equal(optedOut, scanned.Sum(z => z.OptedOut));
+            }
+        }
+    }
 }
