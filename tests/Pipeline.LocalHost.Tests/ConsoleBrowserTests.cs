@@ -138,6 +138,11 @@ public sealed class ConsoleBrowserTests(BrowserFixture fixture) : IClassFixture<
         Assert.Contains("Personal data purged", timeline, StringComparison.Ordinal);
         await AccessibleAsync("the closed and purged wave");
 
+        await page.GetByRole(AriaRole.Link, new() { Name = "Operations" }).ClickAsync();
+        Assert.Contains(wave.Id, await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Screenshot("operations"), FullPage = true });
+        await AccessibleAsync("the operations page");
+
         async Task AccessibleAsync(string what)
         {
             await fixture.AssertAccessibleAsync(page, what + " at 1280 px");

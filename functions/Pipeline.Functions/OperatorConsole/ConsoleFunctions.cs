@@ -11,6 +11,10 @@ internal sealed class ConsoleFunctions
     public static IResult Waves([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request) =>
         HttpFunction.Run(ConsolePages.WavesAsync, Guard.OperatorPage, Guard.Page);
 
+    [Function("ConsoleOperations")]
+    public static IResult Operations([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/operations")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HttpFunction.Run(request, client, ConsolePages.OperationsAsync, Guard.OperatorPage, Guard.Page);
+
     [Function("ConsoleNewWave")]
     public static IResult NewWave([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/new")] HttpRequest request) =>
         HttpFunction.Run(ConsolePages.NewWave, Guard.OperatorPage, Guard.Page);

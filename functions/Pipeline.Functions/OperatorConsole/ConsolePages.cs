@@ -6,6 +6,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Responses;
 using Pipeline.Functions.Http;
+using Pipeline.Functions.Operations;
 using Pipeline.Functions.Platform;
 using Pipeline.Functions.Security;
 using Pipeline.Functions.WaveRun;
@@ -74,6 +75,67 @@ internal static class ConsolePages
         }
 
         return Page(language, text.Waves, html, l => $"/console?lang={l}", StatusCodes.Status200OK);
+    }
+
+    // GET /console/operations
+    internal static async Task<IResult> OperationsAsync(HttpRequest request, string? lang, string? continuation, HealthCache health, DurableTaskClient client, CancellationToken ct)
+    {
+        var language = Language(lang, request);
+        var text = ConsoleText.For(language);
+        var html = new StringBuilder("<h1>").Append(Encode(text.Operations)).Append("</h1>").Append(Nav(text, language));
+        var report = await health.GetAsync(ct);
+        html.Append("<h2>").Append(Encode(text.Storage)).Append("</h2>").Append(Table(text.Storage)).Append("<thead><tr>").Append(Th(text.Service)).Append(Th(text.State)).Append("</tr></thead><tbody>");
+        foreach (var (service, entry) in report.Entries)
+        {
+            html.Append("<tr><td>").Append(Encode(service)).Append("</td><td>")
+                .Append(Encode(entry.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy ? "ok" : entry.Description ?? entry.Exception?.GetType().Name ?? "failed")).Append("</td></tr>");
+        }
+
+        html.Append("</tbody></table></div>");
+
+        // The runs that stopped without their close or purge, and the way back; then every instance, one page at a time.
+        var failed = await DurableApi.ListAsync(client, "Failed,Terminated", null, null, 100, null, ct);
+        html.Append("<h2>").Append(Encode(text.FailedRuns)).Append("</h2>");
+        if (failed.Result is Ok<InstancePage> { Value.Instances: { Count: > 0 } stopped })
+        {
+            html.Append("<p>").Append(Encode(text.Recover)).Append("</p>").Append(Instances(text, language, text.FailedRuns, stopped));
+        }
+        else
+        {
+            html.Append("<p>").Append(Encode(text.NoFailedRuns)).Append("</p>");
+        }
+
+        var all = await DurableApi.ListAsync(client, null, null, null, 50, continuation, ct);
+        html.Append("<h2>").Append(Encode(text.Instances)).Append("</h2>");
+        if (all.Result is Ok<InstancePage> { Value: { } page })
+        {
+            html.Append(Instances(text, language, text.Instances, page.Instances));
+            if (page.ContinuationToken is { } more)
+            {
+                html.Append("<p><a href=\"").Append(Encode($"/console/operations?lang={language}&continuation={Uri.EscapeDataString(more)}")).Append("\">").Append(Encode(text.More)).Append("</a></p>");
+            }
+        }
+        else
+        {
+            html.Append("<p class=\"error\" role=\"alert\">").Append(Encode(Messages(all.Result))).Append("</p>");
+        }
+
+        return Page(language, text.Operations, html, l => $"/console/operations?lang={l}", all.Result is Ok<InstancePage> ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    private static string Instances(ConsoleText text, string language, string caption, IReadOnlyList<InstanceView> instances)
+    {
+        var html = new StringBuilder(Table(caption)).Append("<thead><tr>").Append(Th(text.Instance)).Append(Th(text.Name)).Append(Th(text.Status)).Append(Th(text.Updated)).Append(Th(text.Reason)).Append("</tr></thead><tbody>");
+        foreach (var instance in instances)
+        {
+            html.Append("<tr><td>").Append(instance.Name == nameof(WaveOrchestrator)
+                    ? $"<a href=\"{Encode(WavePath(instance.InstanceId, language))}\">{Encode(instance.InstanceId)}</a>"
+                    : Encode(instance.InstanceId))
+                .Append("</td><td>").Append(Encode(instance.Name)).Append("</td><td>").Append(instance.RuntimeStatus).Append("</td><td>")
+                .Append(instance.LastUpdatedAt.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)).Append("</td><td>").Append(Encode(instance.FailureDetails?.ErrorMessage ?? string.Empty)).Append("</td></tr>");
+        }
+
+        return html.Append("</tbody></table></div>").ToString();
     }
 
     // GET /console/new
@@ -534,7 +596,7 @@ internal static class ConsolePages
         $"<input type=\"hidden\" name=\"lang\" value=\"{Encode(language)}\"><input type=\"hidden\" name=\"{KeyFilter.FormTokenField}\" value=\"{Encode(keys.FormToken(request.Cookies[KeyRing.Cookie]))}\">";
 
     private static string Nav(ConsoleText text, string language) =>
-        $"<nav class=\"console\" aria-label=\"{Encode(text.Console)}\"><ul><li><a href=\"/console?lang={language}\">{Encode(text.Waves)}</a></li><li><a href=\"/console/new?lang={language}\">{Encode(text.NewWave)}</a></li></ul></nav>";
+        $"<nav class=\"console\" aria-label=\"{Encode(text.Console)}\"><ul><li><a href=\"/console?lang={language}\">{Encode(text.Waves)}</a></li><li><a href=\"/console/new?lang={language}\">{Encode(text.NewWave)}</a></li><li><a href=\"/console/operations?lang={language}\">{Encode(text.Operations)}</a></li></ul></nav>";
 
     private static string Language(string? asked, HttpRequest request) => ShellText.Pick(asked, request, ConsoleText.Languages);
 

@@ -86,7 +86,20 @@ internal sealed record ConsoleText(
     string StepEvent,
     string StepClosed,
     string StepPurged,
-    string StepFailed)
+    string StepFailed,
+    string Operations,
+    string Storage,
+    string Service,
+    string State,
+    string Instances,
+    string Instance,
+    string Name,
+    string Status,
+    string Updated,
+    string FailedRuns,
+    string NoFailedRuns,
+    string Recover,
+    string More)
 {
     public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "en"];
 
@@ -189,7 +202,20 @@ internal sealed record ConsoleText(
         "Operator: {0}",
         "Gesloten: {0} antwoorden",
         "Persoonsgegevens gewist: {0} rijen",
-        "Mislukt: {0}");
+        "Mislukt: {0}",
+        "Beheer",
+        "Opslag",
+        "Dienst",
+        "Toestand",
+        "Instanties van de taakhub (alleen lezen)",
+        "Instantie",
+        "Naam",
+        "Status",
+        "Bijgewerkt",
+        "Mislukte uitvoeringen",
+        "Geen mislukte of gestopte uitvoering.",
+        "Herstellen: nu sluiten of nu wissen op de pagina van de bevraging",
+        "Volgende");
 
     private static readonly ConsoleText Fr = new(
         "Console",
@@ -274,7 +300,20 @@ internal sealed record ConsoleText(
         "Opérateur : {0}",
         "Clôturée : {0} réponses",
         "Données personnelles effacées : {0} lignes",
-        "Échec : {0}");
+        "Échec : {0}",
+        "Exploitation",
+        "Stockage",
+        "Service",
+        "État",
+        "Instances du hub de tâches (lecture seule)",
+        "Instance",
+        "Nom",
+        "Statut",
+        "Mis à jour",
+        "Exécutions en échec",
+        "Aucune exécution en échec ou arrêtée.",
+        "Rétablir : clôturer ou effacer maintenant sur la page de l'enquête",
+        "Suivant");
 
     private static readonly ConsoleText En = new(
         "Console",
@@ -359,5 +398,18 @@ internal sealed record ConsoleText(
         "Operator: {0}",
         "Closed: {0} responses",
         "Personal data purged: {0} rows",
-        "Failed: {0}");
+        "Failed: {0}",
+        "Operations",
+        "Storage",
+        "Service",
+        "State",
+        "Task hub instances (read-only)",
+        "Instance",
+        "Name",
+        "Status",
+        "Updated",
+        "Failed runs",
+        "No failed or stopped run.",
+        "Recover: close now or purge now on the wave's page",
+        "Next");
 }

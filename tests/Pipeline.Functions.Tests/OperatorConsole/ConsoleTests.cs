@@ -49,6 +49,7 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
     [InlineData("/console/new")]
     [InlineData("/console/waves/{id}")]
     [InlineData("/console/waves/{id}/purge-now")]
+    [InlineData("/console/operations")]
     public async Task Pages_NoSession_SignIn_AnalystSession_403_OperatorSession_200(string path)
     {
         var url = path.Replace("{id}", _wave.Definition.Id, StringComparison.Ordinal);
@@ -274,6 +275,29 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
         Assert.Contains("nog niet deelgenomen", pages[0], StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(new Uri($"/console/waves/{_wave.Definition.Id}/proof/Reminder", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await SignedInAsync(PipelineApplication.AnalystKey)).GetAsync(new Uri($"/console/waves/{_wave.Definition.Id}/proof/reminder", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Operations_StorageHealth_AStoppedRunWithItsWayBack_Instances_ReadOnly()
+    {
+        var wave = await FieldworkWave.StartAsync(_app, people: 4);
+        await _app.Services.GetRequiredService<HubClient>().TerminateInstanceAsync(wave.Definition.Id, (object)"operator error");
+        await WaitAsync(async () => (await _app.Services.GetRequiredService<HubClient>().GetInstanceAsync(wave.Definition.Id))!.RuntimeStatus == Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Terminated);
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+
+        var page = await browser.GetStringAsync(new Uri("/console/operations?lang=en", UriKind.Relative));
+
+        Assert.Matches("<td>(Blob|blob)[^<]*</td><td>ok</td>", page);
+        var failed = page[page.IndexOf("<h2>Failed runs</h2>", StringComparison.Ordinal)..page.IndexOf("<h2>Task hub instances", StringComparison.Ordinal)];
+        Assert.Contains($"/console/waves/{wave.Definition.Id}?lang=en", failed, StringComparison.Ordinal);
+        Assert.Contains("Terminated", failed, StringComparison.Ordinal);
+        Assert.DoesNotContain(_wave.Definition.Id, failed, StringComparison.Ordinal);
+        Assert.Contains(_wave.Definition.Id, page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<form", page, StringComparison.Ordinal);
+
+        var bad = await browser.GetAsync(new Uri("/console/operations?continuation=%%%", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("continuation is not a token this API issued", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
