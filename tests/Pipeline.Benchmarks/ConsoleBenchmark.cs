@@ -35,7 +35,7 @@ internal static class ConsoleBenchmark
             for (var batch = 1; (batch - 1) * 500 < group.Count; batch++)
             {
                 // As the run's letters activity leaves each batch: its letters and its tally.
-                await counts.TallyLettersAsync(definition.Id, "invitation", group.Zone, group.Language, batch, Math.Min(500, group.Count - ((batch - 1) * 500)), default);
+                await counts.TallyLettersAsync(definition.Id, "invitation", group.Zone, group.Language, batch, new Dictionary<string, int> { [$"Gemeente {group.Zone}"] = Math.Min(500, group.Count - ((batch - 1) * 500)) }, default);
                 foreach (var type in new[] { "pdf", "csv" })
                 {
                     await store.Blobs.PutAsync(WaveStore.LettersContainer, $"{definition.Id}/invitation/{group.Zone}/{group.Language}/{batch:D5}.{type}", "x"u8.ToArray(), BlobCondition.None, default);

@@ -109,6 +109,35 @@ public sealed class ConsoleBrowserTests(BrowserFixture fixture) : IClassFixture<
         Assert.StartsWith("%PDF", Encoding.ASCII.GetString(await pdf.BodyAsync())[..4], StringComparison.Ordinal);
         Assert.Contains("<td class=\"n\">12</td>", await page.ContentAsync(), StringComparison.Ordinal);
 
+        // Two paper forms come back, keyed elsewhere, with the tokens printed on the letters: the console takes them.
+        using var letter = new MemoryStream(await pdf.BodyAsync());
+        Pipeline.Survey.Letters.EmbeddedFonts.Install(); // PDFsharp, which reads the PDF back, refuses to run before its license is set
+        var printed = Pipeline.Tests.Shared.PdfText.Pages(letter).Select(p => System.Text.RegularExpressions.Regex.Match(p, "[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]").Value).Take(2).ToList();
+        var questionnaire = wave.QuestionnaireFor(wave.Zones[0].Id)!;
+        var questions = questionnaire.Questions.Select(q => q.Id).ToList();
+        var answers = Pipeline.Survey.Questionnaires.SyntheticAnswers.Complete(questionnaire, new Random(4));
+        var keyed = Path.Combine(Path.GetTempPath(), $"{wave.Id}-paper.csv");
+        await File.WriteAllTextAsync(keyed, "token;" + string.Join(";", questions) + "\n"
+            + string.Concat(printed.Select(t => t + ";" + string.Join(";", questions.Select(q => answers.TryGetValue(q, out var v) ? string.Join("|", v) : "")) + "\n")));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Paper questionnaires" }).ClickAsync();
+        await page.GetByLabel("Keyed questionnaires (CSV)").SetInputFilesAsync(keyed);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).FocusAsync();
+        await SubmitByEnterAsync(page);
+        Assert.Contains("Accepted 2", (await page.Locator("dl.facts").InnerTextAsync()).ReplaceLineEndings(" "), StringComparison.Ordinal);
+        await AccessibleAsync("the paper forms' report");
+
+        // The host's release timer brings them to the progress and to the responses per day.
+        await page.GotoAsync($"{root}/console/waves/{wave.Id}?lang=en");
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); await page.Locator("svg.perday").CountAsync() == 0; await page.ReloadAsync())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no responses per day on the wave's page");
+            await Task.Delay(1000);
+        }
+
+        Assert.Equal("2 responses over 1 days, at most 2 in a day", await page.Locator("svg.perday").GetAttributeAsync("aria-label"));
+        await page.ScreenshotAsync(new() { Path = Screenshot("wave"), FullPage = true });
+        await AccessibleAsync("the wave's page with its responses per day");
+
         // A reschedule: a time that is no time, then one that is.
         await page.GetByRole(AriaRole.Link, new() { Name = "Reminder: Reschedule" }).ClickAsync();
         await page.GetByLabel("Reminder: Reschedule (UTC)").FillAsync("tomorrow");
@@ -134,7 +163,7 @@ public sealed class ConsoleBrowserTests(BrowserFixture fixture) : IClassFixture<
         Assert.Matches(@"\d+ letters: Invitation, zone-1, (nl|fr), batch 1", timeline);
         Assert.DoesNotContain("Failed:", timeline, StringComparison.Ordinal);
         Assert.Contains("Operator: reschedule-reminder", timeline, StringComparison.Ordinal);
-        Assert.Contains("Closed: 0 responses", timeline, StringComparison.Ordinal);
+        Assert.Contains("Closed: 2 responses", timeline, StringComparison.Ordinal);
         Assert.Contains("Personal data purged", timeline, StringComparison.Ordinal);
         await AccessibleAsync("the closed and purged wave");
 

@@ -36,6 +36,13 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time) : IRe
     public async Task<IReadOnlyDictionary<string, int>> ByZoneAsync(string waveId, CancellationToken cancellationToken) =>
         (await ReadAsync(waveId, cancellationToken)).Values.CountBy(r => r.Zone).ToDictionary(StringComparer.Ordinal);
 
+    /// <summary>The released responses per (zone, municipality), and per day.</summary>
+    public async Task<(IReadOnlyDictionary<(string Zone, string Municipality), int> ByMunicipality, IReadOnlyDictionary<DateOnly, int> ByDay)> ByMunicipalityAndDayAsync(string waveId, CancellationToken cancellationToken)
+    {
+        var responses = (await ReadAsync(waveId, cancellationToken)).Values;
+        return (responses.CountBy(r => (r.Zone, r.Municipality)).ToDictionary(), responses.CountBy(r => r.Day).ToDictionary());
+    }
+
     /// <summary>Every response of the wave once, by the name of its released blob.</summary>
     public async Task<Dictionary<string, ResponseFacts>> ReadAsync(string waveId, CancellationToken cancellationToken) =>
         (await ReadWithSinglesAsync(waveId, cancellationToken)).Responses;

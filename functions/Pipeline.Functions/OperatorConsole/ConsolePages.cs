@@ -63,7 +63,7 @@ internal static class ConsolePages
                 .Append("</tr></thead><tbody>");
             foreach (var wave in waves.OrderByDescending(w => w.CreatedAt))
             {
-                var zones = wave.Purged && !wave.CountsFixed ? [] : await counts.ProgressAsync(wave, ct);
+                var zones = (wave.Purged && !wave.CountsFixed ? WaveProgressView.None : await counts.ProgressAsync(wave, ct)).Zones;
                 var (invited, responded) = (zones.Sum(z => z.Invited), zones.Sum(z => z.Responded));
                 html.Append("<tr><td><a href=\"").Append(Encode(WavePath(wave.Definition.Id, language))).Append("\">").Append(Encode(wave.Definition.Id)).Append("</a></td>")
                     .Append("<td>").Append(Encode(wave.Definition.Title)).Append("</td><td>").Append(Encode(text.PhaseName(wave.Phase))).Append("</td>")
@@ -197,19 +197,34 @@ internal static class ConsolePages
 
         if (wave.Phase != WavePhase.Draft && !(wave.Purged && !wave.CountsFixed))
         {
-            var zones = await counts.ProgressAsync(wave, ct);
+            var figures = await counts.ProgressAsync(wave, ct);
             html.Append("<h2>").Append(Encode(text.Progress)).Append("</h2>").Append(Table(text.Progress)).Append("<thead><tr>")
-                .Append(Th(text.Zone)).Append(Th(text.Invited, numeric: true)).Append(Th(text.Reminded, numeric: true)).Append(Th(text.OptedOut, numeric: true))
+                .Append(Th(text.Zone)).Append(Th(text.Municipality)).Append(Th(text.Invited, numeric: true)).Append(Th(text.Reminded, numeric: true)).Append(Th(text.OptedOut, numeric: true))
                 .Append(Th(text.Responded, numeric: true)).Append(Th(text.Rate, numeric: true)).Append("</tr></thead><tbody>");
-            foreach (var zone in zones)
+            foreach (var zone in figures.Zones)
             {
-                html.Append("<tr><th scope=\"row\">").Append(Encode(d.Zones.FirstOrDefault(z => z.Id == zone.Zone)?.Name ?? zone.Zone)).Append("</th>")
+                html.Append("<tr><th scope=\"row\">").Append(Encode(d.Zones.FirstOrDefault(z => z.Id == zone.Zone)?.Name ?? zone.Zone)).Append("</th><td></td>")
                     .Append(Td(zone.Invited)).Append(Td(zone.Reminded)).Append(Td(zone.OptedOut)).Append(Td(zone.Responded)).Append(Td(Rate(zone.Responded, zone.Invited))).Append("</tr>");
+                foreach (var m in figures.Municipalities.Where(m => m.Zone == zone.Zone))
+                {
+                    html.Append("<tr><td></td><th scope=\"row\">").Append(Encode(m.Municipality)).Append("</th>")
+                        .Append(Td(m.Invited)).Append(Td(m.Reminded)).Append(Td(m.OptedOut)).Append(Td(m.Responded)).Append(Td(Rate(m.Responded, m.Invited))).Append("</tr>");
+                }
             }
 
+            var zones = figures.Zones;
             var (invited, responded) = (zones.Sum(z => z.Invited), zones.Sum(z => z.Responded));
-            html.Append("</tbody><tfoot><tr><th scope=\"row\">").Append(Encode(text.Total)).Append("</th>").Append(Td(invited)).Append(Td(zones.Sum(z => z.Reminded)))
+            html.Append("</tbody><tfoot><tr><th scope=\"row\">").Append(Encode(text.Total)).Append("</th><td></td>").Append(Td(invited)).Append(Td(zones.Sum(z => z.Reminded)))
                 .Append(Td(zones.Sum(z => z.OptedOut))).Append(Td(responded)).Append(Td(Rate(responded, invited))).Append("</tr></tfoot></table></div>");
+
+            // The reminder plan: before the list is fixed, when and to how many (everyone not responded and not opted out now).
+            if (figures.Zones.Sum(z => z.Reminded) == 0 && wave.Phase == WavePhase.Fieldwork)
+            {
+                var due = figures.Zones.Sum(z => Math.Max(0, z.Invited - z.Responded - z.OptedOut));
+                html.Append("<p>").Append(Encode(string.Format(CultureInfo.InvariantCulture, text.ReminderPlan, WaveCalendar.Morning(d.ReminderDate).ToString("u", CultureInfo.InvariantCulture), due))).Append("</p>");
+            }
+
+            html.Append(PerDay(text, figures.ResponsesPerDay));
         }
 
         if (wave.Phase == WavePhase.Draft && wave.SampleCounts.Count > 0)
@@ -622,6 +637,37 @@ internal static class ConsolePages
         ProblemHttpResult p => p.ProblemDetails.Detail ?? p.ProblemDetails.Title ?? string.Empty,
         _ => string.Empty,
     };
+
+    /// <summary>
+    /// The responses per day as bars (an SVG image named by its totals), followed by the same figures as a table for
+    /// those who do not see the chart.
+    /// </summary>
+    private static string PerDay(ConsoleText text, IReadOnlyDictionary<DateOnly, int> perDay)
+    {
+        if (perDay.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var days = perDay.OrderBy(d => d.Key).ToList();
+        var (width, height, max) = (Math.Max(120, days.Count * 14), 120, Math.Max(1, days.Max(d => d.Value)));
+        var html = new StringBuilder("<h2>").Append(Encode(text.ResponsesPerDay)).Append("</h2>")
+            .Append("<svg class=\"perday\" role=\"img\" width=\"").Append(width).Append("\" height=\"").Append(height).Append("\" viewBox=\"0 0 ").Append(width).Append(' ').Append(height)
+            .Append("\" aria-label=\"").Append(Encode(string.Format(CultureInfo.InvariantCulture, text.ResponsesPerDaySummary, days.Sum(d => d.Value), days.Count, days.Max(d => d.Value)))).Append("\">");
+        for (var i = 0; i < days.Count; i++)
+        {
+            var bar = Math.Max(1, (int)Math.Round(100.0 * days[i].Value / max));
+            html.Append("<rect x=\"").Append(i * 14).Append("\" y=\"").Append(110 - bar).Append("\" width=\"10\" height=\"").Append(bar).Append("\" fill=\"#1d3a5f\"></rect>");
+        }
+
+        html.Append("</svg>").Append(Table(text.ResponsesPerDay)).Append("<thead><tr>").Append(Th(text.When)).Append(Th(text.Responded, numeric: true)).Append("</tr></thead><tbody>");
+        foreach (var (day, count) in days)
+        {
+            html.Append("<tr><td>").Append(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("</td>").Append(Td(count)).Append("</tr>");
+        }
+
+        return html.Append("</tbody></table></div>").ToString();
+    }
 
     /// <summary>A table in a region that scrolls sideways on a narrow screen, and that a keyboard can reach to scroll it.</summary>
     private static string Table(string caption) =>

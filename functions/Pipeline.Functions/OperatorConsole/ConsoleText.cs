@@ -99,7 +99,10 @@ internal sealed record ConsoleText(
     string FailedRuns,
     string NoFailedRuns,
     string Recover,
-    string More)
+    string More,
+    string ReminderPlan,
+    string ResponsesPerDay,
+    string ResponsesPerDaySummary)
 {
     public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "en"];
 
@@ -215,7 +218,10 @@ internal sealed record ConsoleText(
         "Mislukte uitvoeringen",
         "Geen mislukte of gestopte uitvoering.",
         "Herstellen: nu sluiten of nu wissen op de pagina van de bevraging",
-        "Volgende");
+        "Volgende",
+        "Herinnering gepland op {0}, aan ongeveer {1} personen (wie nu niet antwoordde en zich niet afmeldde).",
+        "Antwoorden per dag",
+        "{0} antwoorden over {1} dagen, hoogstens {2} op een dag");
 
     private static readonly ConsoleText Fr = new(
         "Console",
@@ -313,7 +319,10 @@ internal sealed record ConsoleText(
         "Exécutions en échec",
         "Aucune exécution en échec ou arrêtée.",
         "Rétablir : clôturer ou effacer maintenant sur la page de l'enquête",
-        "Suivant");
+        "Suivant",
+        "Rappel prévu le {0}, à environ {1} personnes (qui n'ont pas répondu ni ne se sont désinscrites à ce jour).",
+        "Réponses par jour",
+        "{0} réponses sur {1} jours, au plus {2} par jour");
 
     private static readonly ConsoleText En = new(
         "Console",
@@ -411,5 +420,8 @@ internal sealed record ConsoleText(
         "Failed runs",
         "No failed or stopped run.",
         "Recover: close now or purge now on the wave's page",
-        "Next");
+        "Next",
+        "Reminder planned at {0}, to about {1} people (everyone not responded and not opted out now).",
+        "Responses per day",
+        "{0} responses over {1} days, at most {2} in a day");
 }

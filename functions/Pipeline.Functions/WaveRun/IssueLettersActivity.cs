@@ -67,7 +67,7 @@ internal sealed class IssueLettersActivity(WaveStore store, TokenDirectory token
         var flag = job.Kind == LetterKind.Invitation ? InvitationRows.Invited : InvitationRows.Reminded;
         await store.MergeAllAsync(partition, rows.Select(r => r.RowKey), new Dictionary<string, object> { [flag] = true, [flag + "Batch"] = job.Batch }, ct);
         // After the rows: a rerun of the batch marks and tallies again, to the same effect.
-        await counts.TallyLettersAsync(job.WaveId, job.Kind.ToString().ToLowerInvariant(), job.Zone, job.Language, job.Batch, rows.Count, ct);
+        await counts.TallyLettersAsync(job.WaveId, job.Kind.ToString().ToLowerInvariant(), job.Zone, job.Language, job.Batch, rows.CountBy(r => r.GetString("Municipality") ?? string.Empty).ToDictionary(), ct);
         return rows.Count;
     }
 

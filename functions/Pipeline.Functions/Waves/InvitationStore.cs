@@ -18,7 +18,8 @@ internal sealed class InvitationStore(WaveStore store, TokenDirectory tokens, Wa
             if (flag == InvitationRows.OptedOut)
             {
                 // After the row: a retry of the request marks and tallies again, to the same effect.
-                await counts.TallyOptOutAsync(entry.WaveId, entry.Partition, entry.RowKey, cancellationToken);
+                var row = await store.Tables.GetAsync(WaveStore.SampleTable(entry.Partition), entry.Partition, entry.RowKey, cancellationToken);
+                await counts.TallyOptOutAsync(entry.WaveId, entry.Partition, entry.RowKey, row.GetString("Municipality") ?? string.Empty, cancellationToken);
             }
         }
 

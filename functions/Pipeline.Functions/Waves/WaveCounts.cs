@@ -23,61 +23,98 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
     /// </summary>
     public const string TalliesTable = "WaveTallies";
 
-    /// <summary>Tallies a letters batch of <paramref name="count"/> letters, after its people's rows were marked.</summary>
-    public Task TallyLettersAsync(string waveId, string kind, string zone, string language, int batch, int count, CancellationToken cancellationToken) =>
-        store.Tables.UpsertAsync(TalliesTable, new TableRow(waveId, $"L|{kind}|{zone}|{language}|{batch:D5}", new Dictionary<string, object> { ["Count"] = count }), cancellationToken);
-
-    /// <summary>Tallies the opt-out of the person in <paramref name="samplePartition"/>, row <paramref name="rowKey"/>, after the row was marked.</summary>
-    public Task TallyOptOutAsync(string waveId, string samplePartition, string rowKey, CancellationToken cancellationToken) =>
+    /// <summary>Tallies a letters batch: its letters per municipality, after its people's rows were marked.</summary>
+    public Task TallyLettersAsync(string waveId, string kind, string zone, string language, int batch, IReadOnlyDictionary<string, int> perMunicipality, CancellationToken cancellationToken) =>
         store.Tables.UpsertAsync(
             TalliesTable,
-            new TableRow(waveId, "O|" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(samplePartition + "|" + rowKey)))[..32], new Dictionary<string, object> { ["Partition"] = samplePartition }),
+            new TableRow(waveId, $"L|{kind}|{zone}|{language}|{batch:D5}", new Dictionary<string, object>
+            {
+                ["Count"] = perMunicipality.Values.Sum(),
+                ["Municipalities"] = System.Text.Json.JsonSerializer.Serialize(perMunicipality),
+            }),
+            cancellationToken);
+
+    /// <summary>Tallies the opt-out of the person in <paramref name="samplePartition"/>, row <paramref name="rowKey"/> (of <paramref name="municipality"/>), after the row was marked.</summary>
+    public Task TallyOptOutAsync(string waveId, string samplePartition, string rowKey, string municipality, CancellationToken cancellationToken) =>
+        store.Tables.UpsertAsync(
+            TalliesTable,
+            new TableRow(waveId, "O|" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(samplePartition + "|" + rowKey)))[..32], new Dictionary<string, object>
+            {
+                ["Partition"] = samplePartition,
+                ["Municipality"] = municipality,
+            }),
             cancellationToken);
 
     /// <summary>
-    /// Per zone: invited, reminded, responded, opted out and the response rate, from the tallies while the wave is in
-    /// fieldwork (from the counters after the purge; from the people's rows for a wave started before tallies were kept).
+    /// Per zone and per municipality: invited, reminded, opted out, responded and the response rate, and the responses per
+    /// day; from the tallies while the wave is in fieldwork (from the counters after the purge; from the people's rows for
+    /// a wave started before tallies were kept).
     /// </summary>
-    public async Task<List<ZoneSummary>> ProgressAsync(WaveRecord wave, CancellationToken cancellationToken)
+    public async Task<WaveProgressView> ProgressAsync(WaveRecord wave, CancellationToken cancellationToken)
     {
         if (wave.Phase == WavePhase.Draft || wave.SampleId is null)
         {
-            return [];
+            return WaveProgressView.None;
         }
 
-        if (wave.CountsFixed)
+        var areas = new Dictionary<(string Zone, string Municipality), (int Invited, int Reminded, int OptedOut)>();
+        void Add((string, string) area, int invited, int reminded, int optedOut)
         {
-            return (await ByZoneAsync(wave, cancellationToken)).Zones;
+            var before = areas.GetValueOrDefault(area);
+            areas[area] = (before.Invited + invited, before.Reminded + reminded, before.OptedOut + optedOut);
         }
 
-        var zoneOf = WaveStore.Groups(wave).ToDictionary(g => g.Partition, g => g.Zone, StringComparer.Ordinal);
-        var (invited, reminded, optedOut) = (new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>());
-        await foreach (var row in store.Tables.QueryAllAsync(TalliesTable, TableQuery.InPartition(wave.Definition.Id), cancellationToken))
+        var tallied = false;
+        if (!wave.CountsFixed)
         {
-            var parts = row.RowKey.Split('|');
-            if (parts is ["L", var kind, var zone, _, _])
+            var zoneOf = WaveStore.Groups(wave).ToDictionary(g => g.Partition, g => g.Zone, StringComparer.Ordinal);
+            await foreach (var row in store.Tables.QueryAllAsync(TalliesTable, TableQuery.InPartition(wave.Definition.Id), cancellationToken))
             {
-                var into = kind == "invitation" ? invited : reminded;
-                into[zone] = into.GetValueOrDefault(zone) + row.Get<int>("Count");
+                var parts = row.RowKey.Split('|');
+                if (parts is ["L", var kind, var zone, _, _])
+                {
+                    tallied |= kind == "invitation";
+                    foreach (var (municipality, count) in System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(row.GetString("Municipalities") ?? "{}")!)
+                    {
+                        Add((zone, municipality), kind == "invitation" ? count : 0, kind == "invitation" ? 0 : count, 0);
+                    }
+                }
+                else if (parts is ["O", _] && row.GetString("Partition") is { } partition && zoneOf.TryGetValue(partition, out var zoneOfRow))
+                {
+                    Add((zoneOfRow, row.GetString("Municipality") ?? string.Empty), 0, 0, 1);
+                }
             }
-            else if (parts is ["O", _] && row.GetString("Partition") is { } partition && zoneOf.TryGetValue(partition, out var zoneOfRow))
+        }
+
+        if (!tallied)
+        {
+            areas.Clear();
+            foreach (var (area, counts) in (await InvitationsAsync(wave, cancellationToken)).Areas)
             {
-                optedOut[zoneOfRow] = optedOut.GetValueOrDefault(zoneOfRow) + 1;
+                Add((area.Zone, area.Municipality), counts.Invited, counts.Reminded, counts.OptedOut);
             }
         }
 
-        if (invited.Count == 0)
+        var (responded, perDay) = await responses.ByMunicipalityAndDayAsync(wave.Definition.Id, cancellationToken);
+        var municipalities = areas.Keys.Union(responded.Keys)
+            .Select(a =>
+            {
+                var (invited, reminded, optedOut) = areas.GetValueOrDefault(a);
+                var answered = responded.GetValueOrDefault(a);
+                return new AreaProgress(a.Zone, a.Municipality, invited, reminded, optedOut, answered, Rate(answered, invited));
+            })
+            .OrderBy(a => a.Zone, StringComparer.Ordinal).ThenBy(a => a.Municipality, StringComparer.Ordinal)
+            .ToList();
+        var zones = wave.Definition.Zones.Select(zone =>
         {
-            return (await ByZoneAsync(wave, cancellationToken)).Zones;
-        }
-
-        var responded = await responses.ByZoneAsync(wave.Definition.Id, cancellationToken);
-        return [.. wave.Definition.Zones.Select(zone =>
-        {
-            var (sent, answered) = (invited.GetValueOrDefault(zone.Id), responded.GetValueOrDefault(zone.Id));
-            return new ZoneSummary(zone.Id, sent, reminded.GetValueOrDefault(zone.Id), answered, optedOut.GetValueOrDefault(zone.Id), sent == 0 ? 0 : Math.Round((double)answered / sent, 4));
-        }).Where(z => z.Invited > 0 || z.Responded > 0)];
+            var own = municipalities.Where(m => m.Zone == zone.Id).ToList();
+            var (invited, answered) = (own.Sum(m => m.Invited), own.Sum(m => m.Responded));
+            return new ZoneSummary(zone.Id, invited, own.Sum(m => m.Reminded), answered, own.Sum(m => m.OptedOut), Rate(answered, invited));
+        }).Where(z => z.Invited > 0 || z.Responded > 0).ToList();
+        return new WaveProgressView(zones, municipalities, perDay);
     }
+
+    private static double Rate(int responded, int invited) => invited == 0 ? 0 : Math.Round((double)responded / invited, 4);
 
     /// <summary>Deletes a wave's tallies (at the purge: the opt-out rows name people's rows).</summary>
     public async Task DeleteTalliesAsync(string waveId, CancellationToken cancellationToken)
@@ -143,7 +180,7 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
         {
             var own = areas.Where(a => a.Key.Zone == zone.Id).Select(a => a.Value).ToList();
             var (invited, answered) = (own.Sum(a => a.Invited), responded.GetValueOrDefault(zone.Id));
-            return new ZoneSummary(zone.Id, invited, own.Sum(a => a.Reminded), answered, own.Sum(a => a.OptedOut), invited == 0 ? 0 : Math.Round((double)answered / invited, 4));
+            return new ZoneSummary(zone.Id, invited, own.Sum(a => a.Reminded), answered, own.Sum(a => a.OptedOut), Rate(answered, invited));
         }).Where(z => z.Invited > 0 || z.Responded > 0).ToList();
         return (zones, smallest);
     }
@@ -212,4 +249,16 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
 internal interface IResponseCounts
 {
     Task<IReadOnlyDictionary<string, int>> ByZoneAsync(string waveId, CancellationToken cancellationToken);
+
+    /// <summary>The released responses per (zone, municipality), and per day.</summary>
+    Task<(IReadOnlyDictionary<(string Zone, string Municipality), int> ByMunicipality, IReadOnlyDictionary<DateOnly, int> ByDay)> ByMunicipalityAndDayAsync(string waveId, CancellationToken cancellationToken);
+}
+
+/// <summary>An area's progress: invited, reminded, opted out, responded and the response rate.</summary>
+internal sealed record AreaProgress(string Zone, string Municipality, int Invited, int Reminded, int OptedOut, int Responded, double ResponseRate);
+
+/// <summary>A wave's progress: per zone, per municipality, and the responses per day.</summary>
+internal sealed record WaveProgressView(IReadOnlyList<ZoneSummary> Zones, IReadOnlyList<AreaProgress> Municipalities, IReadOnlyDictionary<DateOnly, int> ResponsesPerDay)
+{
+    public static readonly WaveProgressView None = new([], [], new Dictionary<DateOnly, int>());
 }

@@ -69,6 +69,8 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
     public async Task WavesAndWavePage_ShowThePhaseProgressAndLetters_InTheAskedLanguage()
     {
         var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+        Assert.Equal(HttpStatusCode.Created, (await _app.CreateClient().PostAsJsonAsync("/api/responses", new { token = _wave.NextToken(), answers = _wave.Answers() })).StatusCode);
+        Assert.Equal(1, await _app.Services.GetRequiredService<Pipeline.Functions.Responses.ResponseRelease>().ReleaseAsync(default));
 
         var list = await browser.GetStringAsync(new Uri("/console?lang=fr", UriKind.Relative));
         Assert.Contains("<html lang=\"fr\"", list, StringComparison.Ordinal);
@@ -82,6 +84,10 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
         Assert.Contains($"/console/waves/{_wave.Definition.Id}/cancel?lang=en", page, StringComparison.Ordinal);
         Assert.DoesNotContain("/start?", page, StringComparison.Ordinal);
         Assert.Contains("<dt>Next timer</dt>", page, StringComparison.Ordinal);
+        Assert.Matches("<th scope=\"row\">Gemeente 1\\.\\d</th>", page);
+        Assert.Contains("Reminder planned at ", page, StringComparison.Ordinal);
+        Assert.Contains("to about 9 people", page, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"1 responses over 1 days, at most 1 in a day\"", page, StringComparison.Ordinal);
         Assert.Matches(@"<td>\d+ letters: Invitation, zone-1, (nl|fr), batch 1</td>", page);
         Assert.DoesNotContain("Failed:", page, StringComparison.Ordinal);
     }

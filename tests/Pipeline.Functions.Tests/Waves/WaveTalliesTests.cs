@@ -34,17 +34,23 @@ public sealed class WaveTalliesTests : IAsyncLifetime, IDisposable
         var counts = _app.Services.GetRequiredService<WaveCounts>();
         var record = (await store.GetAsync(wave.Definition.Id, default))!;
 
-        var tallied = await counts.ProgressAsync(record, default);
+        var progress = await counts.ProgressAsync(record, default);
+        var tallied = progress.Zones;
         var (scanned, _) = await counts.ByZoneAsync(record, default);
 
         Assert.Equal(scanned, tallied);
+        var perMunicipality = (await counts.InvitationsAsync(record, default)).Areas
+            .GroupBy(a => (a.Key.Zone, a.Key.Municipality))
+            .Select(g => (g.Key.Zone, g.Key.Municipality, g.Sum(a => a.Value.Invited), g.Sum(a => a.Value.OptedOut)))
+            .Order();
+        Assert.Equal(perMunicipality, progress.Municipalities.Select(m => (m.Zone, m.Municipality, m.Invited, m.OptedOut)).Order());
         Assert.Equal(30, tallied.Sum(z => z.Invited));
         Assert.Equal(3, tallied.Sum(z => z.OptedOut));
 
         await WaveLifecycle.UpdateAsync(store, wave.Definition.Id, w => w with { Phase = WavePhase.Closed }, default);
         await _app.Services.GetRequiredService<WaveEnding>().PurgeAsync(wave.Definition.Id, default);
         Assert.Empty(await _app.Services.GetRequiredService<ITableStore>().QueryAllAsync(WaveCounts.TalliesTable, TableQuery.InPartition(wave.Definition.Id)).ToListAsync());
-        Assert.Equal(scanned.Select(z => (z.Zone, z.Invited, z.OptedOut)), (await counts.ProgressAsync((await store.GetAsync(wave.Definition.Id, default))!, default)).Select(z => (z.Zone, z.Invited, z.OptedOut)));
+        Assert.Equal(scanned.Select(z => (z.Zone, z.Invited, z.OptedOut)), (await counts.ProgressAsync((await store.GetAsync(wave.Definition.Id, default))!, default)).Zones.Select(z => (z.Zone, z.Invited, z.OptedOut)));
     }
 
     /// <summary>
@@ -82,7 +88,7 @@ public sealed class WaveTalliesTests : IAsyncLifetime, IDisposable
                 optedOut++;
                 var record = (await services.GetRequiredService<WaveStore>().GetAsync(wave.Definition.Id, default))!;
                 var (scanned, _) = await counts.ByZoneAsync(record, default);
-                Assert.Equal(scanned, await counts.ProgressAsync(record, default));
+                Assert.Equal(scanned, (await counts.ProgressAsync(record, default)).Zones);
                 Assert.Equal(optedOut, scanned.Sum(z => z.OptedOut));
             }
         }
