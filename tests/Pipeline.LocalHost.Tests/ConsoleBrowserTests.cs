@@ -33,7 +33,24 @@ public sealed class ConsoleBrowserTests(BrowserFixture fixture) : IClassFixture<
         await AccessibleAsync("the waves list");
 
         // A new wave: a malformed definition first, its message next to the field, then the real one.
+        // The form of fields first, with a date that is no date and an address that is no https: the summary links to
+        // each field, and each message stands next to its field.
         await page.GetByRole(AriaRole.Link, new() { Name = "New wave" }).ClickAsync();
+        await page.GetByLabel("Id", new() { Exact = true }).FillAsync(wave.Id);
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync(wave.Title);
+        await page.GetByLabel("Survey address").FillAsync("ftp://survey.example.be");
+        await page.GetByLabel("Invitation date (yyyy-mm-dd)").FillAsync("next monday");
+        await page.GetByLabel("Areas (CSV)").FillAsync("zone;zone_name;municipality;neighbourhood\n" + string.Concat(wave.Zones.SelectMany(z => z.Municipalities.SelectMany(m => m.Neighbourhoods.Select(n => $"{z.Id};{z.Name};{m.Name};{n}\n")))));
+        await page.GetByLabel("Areas (CSV)").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await SubmitByEnterAsync(page);
+        Assert.Equal("Give a date as yyyy-MM-dd.", await page.Locator("#invitationDate-error").InnerTextAsync());
+        Assert.Equal("There is a problem", await page.Locator(".summary h2").InnerTextAsync());
+        Assert.StartsWith("Give the survey site", await page.Locator("#surveyBaseUrl-error").InnerTextAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Screenshot("new-wave-fields-error"), FullPage = true });
+        await AccessibleAsync("the new wave's fields with their errors");
+
+        // Then the definition as JSON (with its margins, which the fields do not carry), malformed first.
         await page.GetByLabel("Definition (JSON)").FillAsync("{\"id\": \"" + wave.Id + "\",");
         await page.Keyboard.PressAsync("Tab");
         await SubmitByEnterAsync(page);

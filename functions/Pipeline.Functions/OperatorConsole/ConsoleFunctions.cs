@@ -31,6 +31,10 @@ internal sealed class ConsoleFunctions
     public static IResult Confirm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}/{action}")] HttpRequest request) =>
         HttpFunction.Run(ConsolePages.ConfirmAsync, Guard.OperatorPage, Guard.Page);
 
+    [Function("ConsoleDefinition")]
+    public static IResult Definition([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}/definition/json")] HttpRequest request) =>
+        HttpFunction.Run(ConsolePages.DefinitionAsync, Guard.OperatorPage);
+
     [Function("ConsoleProof")]
     public static IResult Proof([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}/proof/{kind}")] HttpRequest request) =>
         HttpFunction.Run(ConsolePages.ProofAsync, Guard.OperatorPage);

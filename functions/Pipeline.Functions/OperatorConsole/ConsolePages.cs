@@ -140,25 +140,52 @@ internal static class ConsolePages
 
     // GET /console/new
     internal static IResult NewWave(HttpRequest request, string? lang, KeyRing keys) =>
-        NewWaveForm(request, keys, Language(lang, request), string.Empty, null, StatusCodes.Status200OK);
+        NewWaveForm(request, keys, Language(lang, request), null, [], string.Empty, null, StatusCodes.Status200OK);
 
     // POST /console/waves
     internal static async Task<IResult> CreateAsync(HttpRequest request, WaveStore store, TimeProvider time, KeyRing keys, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var language = Language(form["lang"].FirstOrDefault(), request);
+        if (!form.ContainsKey("definition"))
+        {
+            // The form of fields: what cannot be read is said first; then the API's validation, field by field.
+            var (fields, unreadable) = await DefinitionForm.ReadAsync(form, ct);
+            if (unreadable.Count > 0)
+            {
+                // What could not be read, and what the API would say of the rest, at once.
+                foreach (var (field, messages) in DefinitionForm.ErrorsOf(TypedResults.ValidationProblem(WaveValidator.Validate(fields))))
+                {
+                    unreadable.TryAdd(field, messages);
+                }
+
+                return NewWaveForm(request, keys, language, form, unreadable, string.Empty, null, StatusCodes.Status400BadRequest);
+            }
+
+            var created = await WavesApi.CreateFromAsync(fields, store, time, ct);
+            return Succeeded(created)
+                ? Results.Redirect(WavePath(fields.Id, language) + "&done=created")
+                : NewWaveForm(request, keys, language, form, DefinitionForm.ErrorsOf(created), string.Empty, null, Status(created));
+        }
+
         var json = form["definition"].FirstOrDefault() ?? string.Empty;
         if (Encoding.UTF8.GetByteCount(json) > WaveStore.MaxDefinitionBytes)
         {
-            return NewWaveForm(request, keys, language, json, Messages(JsonBody.TooLarge(WaveStore.MaxDefinitionBytes)), StatusCodes.Status413PayloadTooLarge);
+            return NewWaveForm(request, keys, language, null, [], json, Messages(JsonBody.TooLarge(WaveStore.MaxDefinitionBytes)), StatusCodes.Status413PayloadTooLarge);
         }
 
         var (definition, problem) = JsonBody.Parse<WaveDefinition>(Encoding.UTF8.GetBytes(json), AppJson.Web);
         var result = problem ?? await WavesApi.CreateFromAsync(definition!, store, time, ct);
         return Succeeded(result)
-            ? Results.Redirect(WavePath(definition!.Id, language) + "&done=created", permanent: false, preserveMethod: false)
-            : NewWaveForm(request, keys, language, json, Messages(result), Status(result));
+            ? Results.Redirect(WavePath(definition!.Id, language) + "&done=created")
+            : NewWaveForm(request, keys, language, null, [], json, Messages(result), Status(result));
     }
+
+    // GET /console/waves/{id}/definition/json
+    internal static async Task<IResult> DefinitionAsync(string id, WaveStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } wave
+            ? TypedResults.File(JsonSerializer.SerializeToUtf8Bytes(wave.Definition, AppJson.Web), "application/json", $"{id}.json")
+            : WavesApi.WaveNotFound(id);
 
     // GET /console/waves/{id}
     internal static async Task<IResult> WaveAsync(string id, HttpRequest request, string? lang, string? done, WaveStore store, WaveCounts counts, DurableTaskClient client, CancellationToken ct)
@@ -264,7 +291,8 @@ internal static class ConsolePages
             html.Append("</tbody></table></div>");
         }
 
-        html.Append("<h2>").Append(Encode(text.Actions)).Append("</h2><ul>");
+        html.Append("<h2>").Append(Encode(text.Actions)).Append("</h2><ul><li><a href=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/definition/json")).Append("\" download>")
+            .Append(Encode(text.DefinitionJson)).Append("</a></li>");
         foreach (var action in Offered(wave, instance))
         {
             html.Append("<li><a href=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/{action}?lang={language}")).Append("\">").Append(Encode(ActionName(text, action))).Append("</a></li>");
@@ -588,23 +616,90 @@ internal static class ConsolePages
         return TypedResults.File(ProofLetters.Render(wave.Definition, letterKind, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)), "application/pdf");
     }
 
-    private static IResult NewWaveForm(HttpRequest request, KeyRing keys, string language, string json, string? error, int status)
+    private static IResult NewWaveForm(HttpRequest request, KeyRing keys, string language, IFormCollection? posted, Dictionary<string, string[]> errors, string json, string? jsonError, int status)
     {
         var text = ConsoleText.For(language);
-        var html = new StringBuilder("<h1>").Append(Encode(text.NewWave)).Append("</h1>").Append(Nav(text, language))
-            .Append("<form method=\"post\" action=\"/console/waves\">").Append(Hidden(request, keys, language))
-            .Append("<div class=\"q").Append(error is null ? string.Empty : " invalid").Append("\"><label for=\"definition\">").Append(Encode(text.Definition)).Append("</label>")
-            .Append("<p class=\"hint\" id=\"definition-hint\">").Append(Encode(text.DefinitionHint)).Append("</p>");
-        if (error is not null)
+        string Value(string name) => posted?[name].FirstOrDefault() ?? string.Empty;
+        var html = new StringBuilder("<h1>").Append(Encode(text.NewWave)).Append("</h1>").Append(Nav(text, language));
+        if (errors.Count > 0)
         {
-            html.Append("<p class=\"error\" id=\"definition-error\" role=\"alert\">").Append(Encode(error)).Append("</p>");
+            html.Append("<div class=\"summary\" role=\"alert\"><h2>").Append(Encode(text.ErrorSummary)).Append("</h2><ul>");
+            foreach (var field in DefinitionForm.Fields.Where(errors.ContainsKey))
+            {
+                html.Append("<li><a href=\"#").Append(Id(field)).Append("\">").Append(Encode(errors[field][0])).Append("</a></li>");
+            }
+
+            html.Append("</ul></div>");
         }
 
-        html.Append("<textarea id=\"definition\" name=\"definition\" spellcheck=\"false\" required aria-describedby=\"").Append(error is null ? "definition-hint" : "definition-error definition-hint").Append('"')
-            .Append(error is null ? string.Empty : " aria-invalid=\"true\" autofocus").Append('>').Append(Encode(json)).Append("</textarea></div>")
+        html.Append("<form method=\"post\" action=\"/console/waves\">").Append(Hidden(request, keys, language))
+            .Append(Input("id", text.Id, null, "text", Value("id"), errors))
+            .Append(Input("title", text.Title, null, "text", Value("title"), errors));
+        var chosen = posted?["languages"].OfType<string>().ToHashSet(StringComparer.Ordinal) ?? ["nl", "fr"];
+        html.Append("<fieldset class=\"q").Append(errors.ContainsKey("languages") ? " invalid" : string.Empty).Append("\" id=\"languages\"><legend>").Append(Encode(text.LanguagesLabel)).Append("</legend>")
+            .Append(FieldError("languages", errors));
+        foreach (var code in ShellText.Languages)
+        {
+            html.Append("<label class=\"opt\"><input type=\"checkbox\" name=\"languages\" value=\"").Append(code).Append('"').Append(chosen.Contains(code) ? " checked" : string.Empty).Append("> ")
+                .Append(Encode(ShellText.For(code).LanguageName)).Append("</label>");
+        }
+
+        html.Append("</fieldset><div class=\"q").Append(errors.ContainsKey("questionnaireVersion") ? " invalid" : string.Empty).Append("\"><label for=\"questionnaireVersion\">").Append(Encode(text.QuestionnaireVersion)).Append("</label>")
+            .Append(FieldError("questionnaireVersion", errors)).Append("<select id=\"questionnaireVersion\" name=\"questionnaireVersion\">");
+        foreach (var version in DefinitionForm.Versions)
+        {
+            html.Append("<option").Append(version == Value("questionnaireVersion") ? " selected" : string.Empty).Append('>').Append(Encode(version)).Append("</option>");
+        }
+
+        html.Append("</select></div>")
+            .Append(Input("surveyBaseUrl", text.SurveyAddress, text.SurveyAddressHint, "text", Value("surveyBaseUrl"), errors))
+            .Append(Input("invitationDate", text.InvitationDate, null, "text", Value("invitationDate"), errors))
+            .Append(Input("reminderDelayDays", text.ReminderDelay, null, "text", posted is null ? "21" : Value("reminderDelayDays"), errors))
+            .Append(Input("closeDate", $"{text.CloseDate} {text.Optional}", null, "text", Value("closeDate"), errors))
+            .Append(Input("retentionDays", text.Retention, null, "text", posted is null ? "0" : Value("retentionDays"), errors))
+            .Append(Input("contact.phone", text.Phone, null, "text", Value("contact.phone"), errors))
+            .Append(Input("contact.email", text.Email, null, "text", Value("contact.email"), errors))
+            .Append(Input("areas", text.Areas, text.AreasHint, "textarea", posted is null ? "zone;zone_name;municipality;neighbourhood\n" : Value("areas"), errors))
             .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Create)).Append("</button></div></form>");
+
+        html.Append("<h2>").Append(Encode(text.OrPasteJson)).Append("</h2><form method=\"post\" action=\"/console/waves\">").Append(Hidden(request, keys, language))
+            .Append("<div class=\"q").Append(jsonError is null ? string.Empty : " invalid").Append("\"><label for=\"definition\">").Append(Encode(text.Definition)).Append("</label>")
+            .Append("<p class=\"hint\" id=\"definition-hint\">").Append(Encode(text.DefinitionHint)).Append("</p>");
+        if (jsonError is not null)
+        {
+            html.Append("<p class=\"error\" id=\"definition-error\" role=\"alert\">").Append(Encode(jsonError)).Append("</p>");
+        }
+
+        html.Append("<textarea id=\"definition\" name=\"definition\" spellcheck=\"false\" required aria-describedby=\"").Append(jsonError is null ? "definition-hint" : "definition-error definition-hint").Append('"')
+            .Append(jsonError is null ? string.Empty : " aria-invalid=\"true\" autofocus").Append('>').Append(Encode(json)).Append("</textarea></div>")
+            .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Create)).Append(" (JSON)</button></div></form>");
         return Page(language, text.NewWave, html, l => $"/console/new?lang={l}", status);
     }
+
+    /// <summary>An input of the definition's form (text or textarea), with its hint and its error next to it.</summary>
+    private static string Input(string name, string label, string? hint, string type, string value, Dictionary<string, string[]> errors)
+    {
+        var id = Id(name);
+        var described = string.Join(' ', new[] { errors.ContainsKey(name) ? id + "-error" : null, hint is null ? null : id + "-hint" }.OfType<string>());
+        var html = new StringBuilder("<div class=\"q").Append(errors.ContainsKey(name) ? " invalid" : string.Empty).Append("\"><label for=\"").Append(id).Append("\">").Append(Encode(label)).Append("</label>");
+        if (hint is not null)
+        {
+            html.Append("<p class=\"hint\" id=\"").Append(id).Append("-hint\">").Append(Encode(hint)).Append("</p>");
+        }
+
+        html.Append(FieldError(name, errors));
+        var attributes = $" id=\"{id}\" name=\"{name}\" spellcheck=\"false\"{(described.Length > 0 ? $" aria-describedby=\"{described}\"" : string.Empty)}{(errors.ContainsKey(name) ? " aria-invalid=\"true\"" : string.Empty)}";
+        return (type == "textarea"
+            ? html.Append("<textarea").Append(attributes).Append('>').Append(Encode(value)).Append("</textarea>")
+            : html.Append("<input type=\"text\"").Append(attributes).Append(" value=\"").Append(Encode(value)).Append("\">")).Append("</div>").ToString();
+    }
+
+    private static string FieldError(string name, Dictionary<string, string[]> errors) =>
+        errors.TryGetValue(name, out var messages)
+            ? $"<p class=\"error\" id=\"{Id(name)}-error\">{Encode(string.Join(" ", messages))}</p>"
+            : string.Empty;
+
+    private static string Id(string field) => field.Replace('.', '-');
 
     /// <summary>The hidden fields of every console form: its language and the session's anti-forgery token.</summary>
     private static string Hidden(HttpRequest request, KeyRing keys, string language) =>

@@ -102,7 +102,23 @@ internal sealed record ConsoleText(
     string More,
     string ReminderPlan,
     string ResponsesPerDay,
-    string ResponsesPerDaySummary)
+    string ResponsesPerDaySummary,
+    string LanguagesLabel,
+    string QuestionnaireVersion,
+    string SurveyAddress,
+    string SurveyAddressHint,
+    string InvitationDate,
+    string ReminderDelay,
+    string CloseDate,
+    string Retention,
+    string Phone,
+    string Email,
+    string Areas,
+    string AreasHint,
+    string OrPasteJson,
+    string ErrorSummary,
+    string Optional,
+    string DefinitionJson)
 {
     public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "en"];
 
@@ -221,7 +237,23 @@ internal sealed record ConsoleText(
         "Volgende",
         "Herinnering gepland op {0}, aan ongeveer {1} personen (wie nu niet antwoordde en zich niet afmeldde).",
         "Antwoorden per dag",
-        "{0} antwoorden over {1} dagen, hoogstens {2} op een dag");
+        "{0} antwoorden over {1} dagen, hoogstens {2} op een dag",
+        "Talen",
+        "Versie van de vragenlijst",
+        "Adres van de bevraging",
+        "https zonder pad, bijvoorbeeld https://veiligheidsmonitor.example.be",
+        "Datum van de uitnodiging (jjjj-mm-dd)",
+        "Dagen tot de herinnering",
+        "Sluitingsdatum (jjjj-mm-dd)",
+        "Dagen bewaren na de sluiting",
+        "Telefoon voor de brief",
+        "E-mail voor de brief",
+        "Gebieden (CSV)",
+        "Eén regel per wijk, met de kolommen zone;zone_name;municipality;neighbourhood.",
+        "Of plak de definitie als JSON",
+        "Er is een probleem",
+        "(optioneel)",
+        "Definitie downloaden (JSON)");
 
     private static readonly ConsoleText Fr = new(
         "Console",
@@ -322,7 +354,23 @@ internal sealed record ConsoleText(
         "Suivant",
         "Rappel prévu le {0}, à environ {1} personnes (qui n'ont pas répondu ni ne se sont désinscrites à ce jour).",
         "Réponses par jour",
-        "{0} réponses sur {1} jours, au plus {2} par jour");
+        "{0} réponses sur {1} jours, au plus {2} par jour",
+        "Langues",
+        "Version du questionnaire",
+        "Adresse de l'enquête",
+        "https sans chemin, par exemple https://moniteur.example.be",
+        "Date de l'invitation (aaaa-mm-jj)",
+        "Jours jusqu'au rappel",
+        "Date de clôture (aaaa-mm-jj)",
+        "Jours de conservation après la clôture",
+        "Téléphone pour la lettre",
+        "E-mail pour la lettre",
+        "Zones (CSV)",
+        "Une ligne par quartier, avec les colonnes zone;zone_name;municipality;neighbourhood.",
+        "Ou collez la définition en JSON",
+        "Il y a un problème",
+        "(facultatif)",
+        "Télécharger la définition (JSON)");
 
     private static readonly ConsoleText En = new(
         "Console",
@@ -423,5 +471,21 @@ internal sealed record ConsoleText(
         "Next",
         "Reminder planned at {0}, to about {1} people (everyone not responded and not opted out now).",
         "Responses per day",
-        "{0} responses over {1} days, at most {2} in a day");
+        "{0} responses over {1} days, at most {2} in a day",
+        "Languages",
+        "Questionnaire version",
+        "Survey address",
+        "https without a path, for example https://survey.example.be",
+        "Invitation date (yyyy-mm-dd)",
+        "Days until the reminder",
+        "Close date (yyyy-mm-dd)",
+        "Days kept after the close",
+        "Phone for the letter",
+        "E-mail for the letter",
+        "Areas (CSV)",
+        "One line per neighbourhood, with the columns zone;zone_name;municipality;neighbourhood.",
+        "Or paste the definition as JSON",
+        "There is a problem",
+        "(optional)",
+        "Download the definition (JSON)");
 }

@@ -147,6 +147,41 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task NewWave_ByFields_UnreadableAndInvalid_ErrorsNextToTheirFields_NothingStored_ThenCreated_DefinitionDownloads()
+    {
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+        var token = await TokenAsync(browser, "/console/new");
+        (string, string)[] Fields(string date, string url, string areas) =>
+        [
+            ("lang", "en"), ("_token", token), ("id", "console-fields"), ("title", "Veiligheidsmonitor test"), ("languages", "nl"), ("languages", "fr"),
+            ("questionnaireVersion", "vm-2026.1"), ("surveyBaseUrl", url), ("invitationDate", date), ("reminderDelayDays", "21"), ("closeDate", ""),
+            ("retentionDays", "30"), ("contact.phone", "+32 2 000 00 00"), ("contact.email", "vm@example.be"), ("areas", areas),
+        ];
+        const string areas = "zone;zone_name;municipality;neighbourhood\npz-a;PZ A;Gemeente A;Wijk 1\npz-a;PZ A;Gemeente A;Wijk 2\npz-b;PZ B;Gemeente B;Centrum\n";
+
+        var unreadable = await browser.PostAsync(new Uri("/console/waves", UriKind.Relative), Form(Fields("5 March", "https://survey.example.be", "zone;name\nx;y\n")));
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
+        var html = await unreadable.Content.ReadAsStringAsync();
+        Assert.Contains("<p class=\"error\" id=\"invitationDate-error\">Give a date as yyyy-MM-dd.</p>", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"areas-error\">Line 1 must name the columns", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#invitationDate\">", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"Veiligheidsmonitor test\"", html, StringComparison.Ordinal);
+
+        var invalid = await browser.PostAsync(new Uri("/console/waves", UriKind.Relative), Form(Fields("2027-03-01", "ftp://survey.example.be", areas)));
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("id=\"surveyBaseUrl-error\">Give the survey site", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await WaveTestKit.Operator(_app).Http.GetAsync(new Uri("/api/waves/console-fields", UriKind.Relative))).StatusCode);
+
+        var created = await browser.PostAsync(new Uri("/console/waves", UriKind.Relative), Form(Fields("2027-03-01", "https://survey.example.be", areas)));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var definition = await browser.GetFromJsonAsync<JsonElement>("/console/waves/console-fields/definition/json");
+        Assert.Equal(2, definition.GetProperty("zones").GetArrayLength());
+        Assert.Equal(2, definition.GetProperty("zones")[0].GetProperty("municipalities")[0].GetProperty("neighbourhoods").GetArrayLength());
+        Assert.Equal(30, definition.GetProperty("retentionDays").GetInt32());
+        Assert.Contains("/console/waves/console-fields/definition/json", await browser.GetStringAsync(new Uri("/console/waves/console-fields", UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Actions_ConfirmationsRefuseWrongInput_ThenCancel_AndForAStoppedRun_PurgeNow()
     {
         var wave = await FieldworkWave.StartAsync(_app, people: 6, change: d => d with { RetentionDays = 30 });
