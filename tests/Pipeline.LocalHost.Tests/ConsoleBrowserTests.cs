@@ -184,6 +184,16 @@ public sealed class ConsoleBrowserTests(BrowserFixture fixture) : IClassFixture<
         Assert.Contains("Personal data purged", timeline, StringComparison.Ordinal);
         await AccessibleAsync("the closed and purged wave");
 
+        // The typed confirmation's error state, and a page for a wave that does not exist.
+        await page.GotoAsync($"{root}/console/waves/{wave.Id}/purge-now?lang=en");
+        await page.GetByLabel("Type the wave's id to confirm").FillAsync("not-the-id");
+        await SubmitByEnterAsync(page);
+        Assert.Equal($"The id does not match: type {wave.Id}.", await page.Locator("#value-error").InnerTextAsync());
+        await AccessibleAsync("the purge's confirmation with its error");
+        var missing = await page.GotoAsync($"{root}/console/waves/no-such-wave?lang=en");
+        Assert.Equal(404, missing!.Status);
+        await AccessibleAsync("a wave that does not exist");
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Operations" }).ClickAsync();
         Assert.Contains(wave.Id, await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Screenshot("operations"), FullPage = true });
