@@ -293,6 +293,12 @@ internal static class ConsolePages
 
         html.Append("<h2>").Append(Encode(text.Actions)).Append("</h2><ul><li><a href=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/definition/json")).Append("\" download>")
             .Append(Encode(text.DefinitionJson)).Append("</a></li>");
+        foreach (var paperLanguage in d.Languages)
+        {
+            html.Append("<li><a href=\"").Append(Encode($"/api/waves/{Uri.EscapeDataString(id)}/paper-questionnaire/{paperLanguage}")).Append("\" download>")
+                .Append(Encode(string.Format(CultureInfo.InvariantCulture, text.PaperQuestionnaire, ShellText.For(paperLanguage).LanguageName))).Append("</a></li>");
+        }
+
         foreach (var action in Offered(wave, instance))
         {
             html.Append("<li><a href=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/{action}?lang={language}")).Append("\">").Append(Encode(ActionName(text, action))).Append("</a></li>");

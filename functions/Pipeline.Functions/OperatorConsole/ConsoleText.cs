@@ -118,7 +118,8 @@ internal sealed record ConsoleText(
     string OrPasteJson,
     string ErrorSummary,
     string Optional,
-    string DefinitionJson)
+    string DefinitionJson,
+    string PaperQuestionnaire)
 {
     public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "en"];
 
@@ -253,7 +254,8 @@ internal sealed record ConsoleText(
         "Of plak de definitie als JSON",
         "Er is een probleem",
         "(optioneel)",
-        "Definitie downloaden (JSON)");
+        "Definitie downloaden (JSON)",
+        "Papieren vragenlijst, blanco ({0}, PDF)");
 
     private static readonly ConsoleText Fr = new(
         "Console",
@@ -370,7 +372,8 @@ internal sealed record ConsoleText(
         "Ou collez la définition en JSON",
         "Il y a un problème",
         "(facultatif)",
-        "Télécharger la définition (JSON)");
+        "Télécharger la définition (JSON)",
+        "Questionnaire papier, vierge ({0}, PDF)");
 
     private static readonly ConsoleText En = new(
         "Console",
@@ -487,5 +490,6 @@ internal sealed record ConsoleText(
         "Or paste the definition as JSON",
         "There is a problem",
         "(optional)",
-        "Download the definition (JSON)");
+        "Download the definition (JSON)",
+        "Paper questionnaire, blank ({0}, PDF)");
 }

@@ -2,6 +2,7 @@ using CsvHelper;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Waves;
 using Pipeline.Survey;
+using Pipeline.Survey.Paper;
 using Pipeline.Survey.Questionnaires;
 
 namespace Pipeline.Functions.Responses;
@@ -9,6 +10,35 @@ namespace Pipeline.Functions.Responses;
 /// <summary>The operators' paper channel over HTTP: keyed-in questionnaires as CSV.</summary>
 internal static class PaperApi
 {
+    /// <summary>
+    /// <c>GET /api/waves/{id}/paper-questionnaire/{language}?zone=</c>: a blank paper questionnaire of the wave, as the mail
+    /// house prints it (A4 PDF): the wave's questionnaire with the zone's local module (the first zone's when none is
+    /// named), a box for the code on every page. 404 for a wave, language or zone the wave does not have.
+    /// </summary>
+    internal static async Task<IResult> BlankQuestionnaireAsync(string id, string language, string? zone, WaveStore store, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } wave)
+        {
+            return WavesApi.WaveNotFound(id);
+        }
+
+        var definition = wave.Definition;
+        if (!definition.Languages.Contains(language))
+        {
+            return TypedResults.Problem(title: "Language not in the wave", detail: $"Wave '{id}' is in {string.Join(", ", definition.Languages)}, not '{language}'.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var zoneId = zone ?? definition.Zones[0].Id;
+        if (definition.Zones.All(z => z.Id != zoneId) || definition.QuestionnaireFor(zoneId) is not { } questionnaire)
+        {
+            return TypedResults.Problem(title: "Zone not in the wave", detail: $"Wave '{id}' has no zone '{zoneId}'.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        using var pdf = new MemoryStream();
+        QuestionnairePrinter.Render(questionnaire, language, definition.Title, token: null, pdf);
+        return TypedResults.File(pdf.ToArray(), "application/pdf", $"{id}-{zoneId}-{language}.pdf");
+    }
+
     /// <summary>
     /// <c>POST /api/waves/{id}/paper-responses</c>: keyed-in paper questionnaires as CSV (see <see cref="PaperImport"/>).
     /// 200 with the import report; the whole file is refused (400) only when its header cannot be read.

@@ -56,4 +56,8 @@ internal sealed class ResponseFunctions
     [Function("ImportPaperResponses")]
     public static IResult ImportPaper([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/paper-responses")] HttpRequest request) =>
         HttpFunction.Run(PaperApi.ImportPaperAsync, Guard.Operator);
+
+    [Function("GetPaperQuestionnaire")]
+    public static IResult PaperQuestionnaire([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves/{id}/paper-questionnaire/{language}")] HttpRequest request) =>
+        HttpFunction.Run(PaperApi.BlankQuestionnaireAsync, Guard.Operator);
 }

@@ -84,6 +84,7 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
         Assert.Contains($"/console/waves/{_wave.Definition.Id}/cancel?lang=en", page, StringComparison.Ordinal);
         Assert.DoesNotContain("/start?", page, StringComparison.Ordinal);
         Assert.Contains("<dt>Next timer</dt>", page, StringComparison.Ordinal);
+        Assert.Contains($"/api/waves/{_wave.Definition.Id}/paper-questionnaire/nl\" download>Paper questionnaire, blank (Nederlands, PDF)", page, StringComparison.Ordinal);
         Assert.Matches("<th scope=\"row\">Gemeente 1\\.\\d</th>", page);
         Assert.Contains("Reminder planned at ", page, StringComparison.Ordinal);
         Assert.Contains("to about 9 people", page, StringComparison.Ordinal);

@@ -1,0 +1,193 @@
+using System.Globalization;
+using PdfSharp;
+using PdfSharp.Drawing;
+using PdfSharp.Drawing.Layout;
+using PdfSharp.Pdf;
+using Pipeline.Survey.Letters;
+using Pipeline.Survey.Questionnaires;
+
+namespace Pipeline.Survey.Paper;
+
+/// <summary>
+/// The paper questionnaire, printed from the same definition that drives the web form and the validator: A4, its
+/// questions numbered through, each option's code printed next to its tick box, the boxes on a fixed grid (every box's
+/// left edge at the same x, every row a multiple of <see cref="Row"/> from the top margin, so that optical reading stays
+/// possible), the condition of a question printed before it, and on every page the form's token (or, on a blank copy, a
+/// box to write it in).
+/// </summary>
+internal static class QuestionnairePrinter
+{
+    private const double Mm = 72 / 25.4;
+
+    /// <summary>The grid's row height: every line of the form starts on it.</summary>
+    public const double Row = 6 * Mm;
+
+    private const double Left = 20 * Mm;
+    private const double Right = 190 * Mm;
+    private const double Top = 25 * Mm;
+    private const double Bottom = 272 * Mm;
+
+    /// <summary>The x of every tick box's left edge.</summary>
+    public const double BoxX = Left + (8 * Mm);
+
+    private const double Box = 4 * Mm;
+
+    private static readonly XPdfFontOptions Latin = new(PdfFontEncoding.WinAnsi);
+
+    /// <summary>Renders <paramref name="questionnaire"/> in <paramref name="language"/>; <paramref name="token"/> is the form's token, or null for a blank copy.</summary>
+    public static void Render(Questionnaire questionnaire, string language, string title, string? token, Stream output)
+    {
+        EmbeddedFonts.Install();
+        using var document = new PdfDocument();
+        document.Info.Title = title;
+        document.Info.Creator = "Pipeline";
+        var words = PaperText.For(language);
+        var printer = new Printer(document, words, title, token);
+        var numbers = questionnaire.Questions.Select((q, i) => (q.Id, Number: i + 1)).ToDictionary(p => p.Id, p => p.Number, StringComparer.Ordinal);
+        foreach (var block in questionnaire.Blocks)
+        {
+            printer.Heading(block.Title.In(language), block.Intro?.In(language));
+            foreach (var question in block.Questions)
+            {
+                printer.Question(questionnaire, question, numbers, language);
+            }
+        }
+
+        printer.Finish();
+        document.Save(output, closeStream: false);
+    }
+
+    private sealed class Printer(PdfDocument document, PaperText words, string title, string? token)
+    {
+        private readonly XFont _body = new(EmbeddedFonts.Family, 10, XFontStyleEx.Regular, Latin);
+        private readonly XFont _bold = new(EmbeddedFonts.Family, 10, XFontStyleEx.Bold, Latin);
+        private readonly XFont _small = new(EmbeddedFonts.Family, 8, XFontStyleEx.Regular, Latin);
+        private readonly XFont _heading = new(EmbeddedFonts.Family, 12, XFontStyleEx.Bold, Latin);
+        private XGraphics? _gfx;
+        private double _y = Bottom;
+        private int _pages;
+
+        public void Heading(string text, string? intro)
+        {
+            Need(4);
+            _y += Row / 2;
+            Text(text, _heading, Left, Right - Left);
+            if (intro is { Length: > 0 })
+            {
+                Text(intro, _body, Left, Right - Left);
+            }
+        }
+
+        public void Question(Questionnaire questionnaire, Question question, Dictionary<string, int> numbers, string language)
+        {
+            var options = questionnaire.OptionsOf(question);
+            Need(2 + Math.Min(options.Count, 6));
+            _y += Row / 2;
+            if (question.AskIf is { } condition && numbers.TryGetValue(condition.Question, out var other))
+            {
+                Text(string.Format(CultureInfo.InvariantCulture, words.OnlyIf, other, string.Join(words.Or, condition.In)), _small, Left, Right - Left);
+            }
+
+            var number = numbers[question.Id].ToString(CultureInfo.InvariantCulture);
+            _gfx!.DrawString(number + ".", _bold, XBrushes.Black, new XRect(Left, _y, 8 * Mm, Row), XStringFormats.TopLeft);
+            var text = question.Text.In(language) + (question.Type == QuestionType.Multiple ? " " + words.Several : string.Empty);
+            Text(text, _bold, BoxX, Right - BoxX);
+            switch (question.Type)
+            {
+                case QuestionType.Single or QuestionType.Scale or QuestionType.Multiple:
+                    foreach (var option in options)
+                    {
+                        Need(1);
+                        _gfx!.DrawRectangle(XPens.Black, BoxX, _y + ((Row - Box) / 2), Box, Box);
+                        _gfx.DrawString(option.Code, _small, XBrushes.Black, new XRect(BoxX + Box + (1.5 * Mm), _y, 8 * Mm, Row), XStringFormats.CenterLeft);
+                        Text(option.Text.In(language), _body, BoxX + Box + (10 * Mm), Right - BoxX - Box - (10 * Mm));
+                    }
+
+                    break;
+                case QuestionType.Number:
+                    Need(1);
+                    var digits = Math.Max(1, (question.Max ?? 999).ToString(CultureInfo.InvariantCulture).Length);
+                    for (var d = 0; d < digits; d++)
+                    {
+                        _gfx!.DrawRectangle(XPens.Black, BoxX + (d * (Box + (1 * Mm))), _y + ((Row - Box) / 2), Box, Box);
+                    }
+
+                    _y += Row;
+                    break;
+                default:
+                    for (var line = 0; line < 3; line++)
+                    {
+                        Need(1);
+                        _gfx!.DrawLine(XPens.Gray, BoxX, _y + Row - (1 * Mm), Right, _y + Row - (1 * Mm));
+                        _y += Row;
+                    }
+
+                    break;
+            }
+        }
+
+        public void Finish()
+        {
+            if (_gfx is null)
+            {
+                NewPage();
+            }
+
+            _gfx?.Dispose();
+        }
+
+        /// <summary>Wraps <paramref name="text"/> into <paramref name="width"/> and moves down by whole grid rows.</summary>
+        private void Text(string text, XFont font, double x, double width)
+        {
+            var lines = Math.Max(1, (int)Math.Ceiling(_gfx!.MeasureString(text, font).Width / (width * 0.95)));
+            Need(lines);
+            new XTextFormatter(_gfx).DrawString(text, font, XBrushes.Black, new XRect(x, _y + (1 * Mm), width, lines * Row), XStringFormats.TopLeft);
+            _y += lines * Row;
+        }
+
+        /// <summary>A new page when fewer than <paramref name="rows"/> grid rows are left on this one.</summary>
+        private void Need(int rows)
+        {
+            if (_y + (rows * Row) > Bottom)
+            {
+                NewPage();
+            }
+        }
+
+        private void NewPage()
+        {
+            _gfx?.Dispose();
+            var page = document.AddPage();
+            page.Size = PageSize.A4;
+            _gfx = XGraphics.FromPdfPage(page);
+            _pages++;
+            _gfx.DrawString(title, _small, XBrushes.Black, new XRect(Left, 10 * Mm, Right - Left, 5 * Mm), XStringFormats.TopLeft);
+            _gfx.DrawString(string.Format(CultureInfo.InvariantCulture, words.Page, _pages), _small, XBrushes.Black, new XRect(Left, 10 * Mm, Right - Left, 5 * Mm), XStringFormats.TopRight);
+            // The form's token on every page, so that a loose page finds its form.
+            var footer = new XRect(Left, Bottom + (8 * Mm), Right - Left, 6 * Mm);
+            if (token is null)
+            {
+                _gfx.DrawString(words.Code, _small, XBrushes.Black, footer, XStringFormats.CenterLeft);
+                _gfx.DrawRectangle(XPens.Black, Left + (35 * Mm), footer.Y, 60 * Mm, footer.Height);
+            }
+            else
+            {
+                _gfx.DrawString(words.Code + " " + token, _bold, XBrushes.Black, footer, XStringFormats.CenterLeft);
+            }
+
+            _y = Top;
+        }
+    }
+}
+
+/// <summary>The paper form's own words, per language.</summary>
+internal sealed record PaperText(string Several, string OnlyIf, string Or, string Page, string Code)
+{
+    public static PaperText For(string language) => language switch
+    {
+        "fr" => new("(plusieurs réponses possibles)", "Seulement si vous avez répondu {1} à la question {0} :", " ou ", "page {0}", "Code :"),
+        "de" => new("(mehrere Antworten möglich)", "Nur wenn Sie bei Frage {0} {1} angekreuzt haben:", " oder ", "Seite {0}", "Code:"),
+        "en" => new("(several answers possible)", "Only if you answered {1} to question {0}:", " or ", "page {0}", "Code:"),
+        _ => new("(meerdere antwoorden mogelijk)", "Alleen als u bij vraag {0} {1} aankruiste:", " of ", "pagina {0}", "Code:"),
+    };
+}
