@@ -138,7 +138,9 @@ public sealed class WaveThroughTheHostTests(WaveThroughTheHostTests.Fixture fixt
         foreach (var file in (await http.GetFromJsonAsync<JsonElement>($"/api/waves/{waveId}/letters")).EnumerateArray().Where(f => IsPdf(f, kind)))
         {
             using var pdf = new MemoryStream(await http.GetByteArrayAsync(new Uri(file.GetProperty("url").GetString()!, UriKind.Relative)));
-            tokens.AddRange(Pipeline.Tests.Shared.PdfText.Pages(pdf).Select(page => System.Text.RegularExpressions.Regex.Match(page, "[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]").Value));
+            // A reminder's pack is the letter and the enclosed questionnaire, whose every page carries the same code: one token a pack.
+            var pages = Pipeline.Tests.Shared.PdfText.Pages(pdf).Select(page => System.Text.RegularExpressions.Regex.Match(page, "[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]").Value).ToList();
+            tokens.AddRange(pages.Where((token, i) => i == 0 || token != pages[i - 1]));
         }
 
         return tokens;

@@ -63,7 +63,44 @@ public sealed class LetterRendererTests
         var lines = Encoding.UTF8.GetString(csv.ToArray()).TrimStart('\uFEFF').Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.Equal(string.Join(';', Manifest.Columns), lines[0]);
-        Assert.Equal("2;00001.pdf;2;invitation;fr;Łukasz Müller-1;Kerkstraat 1;bus 2;8400;Oostende", lines[2]);
+        Assert.Equal("2;00001.pdf;2;1;invitation;fr;Łukasz Müller-1;Kerkstraat 1;bus 2;8400;Oostende", lines[2]);
+    }
+
+    [Fact]
+    public void ReminderPack_TheLetterThenTheQuestionnaireInItsLanguage_ItsCodeOnEveryPage_ManifestCountsThePages()
+    {
+        var questionnaire = Pipeline.Survey.Questionnaires.QuestionnaireCatalog.Find(Pipeline.Survey.Questionnaires.QuestionnaireCatalog.Versions.First())!;
+        var letters = Letters("nl", "fr");
+        var batch = Batch(LetterKind.Reminder) with { Enclosed = questionnaire };
+        using var pdf = new MemoryStream();
+
+        var packPages = LetterRenderer.Render(batch, letters, pdf);
+
+        var pages = PdfText.Pages(pdf);
+        var perPack = packPages["nl"];
+        Assert.True(perPack >= 3, $"{perPack} pages a pack");
+        Assert.Equal(perPack, packPages["fr"]);
+        Assert.Equal(2 * perPack, pages.Count);
+        Assert.Contains("papieren vragenlijst", pages[0], StringComparison.Ordinal);
+        Assert.Contains("questionnaire papier", pages[perPack], StringComparison.Ordinal);
+        for (var p = 1; p < perPack; p++)
+        {
+            Assert.Contains(letters[0].TokenDisplay, pages[p], StringComparison.Ordinal);
+            Assert.Contains(letters[1].TokenDisplay, pages[perPack + p], StringComparison.Ordinal);
+        }
+
+        Assert.Contains(questionnaire.Questions.First().Text["nl"], pages[1], StringComparison.Ordinal);
+        Assert.Contains(questionnaire.Questions.First().Text["fr"], pages[perPack + 1], StringComparison.Ordinal);
+
+        // No enclosure in an invitation, nor a line that announces one.
+        using var invitation = new MemoryStream();
+        Assert.Equal(1, LetterRenderer.Render(Batch(LetterKind.Invitation), letters, invitation)["nl"]);
+        Assert.DoesNotContain("papieren vragenlijst", PdfText.Pages(invitation)[0], StringComparison.Ordinal);
+
+        using var csv = new MemoryStream();
+        Manifest.Write(batch, letters, csv, packPages);
+        var lines = Encoding.UTF8.GetString(csv.ToArray()).TrimStart('\uFEFF').Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith($"2;00001.pdf;{perPack + 1};{perPack};reminder;fr;", lines[2], StringComparison.Ordinal);
     }
 
     [Theory]

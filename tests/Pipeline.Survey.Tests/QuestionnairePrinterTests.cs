@@ -48,7 +48,7 @@ public sealed partial class QuestionnairePrinterTests
 
         var pages = Read(questionnaire, "nl", token: "ABCD-EFGH-JKMN-P");
 
-        Assert.All(pages, page => Assert.Contains("Code: ABCD-EFGH-JKMN-P", page, StringComparison.Ordinal));
+        Assert.All(pages, page => Assert.Contains("ABCD-EFGH-JKMN-P", page, StringComparison.Ordinal));
         var conditional = questionnaire.Questions.Select((q, i) => (q, Number: i + 1)).Where(p => p.q.AskIf is not null).ToList();
         Assert.NotEmpty(conditional);
         var all = string.Join(" ", pages);

@@ -47,15 +47,16 @@ internal sealed class IssueLettersActivity(WaveStore store, TokenDirectory token
             job.Kind == LetterKind.Invitation ? definition.InvitationDate : DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime),
             Path.GetFileName(name) + ".pdf");
 
+        IReadOnlyDictionary<string, int> packPages;
         using (var pdf = new MemoryStream())
         {
-            LetterRenderer.Render(batch, letters, pdf);
+            packPages = LetterRenderer.Render(batch, letters, pdf);
             await store.Blobs.PutAsync(WaveStore.LettersContainer, name + ".pdf", pdf.ToArray(), BlobCondition.None, ct);
         }
 
         using (var csv = new MemoryStream())
         {
-            Manifest.Write(batch, letters, csv);
+            Manifest.Write(batch, letters, csv, packPages);
             await store.Blobs.PutAsync(WaveStore.LettersContainer, name + ".csv", csv.ToArray(), BlobCondition.None, ct);
         }
 

@@ -11,7 +11,10 @@ namespace Pipeline.Functions.Waves;
 /// </summary>
 internal static class ProofLetters
 {
-    /// <summary>The batch header of a kind of letter of <paramref name="zoneId"/>, dated <paramref name="letterDate"/>.</summary>
+    /// <summary>
+    /// The batch header of a kind of letter of <paramref name="zoneId"/>, dated <paramref name="letterDate"/>; a reminder
+    /// encloses the zone's paper questionnaire unless the wave says not to.
+    /// </summary>
     public static LetterBatch BatchOf(WaveDefinition definition, LetterKind kind, string zoneId, DateOnly letterDate, string fileName) => new(
         kind,
         definition.Title,
@@ -21,7 +24,8 @@ internal static class ProofLetters
         definition.EffectiveCloseDate,
         definition.Contact.Phone,
         definition.Contact.Email,
-        fileName);
+        fileName,
+        kind == LetterKind.Reminder && definition.EncloseQuestionnaire ? definition.QuestionnaireFor(zoneId) : null);
 
     /// <summary>The proof of <paramref name="kind"/>: a PDF of one letter per language, for the first zone.</summary>
     public static byte[] Render(WaveDefinition definition, LetterKind kind, DateOnly today)

@@ -24,4 +24,5 @@ internal sealed record LetterBatch(
     DateOnly CloseDate,
     string ContactPhone,
     string ContactEmail,
-    string FileName);
+    string FileName,
+    Questionnaires.Questionnaire? Enclosed = null);

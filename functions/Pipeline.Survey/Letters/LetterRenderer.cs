@@ -3,6 +3,7 @@ using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Drawing.Layout;
 using PdfSharp.Pdf;
+using Pipeline.Survey.Paper;
 using QRCoder;
 
 namespace Pipeline.Survey.Letters;
@@ -17,7 +18,8 @@ internal static class LetterRenderer
     private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
     private static readonly XPdfFontOptions Latin = new(PdfFontEncoding.WinAnsi);
 
-    public static void Render(LetterBatch batch, IReadOnlyList<Letter> letters, Stream output)
+    /// <returns>The pages of each language's pack: the letter, and the enclosed questionnaire's pages.</returns>
+    public static IReadOnlyDictionary<string, int> Render(LetterBatch batch, IReadOnlyList<Letter> letters, Stream output)
     {
         EmbeddedFonts.Install();
         using var document = new PdfDocument();
@@ -27,6 +29,8 @@ internal static class LetterRenderer
 
         // What every letter of the batch shares is drawn once, as a form that each page places: most of the page.
         var shared = new Dictionary<string, (XForm Form, double TokenBoxTop)>(StringComparer.Ordinal);
+        // The enclosed questionnaire's pages too, once per language: only the person's code is drawn per pack.
+        var enclosed = new Dictionary<string, IReadOnlyList<XForm>>(StringComparer.Ordinal);
         foreach (var letter in letters)
         {
             if (!shared.TryGetValue(letter.Language, out var common))
@@ -43,9 +47,22 @@ internal static class LetterRenderer
             using var gfx = XGraphics.FromPdfPage(page);
             gfx.DrawImage(common.Form, 0, 0);
             DrawPersonal(gfx, fonts, batch, letter, common.TokenBoxTop);
+            if (batch.Enclosed is { } questionnaire)
+            {
+                if (!enclosed.TryGetValue(letter.Language, out var forms))
+                {
+                    enclosed[letter.Language] = forms = QuestionnairePrinter.Pages(document, questionnaire, letter.Language, batch.WaveTitle);
+                }
+
+                foreach (var form in forms)
+                {
+                    QuestionnairePrinter.Place(document, form, letter.Language, letter.TokenDisplay);
+                }
+            }
         }
 
         document.Save(output, closeStream: false);
+        return letters.Select(l => l.Language).Distinct(StringComparer.Ordinal).ToDictionary(l => l, l => 1 + (enclosed.TryGetValue(l, out var forms) ? forms.Count : 0), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -75,6 +92,11 @@ internal static class LetterRenderer
         }
 
         y = Paragraph(gfx, formatter, fonts.Body, string.Format(culture, text.HowTo, batch.SurveyBaseUrl), Left, y, width);
+        if (batch.Enclosed is not null && text.Enclosure.Length > 0)
+        {
+            y = Paragraph(gfx, formatter, fonts.Body, text.Enclosure, Left, y, width);
+        }
+
         var boxTop = y + (2 * Mm);
         gfx.DrawRectangle(XPens.Black, Left, boxTop, 95 * Mm, 30 * Mm);
         gfx.DrawString(text.TokenLabel, fonts.Body, XBrushes.Black, new XPoint(Left + (4 * Mm), boxTop + (8 * Mm)));

@@ -18,12 +18,16 @@ internal sealed record LetterText(
 {
     public CultureInfo CultureInfo => CultureInfo.GetCultureInfo(Culture);
 
+    /// <summary>The reminder's line that says the paper questionnaire is enclosed (printed only when it is).</summary>
+    public string Enclosure { get; init; } = string.Empty;
+
     /// <summary>The text of <paramref name="kind"/> in <paramref name="language"/> (nl, fr, de, en).</summary>
     public static LetterText For(LetterKind kind, string language) => (kind, language) switch
     {
         (LetterKind.Invitation, "nl") => NlInvitation,
         (LetterKind.Reminder, "nl") => NlInvitation with
         {
+            Enclosure = "Bij deze brief vindt u ook een papieren vragenlijst. Liever op papier? Vul hem in en stuur hem gratis terug in de bijgevoegde envelop.",
             Subject = "Herinnering: uw mening over veiligheid in uw buurt",
             Body =
             [
@@ -35,6 +39,7 @@ internal sealed record LetterText(
         (LetterKind.Invitation, "fr") => FrInvitation,
         (LetterKind.Reminder, "fr") => FrInvitation with
         {
+            Enclosure = "Vous trouverez aussi un questionnaire papier avec cette lettre. Vous préférez le papier ? Remplissez-le et renvoyez-le gratuitement dans l'enveloppe jointe.",
             Subject = "Rappel : votre avis sur la sécurité dans votre quartier",
             Body =
             [
@@ -46,6 +51,7 @@ internal sealed record LetterText(
         (LetterKind.Invitation, "de") => DeInvitation,
         (LetterKind.Reminder, "de") => DeInvitation with
         {
+            Enclosure = "Diesem Brief liegt auch ein Papierfragebogen bei. Lieber auf Papier? Füllen Sie ihn aus und senden Sie ihn kostenlos im beiliegenden Umschlag zurück.",
             Subject = "Erinnerung: Ihre Meinung zur Sicherheit in Ihrem Viertel",
             Body =
             [
@@ -57,6 +63,7 @@ internal sealed record LetterText(
         (LetterKind.Invitation, "en") => EnInvitation,
         (LetterKind.Reminder, "en") => EnInvitation with
         {
+            Enclosure = "A paper questionnaire comes with this letter. Prefer paper? Fill it in and send it back free of charge in the enclosed envelope.",
             Subject = "Reminder: your view on safety in your neighbourhood",
             Body =
             [

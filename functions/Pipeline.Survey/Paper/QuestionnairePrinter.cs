@@ -41,8 +41,36 @@ internal static class QuestionnairePrinter
         using var document = new PdfDocument();
         document.Info.Title = title;
         document.Info.Creator = "Pipeline";
+        foreach (var form in Pages(document, questionnaire, language, title))
+        {
+            Place(document, form, language, token);
+        }
+
+        document.Save(output, closeStream: false);
+    }
+
+    /// <summary>Adds a page that shows <paramref name="form"/>, with <paramref name="token"/> in its code box (or the box left blank).</summary>
+    public static void Place(PdfDocument document, XForm form, string language, string? token)
+    {
+        var page = document.AddPage();
+        page.Size = PageSize.A4;
+        using var gfx = XGraphics.FromPdfPage(page);
+        gfx.DrawImage(form, 0, 0);
+        if (token is not null)
+        {
+            gfx.DrawString(token, TokenFont.Value, XBrushes.Black, CodeBox(language), XStringFormats.Center);
+        }
+    }
+
+    /// <summary>
+    /// The questionnaire's pages as forms of <paramref name="document"/>, drawn once and placed on as many pages as there
+    /// are people (a reminder pack's enclosure): everything but the token.
+    /// </summary>
+    public static IReadOnlyList<XForm> Pages(PdfDocument document, Questionnaire questionnaire, string language, string title)
+    {
+        EmbeddedFonts.Install();
         var words = PaperText.For(language);
-        var printer = new Printer(document, words, title, token);
+        var printer = new Printer(document, words, title, language);
         var numbers = questionnaire.Questions.Select((q, i) => (q.Id, Number: i + 1)).ToDictionary(p => p.Id, p => p.Number, StringComparer.Ordinal);
         foreach (var block in questionnaire.Blocks)
         {
@@ -53,12 +81,17 @@ internal static class QuestionnairePrinter
             }
         }
 
-        printer.Finish();
-        document.Save(output, closeStream: false);
+        return printer.Finish();
     }
 
-    private sealed class Printer(PdfDocument document, PaperText words, string title, string? token)
+    private static readonly Lazy<XFont> TokenFont = new(() => new XFont(EmbeddedFonts.Family, 11, XFontStyleEx.Bold, Latin));
+
+    /// <summary>The box on every page where the form's code stands.</summary>
+    private static XRect CodeBox(string language) => new(Left + (35 * Mm), Bottom + (8 * Mm), 60 * Mm, 6 * Mm);
+
+    private sealed class Printer(PdfDocument document, PaperText words, string title, string language)
     {
+        private readonly List<XForm> _forms = [];
         private readonly XFont _body = new(EmbeddedFonts.Family, 10, XFontStyleEx.Regular, Latin);
         private readonly XFont _bold = new(EmbeddedFonts.Family, 10, XFontStyleEx.Bold, Latin);
         private readonly XFont _small = new(EmbeddedFonts.Family, 8, XFontStyleEx.Regular, Latin);
@@ -126,7 +159,7 @@ internal static class QuestionnairePrinter
             }
         }
 
-        public void Finish()
+        public List<XForm> Finish()
         {
             if (_gfx is null)
             {
@@ -134,6 +167,7 @@ internal static class QuestionnairePrinter
             }
 
             _gfx?.Dispose();
+            return _forms;
         }
 
         /// <summary>Wraps <paramref name="text"/> into <paramref name="width"/> and moves down by whole grid rows.</summary>
@@ -157,23 +191,16 @@ internal static class QuestionnairePrinter
         private void NewPage()
         {
             _gfx?.Dispose();
-            var page = document.AddPage();
-            page.Size = PageSize.A4;
-            _gfx = XGraphics.FromPdfPage(page);
+            var form = new XForm(document, XUnit.FromMillimeter(210), XUnit.FromMillimeter(297));
+            _forms.Add(form);
+            _gfx = XGraphics.FromForm(form);
             _pages++;
             _gfx.DrawString(title, _small, XBrushes.Black, new XRect(Left, 10 * Mm, Right - Left, 5 * Mm), XStringFormats.TopLeft);
             _gfx.DrawString(string.Format(CultureInfo.InvariantCulture, words.Page, _pages), _small, XBrushes.Black, new XRect(Left, 10 * Mm, Right - Left, 5 * Mm), XStringFormats.TopRight);
-            // The form's token on every page, so that a loose page finds its form.
-            var footer = new XRect(Left, Bottom + (8 * Mm), Right - Left, 6 * Mm);
-            if (token is null)
-            {
-                _gfx.DrawString(words.Code, _small, XBrushes.Black, footer, XStringFormats.CenterLeft);
-                _gfx.DrawRectangle(XPens.Black, Left + (35 * Mm), footer.Y, 60 * Mm, footer.Height);
-            }
-            else
-            {
-                _gfx.DrawString(words.Code + " " + token, _bold, XBrushes.Black, footer, XStringFormats.CenterLeft);
-            }
+            // The box of the form's code on every page, so that a loose page finds its form (Place writes the code in it).
+            var box = CodeBox(language);
+            _gfx.DrawString(words.Code, _small, XBrushes.Black, new XRect(Left, box.Y, box.X - Left, box.Height), XStringFormats.CenterLeft);
+            _gfx.DrawRectangle(XPens.Black, box);
 
             _y = Top;
         }

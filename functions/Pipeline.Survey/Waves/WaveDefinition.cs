@@ -39,6 +39,9 @@ internal sealed record WaveDefinition
 
     public DateOnly ReminderDate => InvitationDate.AddDays(ReminderDelayDays);
 
+    /// <summary>Whether the reminder pack encloses the paper questionnaire in the person's language (as in Belgium in 2024).</summary>
+    public bool EncloseQuestionnaire { get; init; } = true;
+
     /// <summary>The questionnaire a zone's respondents answer: the wave's version plus the zone's own questions.</summary>
     public Questionnaire? QuestionnaireFor(string zoneId) =>
         QuestionnaireCatalog.Find(QuestionnaireVersion)?.WithLocalQuestions(Zones.FirstOrDefault(z => z.Id == zoneId)?.LocalQuestions ?? []);

@@ -312,9 +312,12 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
         Assert.Equal("application/pdf", proof.Content.Headers.ContentType!.MediaType);
         using var pdf = new MemoryStream(await proof.Content.ReadAsByteArrayAsync());
         var pages = Pipeline.Tests.Shared.PdfText.Pages(pdf);
-        Assert.Equal(_wave.Definition.Languages.Count, pages.Count);
-        Assert.All(pages, page => Assert.Contains(_wave.Definition.SurveyBaseUrl, page, StringComparison.Ordinal));
+        // A reminder's proof is its pack: the letter, then the enclosed paper questionnaire, per language.
+        var pack = pages.Count / _wave.Definition.Languages.Count;
+        Assert.True(pack > 1 && pages.Count % _wave.Definition.Languages.Count == 0, $"{pages.Count} pages");
         Assert.Contains("nog niet deelgenomen", pages[0], StringComparison.Ordinal);
+        Assert.Contains(_wave.Definition.SurveyBaseUrl, pages[pack], StringComparison.Ordinal);
+        Assert.Contains("1. " + _wave.Questionnaire.Questions.First().Text["nl"], pages[1], StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(new Uri($"/console/waves/{_wave.Definition.Id}/proof/Reminder", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await SignedInAsync(PipelineApplication.AnalystKey)).GetAsync(new Uri($"/console/waves/{_wave.Definition.Id}/proof/reminder", UriKind.Relative))).StatusCode);
     }
