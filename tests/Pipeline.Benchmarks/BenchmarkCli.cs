@@ -24,6 +24,7 @@ namespace Pipeline.Benchmarks;
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- fanout  [--activities 1000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- latency [--samples 200]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- letters --people 100000 --zones 18
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- render [--letters 500] [--enclose]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- responses [--submissions 5000] [--clients 32,64] [--host functions]
 ///     (--host functions: the app as a worker behind the local Functions host; otherwise the local runner)
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- aggregates [--responses 2000]
@@ -78,7 +79,7 @@ internal static class BenchmarkCli
                 "hello" => await HelloAsync(client, Int(options, "orchestrations", 1000), Int(options, "activities", 5), Int(options, "timers", 0)),
                 "fanout" => await FanOutAsync(client, Int(options, "activities", 1000), Int(options, "timers", 0)),
                 "latency" => await LatencyAsync(client, host.Services.GetRequiredService<FirstActivityClock>(), Int(options, "samples", 200), Int(options, "timers", 0)),
-                "render" => RenderBenchmark.Run(Int(options, "letters", 500)),
+                "render" => RenderBenchmark.Run(Int(options, "letters", 500), options.ContainsKey("enclose")),
                 "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4)),
                 "letters-http" => await WaveLettersHttpBenchmark.RunAsync(connection, Int(options, "people", 5000), Int(options, "zones", 4), options.GetValueOrDefault("host") == "functions"),
                 "console" => await ConsoleBenchmark.RunAsync(host.Services, client, Int(options, "people", 430_000), Int(options, "zones", 77), Int(options, "waves", 20), Int(options, "runs", 5)),

@@ -59,14 +59,18 @@ internal static class LettersBenchmark
     }
 }
 
-/// <summary>PDF rendering alone, on one thread: no storage.</summary>
+/// <summary>
+/// PDF rendering alone, on one thread: no storage. With <c>--enclose</c>, reminder packs: each letter followed by the
+/// paper questionnaire (its pages drawn once, the code per person).
+/// </summary>
 internal static class RenderBenchmark
 {
-    public static string Run(int letters)
+    public static string Run(int letters, bool enclose)
     {
         var secret = Encoding.UTF8.GetBytes("benchmark-wave-secret-0123456789");
-        var batch = new Pipeline.Survey.Letters.LetterBatch(Pipeline.Survey.Letters.LetterKind.Invitation, "Veiligheidsmonitor 2026 – PZ Demo", "PZ Demo", "https://survey.example.be",
-            new DateOnly(2026, 3, 2), new DateOnly(2026, 5, 11), "+32 2 000 00 00", "vm@example.be", "00001.pdf");
+        var batch = new Pipeline.Survey.Letters.LetterBatch(enclose ? Pipeline.Survey.Letters.LetterKind.Reminder : Pipeline.Survey.Letters.LetterKind.Invitation, "Veiligheidsmonitor 2026 – PZ Demo", "PZ Demo", "https://survey.example.be",
+            new DateOnly(2026, 3, 2), new DateOnly(2026, 5, 11), "+32 2 000 00 00", "vm@example.be", "00001.pdf",
+            enclose ? Pipeline.Survey.Questionnaires.QuestionnaireCatalog.Find(Pipeline.Survey.Questionnaires.QuestionnaireCatalog.Versions.First()) : null);
         var list = Enumerable.Range(1, letters).Select(i =>
         {
             var token = Pipeline.Survey.Tokens.AccessToken.Derive(secret, "w", $"P{i}");
@@ -79,8 +83,8 @@ internal static class RenderBenchmark
 
         using var pdf = new MemoryStream();
         var watch = Stopwatch.StartNew();
-        Pipeline.Survey.Letters.LetterRenderer.Render(batch, list, pdf);
+        var pages = Pipeline.Survey.Letters.LetterRenderer.Render(batch, list, pdf)["nl"];
         watch.Stop();
-        return string.Create(CultureInfo.InvariantCulture, $"render: {letters} letters in one PDF, {pdf.Length / 1024} KB, {watch.Elapsed.TotalSeconds:F2} s = {letters / watch.Elapsed.TotalSeconds:F0} letters/s on one thread");
+        return string.Create(CultureInfo.InvariantCulture, $"render: {letters} {(enclose ? $"reminder packs of {pages} pages" : "letters")} in one PDF, {pdf.Length / 1024} KB, {watch.Elapsed.TotalSeconds:F2} s = {letters / watch.Elapsed.TotalSeconds:F0} packs/s on one thread");
     }
 }

@@ -113,7 +113,8 @@ public sealed class ConsoleBrowserTests(BrowserFixture fixture) : IClassFixture<
         Assert.Equal("Done.", await page.Locator("p[role=status]").InnerTextAsync());
 
         // The letters appear on the wave's page; their downloads open with the session.
-        for (var deadline = DateTime.UtcNow.AddSeconds(90); await page.Locator("a[download]").CountAsync() < 2; await page.ReloadAsync())
+        // Every invitation issued: the progress's total says 12 (the letters' links come batch by batch before that).
+        for (var deadline = DateTime.UtcNow.AddSeconds(90); !(await page.Locator("table:has(caption:text('Progress')) tfoot").AllInnerTextsAsync()).Any(t => t.Contains("12", StringComparison.Ordinal)); await page.ReloadAsync())
         {
             Assert.True(DateTime.UtcNow < deadline, "no letters on the wave's page");
             await Task.Delay(1000);
@@ -121,7 +122,7 @@ public sealed class ConsoleBrowserTests(BrowserFixture fixture) : IClassFixture<
 
         await page.ScreenshotAsync(new() { Path = Screenshot("wave"), FullPage = true });
         await AccessibleAsync("the wave's page with its progress and letters");
-        var pdf = await page.APIRequest.GetAsync(root + await page.Locator("a[download]:has-text('PDF')").First.GetAttributeAsync("href"));
+        var pdf = await page.APIRequest.GetAsync(root + await page.Locator("table:has(caption:text('Letters')) a[download]:has-text('PDF')").First.GetAttributeAsync("href"));
         Assert.Equal(200, pdf.Status);
         Assert.StartsWith("%PDF", Encoding.ASCII.GetString(await pdf.BodyAsync())[..4], StringComparison.Ordinal);
         Assert.Contains("<td class=\"n\">12</td>", await page.ContentAsync(), StringComparison.Ordinal);
