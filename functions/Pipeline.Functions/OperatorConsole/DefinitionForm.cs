@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pipeline.Survey;
@@ -140,24 +139,6 @@ internal static class DefinitionForm
         : key.StartsWith("languages", StringComparison.Ordinal) ? "languages"
         : Fields.Contains(key) ? key
         : "areas";
-
-    /// <summary>The areas of <paramref name="definition"/> as the form's CSV.</summary>
-    public static string Areas(WaveDefinition definition)
-    {
-        var text = new StringBuilder(string.Join(";", AreaColumns)).Append('\n');
-        foreach (var zone in definition.Zones)
-        {
-            foreach (var municipality in zone.Municipalities)
-            {
-                foreach (var neighbourhood in municipality.Neighbourhoods)
-                {
-                    text.Append(zone.Id).Append(';').Append(zone.Name).Append(';').Append(municipality.Name).Append(';').Append(neighbourhood).Append('\n');
-                }
-            }
-        }
-
-        return text.ToString();
-    }
 
     /// <summary>The versions a wave may use, for the form's choice.</summary>
     public static IEnumerable<string> Versions => QuestionnaireCatalog.Versions.Order(StringComparer.Ordinal);
