@@ -43,7 +43,7 @@ internal static class Dashboard
         }
 
         var d = wave.Definition;
-        var zones = wave.SampleId is null ? [] : (await counts.ByZoneAsync(wave, ct)).Zones;
+        var zones = (await counts.ProgressAsync(wave, ct)).Zones;
         var overall = await ReadAsync(aggregates, id, AggregateBuilder.Wave, id, ct);
         var html = new StringBuilder();
         html.Append("<h1>").Append(Encode(d.Title)).Append("</h1><dl class=\"facts\">");

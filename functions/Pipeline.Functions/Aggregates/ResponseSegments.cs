@@ -32,10 +32,6 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time) : IRe
     /// <summary>Single blobs read: their JSON as stored (for compaction) and what aggregation reads of them.</summary>
     private readonly ConcurrentDictionary<string, (JsonElement Json, ResponseFacts Facts)> _singles = new(StringComparer.Ordinal);
 
-    /// <summary>The released responses per zone.</summary>
-    public async Task<IReadOnlyDictionary<string, int>> ByZoneAsync(string waveId, CancellationToken cancellationToken) =>
-        (await ReadAsync(waveId, cancellationToken)).Values.CountBy(r => r.Zone).ToDictionary(StringComparer.Ordinal);
-
     /// <summary>The released responses per (zone, municipality), and per day.</summary>
     public async Task<(IReadOnlyDictionary<(string Zone, string Municipality), int> ByMunicipality, IReadOnlyDictionary<DateOnly, int> ByDay)> ByMunicipalityAndDayAsync(string waveId, CancellationToken cancellationToken)
     {

@@ -8,6 +8,6 @@ internal sealed class CountResponsesActivity(WaveStore store, WaveCounts counts)
 {
     public override async Task<int> RunAsync(TaskActivityContext context, string input) =>
         await store.GetAsync(input, CancellationToken.None) is { } wave
-            ? (await counts.ByZoneAsync(wave, CancellationToken.None)).Zones.Sum(z => z.Responded)
+            ? (await counts.ProgressAsync(wave, CancellationToken.None)).Zones.Sum(z => z.Responded)
             : 0;
 }

@@ -17,7 +17,8 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
 
     /// <summary>
     /// Running tallies of a wave in fieldwork (partition = the wave): a row per letters batch (<c>L|kind|zone|language|batch</c>,
-    /// with its <c>Count</c>) and a row per opt-out (<c>O|</c> and a hash of the person's row, with its sample <c>Partition</c>). Each is written once its people's rows
+    /// with its letters per municipality) and a row per opt-out (<c>O|</c> and a hash of the person's row, with its sample
+    /// <c>Partition</c> and <c>Municipality</c>). Each is written once its people's rows
     /// are marked, and written again unchanged by a retry; so the progress of a national wave reads a few thousand small rows,
     /// not its 430,000 people. The purge deletes them with the people.
     /// </summary>
@@ -57,51 +58,57 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
             return WaveProgressView.None;
         }
 
-        var areas = new Dictionary<(string Zone, string Municipality), (int Invited, int Reminded, int OptedOut)>();
+        var areas = (wave.CountsFixed ? null : await TalliedAsync(wave, cancellationToken))
+            ?? PerMunicipality((await InvitationsAsync(wave, cancellationToken)).Areas);
+        return await ViewAsync(wave, areas, cancellationToken);
+    }
+
+    /// <summary>Invited, reminded and opted out per (zone, municipality) from the tallies; null when no invitation was tallied.</summary>
+    private async Task<Dictionary<(string Zone, string Municipality), AreaInvitations>?> TalliedAsync(WaveRecord wave, CancellationToken cancellationToken)
+    {
+        var areas = new Dictionary<(string Zone, string Municipality), AreaInvitations>();
         void Add((string, string) area, int invited, int reminded, int optedOut)
         {
-            var before = areas.GetValueOrDefault(area);
-            areas[area] = (before.Invited + invited, before.Reminded + reminded, before.OptedOut + optedOut);
+            var before = areas.GetValueOrDefault(area) ?? new AreaInvitations(0, 0, 0);
+            areas[area] = new AreaInvitations(before.Invited + invited, before.Reminded + reminded, before.OptedOut + optedOut);
         }
 
         var tallied = false;
-        if (!wave.CountsFixed)
+        var zoneOf = WaveStore.Groups(wave).ToDictionary(g => g.Partition, g => g.Zone, StringComparer.Ordinal);
+        await foreach (var row in store.Tables.QueryAllAsync(TalliesTable, TableQuery.InPartition(wave.Definition.Id), cancellationToken))
         {
-            var zoneOf = WaveStore.Groups(wave).ToDictionary(g => g.Partition, g => g.Zone, StringComparer.Ordinal);
-            await foreach (var row in store.Tables.QueryAllAsync(TalliesTable, TableQuery.InPartition(wave.Definition.Id), cancellationToken))
+            var parts = row.RowKey.Split('|');
+            if (parts is ["L", var kind, var zone, _, _])
             {
-                var parts = row.RowKey.Split('|');
-                if (parts is ["L", var kind, var zone, _, _])
+                tallied |= kind == "invitation";
+                foreach (var (municipality, count) in System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(row.GetString("Municipalities") ?? "{}")!)
                 {
-                    tallied |= kind == "invitation";
-                    foreach (var (municipality, count) in System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(row.GetString("Municipalities") ?? "{}")!)
-                    {
-                        Add((zone, municipality), kind == "invitation" ? count : 0, kind == "invitation" ? 0 : count, 0);
-                    }
+                    Add((zone, municipality), kind == "invitation" ? count : 0, kind == "invitation" ? 0 : count, 0);
                 }
-                else if (parts is ["O", _] && row.GetString("Partition") is { } partition && zoneOf.TryGetValue(partition, out var zoneOfRow))
-                {
-                    Add((zoneOfRow, row.GetString("Municipality") ?? string.Empty), 0, 0, 1);
-                }
+            }
+            else if (parts is ["O", _] && row.GetString("Partition") is { } partition && zoneOf.TryGetValue(partition, out var zoneOfRow))
+            {
+                Add((zoneOfRow, row.GetString("Municipality") ?? string.Empty), 0, 0, 1);
             }
         }
 
-        if (!tallied)
-        {
-            areas.Clear();
-            foreach (var (area, counts) in (await InvitationsAsync(wave, cancellationToken)).Areas)
-            {
-                Add((area.Zone, area.Municipality), counts.Invited, counts.Reminded, counts.OptedOut);
-            }
-        }
+        return tallied ? areas : null;
+    }
 
+    private static Dictionary<(string Zone, string Municipality), AreaInvitations> PerMunicipality(Dictionary<(string Zone, string Municipality, string Neighbourhood), AreaInvitations> areas) =>
+        areas.GroupBy(a => (a.Key.Zone, a.Key.Municipality))
+            .ToDictionary(g => g.Key, g => new AreaInvitations(g.Sum(a => a.Value.Invited), g.Sum(a => a.Value.Reminded), g.Sum(a => a.Value.OptedOut)));
+
+    /// <summary>The progress of <paramref name="areas"/>' invitations with the wave's responses: per municipality, per zone, per day.</summary>
+    private async Task<WaveProgressView> ViewAsync(WaveRecord wave, Dictionary<(string Zone, string Municipality), AreaInvitations> areas, CancellationToken cancellationToken)
+    {
         var (responded, perDay) = await responses.ByMunicipalityAndDayAsync(wave.Definition.Id, cancellationToken);
         var municipalities = areas.Keys.Union(responded.Keys)
             .Select(a =>
             {
-                var (invited, reminded, optedOut) = areas.GetValueOrDefault(a);
+                var invitations = areas.GetValueOrDefault(a) ?? new AreaInvitations(0, 0, 0);
                 var answered = responded.GetValueOrDefault(a);
-                return new AreaProgress(a.Zone, a.Municipality, invited, reminded, optedOut, answered, Rate(answered, invited));
+                return new AreaProgress(a.Zone, a.Municipality, invitations.Invited, invitations.Reminded, invitations.OptedOut, answered, Rate(answered, invitations.Invited));
             })
             .OrderBy(a => a.Zone, StringComparer.Ordinal).ThenBy(a => a.Municipality, StringComparer.Ordinal)
             .ToList();
@@ -171,18 +178,14 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
         return (areas, cells.Count == 0 ? 0 : cells.Values.Min());
     }
 
-    /// <summary>Per zone: invited, reminded, responded, opted out and the response rate; and the smallest attribute cell.</summary>
-    public async Task<(List<ZoneSummary> Zones, int SmallestCell)> ByZoneAsync(WaveRecord wave, CancellationToken cancellationToken)
+    /// <summary>
+    /// Per zone: invited, reminded, responded, opted out and the response rate, from a scan of the people's rows; and the
+    /// smallest attribute cell (which only the scan knows). Without the cell, <see cref="ProgressAsync"/> reads the tallies.
+    /// </summary>
+    public async Task<(IReadOnlyList<ZoneSummary> Zones, int SmallestCell)> ByZoneAsync(WaveRecord wave, CancellationToken cancellationToken)
     {
         var (areas, smallest) = await InvitationsAsync(wave, cancellationToken);
-        var responded = await responses.ByZoneAsync(wave.Definition.Id, cancellationToken);
-        var zones = wave.Definition.Zones.Select(zone =>
-        {
-            var own = areas.Where(a => a.Key.Zone == zone.Id).Select(a => a.Value).ToList();
-            var (invited, answered) = (own.Sum(a => a.Invited), responded.GetValueOrDefault(zone.Id));
-            return new ZoneSummary(zone.Id, invited, own.Sum(a => a.Reminded), answered, own.Sum(a => a.OptedOut), Rate(answered, invited));
-        }).Where(z => z.Invited > 0 || z.Responded > 0).ToList();
-        return (zones, smallest);
+        return ((await ViewAsync(wave, PerMunicipality(areas), cancellationToken)).Zones, smallest);
     }
 
     /// <summary>
@@ -243,13 +246,11 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
 }
 
 /// <summary>
-/// The wave's released responses, counted per zone: read by the wave's view and summary, kept by the aggregates (their
+/// The wave's released responses, counted per municipality and day: read by the wave's progress, kept by the aggregates (their
 /// segments), which register themselves as the counter, so that the wave knows no feature after it.
 /// </summary>
 internal interface IResponseCounts
 {
-    Task<IReadOnlyDictionary<string, int>> ByZoneAsync(string waveId, CancellationToken cancellationToken);
-
     /// <summary>The released responses per (zone, municipality), and per day.</summary>
     Task<(IReadOnlyDictionary<(string Zone, string Municipality), int> ByMunicipality, IReadOnlyDictionary<DateOnly, int> ByDay)> ByMunicipalityAndDayAsync(string waveId, CancellationToken cancellationToken);
 }
