@@ -497,15 +497,17 @@ internal static class ConsolePages
         if (upload)
         {
             var label = action switch { "sample" => text.SampleFile, "draw" => text.Extract, _ => text.PaperFile };
-            html.Append(Field("file", label, "file", error, string.Empty));
+            html.Append(Field("file", label, "file", string.Empty, error, context: "consequence", alert: true));
             if (action == "draw")
             {
-                html.Append(Field("seed", text.Seed, "text", null, string.Empty)).Append(Field("perZone", text.PerZone, "text", null, "1400")).Append(Field("size", text.Size, "text", null, string.Empty));
+                html.Append(Field("seed", text.Seed, "text", string.Empty, null, context: "consequence"))
+                    .Append(Field("perZone", text.PerZone, "text", "1400", null, context: "consequence"))
+                    .Append(Field("size", text.Size, "text", string.Empty, null, context: "consequence"));
             }
         }
         else if (action is "reminder" or "close" or "close-now" or "purge-now")
         {
-            html.Append(Field("value", action is "reminder" or "close" ? $"{title} (UTC)" : text.TypeId, "text", error, typed));
+            html.Append(Field("value", action is "reminder" or "close" ? $"{title} (UTC)" : text.TypeId, "text", typed, error, context: "consequence", alert: true, required: true));
         }
         else if (error is not null)
         {
@@ -522,27 +524,38 @@ internal static class ConsolePages
         return Page(language, title, html, l => $"/console/waves/{Uri.EscapeDataString(id)}/{action}?lang={l}", status);
     }
 
-    /// <summary>A labelled field, with its error (and <c>aria-invalid</c>) when it has one; described by the page's consequence.</summary>
-    private static string Field(string name, string label, string type, string? error, string value)
+    /// <summary>
+    /// A labelled field (<c>text</c>, <c>textarea</c> or a CSV <c>file</c>) with its hint and its error next to it, described
+    /// by both and by <paramref name="context"/> (an action's consequence). On a form without an error summary the error
+    /// is announced at once and the field takes the focus (<paramref name="alert"/>).
+    /// </summary>
+    private static string Field(string name, string label, string type, string value, string? error, string? hint = null, string? context = null, bool alert = false, bool required = false)
     {
-        var html = new StringBuilder("<div class=\"q").Append(error is null ? string.Empty : " invalid").Append("\"><label for=\"").Append(name).Append("\">").Append(Encode(label)).Append("</label>");
-        if (error is not null)
+        var id = Id(name);
+        var described = string.Join(' ', new[] { error is null ? null : id + "-error", hint is null ? null : id + "-hint", context }.OfType<string>());
+        var html = new StringBuilder("<div class=\"q").Append(error is null ? string.Empty : " invalid").Append("\"><label for=\"").Append(id).Append("\">").Append(Encode(label)).Append("</label>");
+        if (hint is not null)
         {
-            html.Append("<p class=\"error\" id=\"").Append(name).Append("-error\" role=\"alert\">").Append(Encode(error)).Append("</p>");
+            html.Append("<p class=\"hint\" id=\"").Append(id).Append("-hint\">").Append(Encode(hint)).Append("</p>");
         }
 
-        html.Append("<input type=\"").Append(type).Append("\" id=\"").Append(name).Append("\" name=\"").Append(name).Append('"')
-            .Append(type == "file" ? " accept=\".csv,text/csv\" required" : " autocomplete=\"off\" spellcheck=\"false\"")
-            .Append(name == "value" ? " required" : string.Empty)
-            .Append(" aria-describedby=\"").Append(error is null ? "consequence" : $"{name}-error consequence").Append('"')
-            .Append(error is null ? string.Empty : " aria-invalid=\"true\" autofocus");
-        if (type != "file")
+        html.Append(ErrorLine(id, error, alert));
+        var attributes = new StringBuilder($" id=\"{id}\" name=\"{name}\"")
+            .Append(type == "file" ? " accept=\".csv,text/csv\"" : " autocomplete=\"off\" spellcheck=\"false\"")
+            .Append(required || type == "file" ? " required" : string.Empty)
+            .Append(described.Length > 0 ? $" aria-describedby=\"{described}\"" : string.Empty)
+            .Append(error is null ? string.Empty : " aria-invalid=\"true\"")
+            .Append(error is not null && alert ? " autofocus" : string.Empty);
+        return (type switch
         {
-            html.Append(" value=\"").Append(Encode(value)).Append('"');
-        }
-
-        return html.Append("></div>").ToString();
+            "textarea" => html.Append("<textarea").Append(attributes).Append('>').Append(Encode(value)).Append("</textarea>"),
+            "file" => html.Append("<input type=\"file\"").Append(attributes).Append('>'),
+            _ => html.Append("<input type=\"text\"").Append(attributes).Append(" value=\"").Append(Encode(value)).Append("\">"),
+        }).Append("</div>").ToString();
     }
+
+    private static string ErrorLine(string id, string? error, bool alert = false) =>
+        error is null ? string.Empty : $"<p class=\"error\" id=\"{id}-error\"{(alert ? " role=\"alert\"" : string.Empty)}>{Encode(error)}</p>";
 
     private static string? Field(IFormCollection form, string name) => form[name].FirstOrDefault() is { Length: > 0 } value ? value.Trim() : null;
 
@@ -639,11 +652,11 @@ internal static class ConsolePages
         }
 
         html.Append("<form method=\"post\" action=\"/console/waves\">").Append(Hidden(request, keys, language))
-            .Append(Input("id", text.Id, null, "text", Value("id"), errors))
-            .Append(Input("title", text.Title, null, "text", Value("title"), errors));
+            .Append(Field("id", text.Id, "text", Value("id"), ErrorOf(errors, "id")))
+            .Append(Field("title", text.Title, "text", Value("title"), ErrorOf(errors, "title")));
         var chosen = posted?["languages"].OfType<string>().ToHashSet(StringComparer.Ordinal) ?? ["nl", "fr"];
         html.Append("<fieldset class=\"q").Append(errors.ContainsKey("languages") ? " invalid" : string.Empty).Append("\" id=\"languages\"><legend>").Append(Encode(text.LanguagesLabel)).Append("</legend>")
-            .Append(FieldError("languages", errors));
+            .Append(ErrorLine("languages", ErrorOf(errors, "languages")));
         foreach (var code in ShellText.Languages)
         {
             html.Append("<label class=\"opt\"><input type=\"checkbox\" name=\"languages\" value=\"").Append(code).Append('"').Append(chosen.Contains(code) ? " checked" : string.Empty).Append("> ")
@@ -651,59 +664,31 @@ internal static class ConsolePages
         }
 
         html.Append("</fieldset><div class=\"q").Append(errors.ContainsKey("questionnaireVersion") ? " invalid" : string.Empty).Append("\"><label for=\"questionnaireVersion\">").Append(Encode(text.QuestionnaireVersion)).Append("</label>")
-            .Append(FieldError("questionnaireVersion", errors)).Append("<select id=\"questionnaireVersion\" name=\"questionnaireVersion\">");
+            .Append(ErrorLine("questionnaireVersion", ErrorOf(errors, "questionnaireVersion"))).Append("<select id=\"questionnaireVersion\" name=\"questionnaireVersion\">");
         foreach (var version in DefinitionForm.Versions)
         {
             html.Append("<option").Append(version == Value("questionnaireVersion") ? " selected" : string.Empty).Append('>').Append(Encode(version)).Append("</option>");
         }
 
         html.Append("</select></div>")
-            .Append(Input("surveyBaseUrl", text.SurveyAddress, text.SurveyAddressHint, "text", Value("surveyBaseUrl"), errors))
-            .Append(Input("invitationDate", text.InvitationDate, null, "text", Value("invitationDate"), errors))
-            .Append(Input("reminderDelayDays", text.ReminderDelay, null, "text", posted is null ? "21" : Value("reminderDelayDays"), errors))
-            .Append(Input("closeDate", $"{text.CloseDate} {text.Optional}", null, "text", Value("closeDate"), errors))
-            .Append(Input("retentionDays", text.Retention, null, "text", posted is null ? "0" : Value("retentionDays"), errors))
-            .Append(Input("contact.phone", text.Phone, null, "text", Value("contact.phone"), errors))
-            .Append(Input("contact.email", text.Email, null, "text", Value("contact.email"), errors))
-            .Append(Input("areas", text.Areas, text.AreasHint, "textarea", posted is null ? "zone;zone_name;municipality;neighbourhood\n" : Value("areas"), errors))
+            .Append(Field("surveyBaseUrl", text.SurveyAddress, "text", Value("surveyBaseUrl"), ErrorOf(errors, "surveyBaseUrl"), hint: text.SurveyAddressHint))
+            .Append(Field("invitationDate", text.InvitationDate, "text", Value("invitationDate"), ErrorOf(errors, "invitationDate")))
+            .Append(Field("reminderDelayDays", text.ReminderDelay, "text", posted is null ? "21" : Value("reminderDelayDays"), ErrorOf(errors, "reminderDelayDays")))
+            .Append(Field("closeDate", $"{text.CloseDate} {text.Optional}", "text", Value("closeDate"), ErrorOf(errors, "closeDate")))
+            .Append(Field("retentionDays", text.Retention, "text", posted is null ? "0" : Value("retentionDays"), ErrorOf(errors, "retentionDays")))
+            .Append(Field("contact.phone", text.Phone, "text", Value("contact.phone"), ErrorOf(errors, "contact.phone")))
+            .Append(Field("contact.email", text.Email, "text", Value("contact.email"), ErrorOf(errors, "contact.email")))
+            .Append(Field("areas", text.Areas, "textarea", posted is null ? "zone;zone_name;municipality;neighbourhood\n" : Value("areas"), ErrorOf(errors, "areas"), hint: text.AreasHint))
             .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Create)).Append("</button></div></form>");
 
         html.Append("<h2>").Append(Encode(text.OrPasteJson)).Append("</h2><form method=\"post\" action=\"/console/waves\">").Append(Hidden(request, keys, language))
-            .Append("<div class=\"q").Append(jsonError is null ? string.Empty : " invalid").Append("\"><label for=\"definition\">").Append(Encode(text.Definition)).Append("</label>")
-            .Append("<p class=\"hint\" id=\"definition-hint\">").Append(Encode(text.DefinitionHint)).Append("</p>");
-        if (jsonError is not null)
-        {
-            html.Append("<p class=\"error\" id=\"definition-error\" role=\"alert\">").Append(Encode(jsonError)).Append("</p>");
-        }
-
-        html.Append("<textarea id=\"definition\" name=\"definition\" spellcheck=\"false\" required aria-describedby=\"").Append(jsonError is null ? "definition-hint" : "definition-error definition-hint").Append('"')
-            .Append(jsonError is null ? string.Empty : " aria-invalid=\"true\" autofocus").Append('>').Append(Encode(json)).Append("</textarea></div>")
+            .Append(Field("definition", text.Definition, "textarea", json, jsonError, hint: text.DefinitionHint, alert: true, required: true))
             .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Create)).Append(" (JSON)</button></div></form>");
         return Page(language, text.NewWave, html, l => $"/console/new?lang={l}", status);
     }
 
-    /// <summary>An input of the definition's form (text or textarea), with its hint and its error next to it.</summary>
-    private static string Input(string name, string label, string? hint, string type, string value, Dictionary<string, string[]> errors)
-    {
-        var id = Id(name);
-        var described = string.Join(' ', new[] { errors.ContainsKey(name) ? id + "-error" : null, hint is null ? null : id + "-hint" }.OfType<string>());
-        var html = new StringBuilder("<div class=\"q").Append(errors.ContainsKey(name) ? " invalid" : string.Empty).Append("\"><label for=\"").Append(id).Append("\">").Append(Encode(label)).Append("</label>");
-        if (hint is not null)
-        {
-            html.Append("<p class=\"hint\" id=\"").Append(id).Append("-hint\">").Append(Encode(hint)).Append("</p>");
-        }
-
-        html.Append(FieldError(name, errors));
-        var attributes = $" id=\"{id}\" name=\"{name}\" spellcheck=\"false\"{(described.Length > 0 ? $" aria-describedby=\"{described}\"" : string.Empty)}{(errors.ContainsKey(name) ? " aria-invalid=\"true\"" : string.Empty)}";
-        return (type == "textarea"
-            ? html.Append("<textarea").Append(attributes).Append('>').Append(Encode(value)).Append("</textarea>")
-            : html.Append("<input type=\"text\"").Append(attributes).Append(" value=\"").Append(Encode(value)).Append("\">")).Append("</div>").ToString();
-    }
-
-    private static string FieldError(string name, Dictionary<string, string[]> errors) =>
-        errors.TryGetValue(name, out var messages)
-            ? $"<p class=\"error\" id=\"{Id(name)}-error\">{Encode(string.Join(" ", messages))}</p>"
-            : string.Empty;
+    private static string? ErrorOf(Dictionary<string, string[]> errors, string field) =>
+        errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
     private static string Id(string field) => field.Replace('.', '-');
 
