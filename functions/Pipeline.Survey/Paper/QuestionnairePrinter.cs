@@ -37,6 +37,7 @@ internal static class QuestionnairePrinter
     /// <summary>Renders <paramref name="questionnaire"/> in <paramref name="language"/>; <paramref name="token"/> is the form's token, or null for a blank copy.</summary>
     public static void Render(Questionnaire questionnaire, string language, string title, string? token, Stream output)
     {
+        // Before the document: PDFsharp refuses to make one until its license is set.
         EmbeddedFonts.Install();
         using var document = new PdfDocument();
         document.Info.Title = title;
