@@ -67,7 +67,7 @@ public sealed class LetterRendererTests
     }
 
     [Fact]
-    public void ReminderPack_TheLetterThenTheQuestionnaireInItsLanguage_ItsCodeOnEveryPage_ManifestCountsThePages()
+    public async Task ReminderPack_TheLetterThenTheQuestionnaireInItsLanguage_ItsCodeOnEveryPage_ManifestCountsThePages()
     {
         var questionnaire = Pipeline.Survey.Questionnaires.QuestionnaireCatalog.Find(Pipeline.Survey.Questionnaires.QuestionnaireCatalog.Versions.First())!;
         var letters = Letters("nl", "fr");
@@ -91,6 +91,15 @@ public sealed class LetterRendererTests
 
         Assert.Contains(questionnaire.Questions.First().Text["nl"], pages[1], StringComparison.Ordinal);
         Assert.Contains(questionnaire.Questions.First().Text["fr"], pages[perPack + 1], StringComparison.Ordinal);
+
+        // Read as a scanner reads the printed pages: the letter's QR code opens the form, every enclosed page's is the token.
+        var barcodes = await Poppler.BarcodesAsync(pdf.ToArray());
+        Assert.Equal(2 * perPack, barcodes.Count);
+        for (var pack = 0; pack < 2; pack++)
+        {
+            Assert.Equal([LetterRenderer.DeepLink(batch.SurveyBaseUrl, letters[pack].TokenValue)], barcodes[pack * perPack]);
+            Assert.All(barcodes.Skip((pack * perPack) + 1).Take(perPack - 1), page => Assert.Equal([letters[pack].TokenValue], page));
+        }
 
         // No enclosure in an invitation, nor a line that announces one.
         using var invitation = new MemoryStream();

@@ -5,18 +5,20 @@ using Pipeline.Tests.Shared;
 
 namespace Pipeline.Survey.Tests;
 
-/// <summary>The paper questionnaire, read back from its PDF: every question and option of the definition, numbered, with codes, and the token on every page.</summary>
+/// <summary>The paper questionnaire, read back from its PDF (by pdftotext, our reader and ZXing.Net): every question and option of the definition, numbered, with codes, and the token in print and as a QR code on every page.</summary>
 public sealed partial class QuestionnairePrinterTests
 {
     public static TheoryData<string> Languages() => ["nl", "fr", "de", "en"];
 
     [Theory]
     [MemberData(nameof(Languages))]
-    public void Blank_EveryQuestionAndOption_OfTheDefinition_InItsLanguage_Numbered(string language)
+    public async Task Blank_EveryQuestionAndOption_OfTheDefinition_InItsLanguage_Numbered_NoCode(string language)
     {
         var questionnaire = QuestionnaireCatalog.Find(QuestionnaireCatalog.Versions.First())!;
+        var pdf = Render(questionnaire, language, code: null);
 
-        var pages = Read(questionnaire, language, token: null);
+        // As pdftotext reads it (the other tests use our own reader).
+        var pages = (await Poppler.TextAsync(pdf)).Select(Words).ToList();
 
         Assert.True(pages.Count >= 2, $"{pages.Count} pages");
         var all = string.Join(" ", pages);
@@ -32,13 +34,40 @@ public sealed partial class QuestionnairePrinterTests
             number++;
             Assert.Contains($"{number}. ", all, StringComparison.Ordinal);
             Assert.Contains(Words(question.Text.In(language)), all, StringComparison.Ordinal);
-            foreach (var option in questionnaire.OptionsOf(question))
+            foreach (var (printed, option) in PaperCodes.Of(questionnaire, question))
             {
-                Assert.Contains($"{option.Code} {Words(option.Text.In(language))}", all, StringComparison.Ordinal);
+                Assert.Contains($"{printed} {Words(option.Text.In(language))}", all, StringComparison.Ordinal);
             }
         }
 
         Assert.All(pages, page => Assert.Contains(PaperText.For(language).Code, page, StringComparison.Ordinal));
+        Assert.All(await Poppler.BarcodesAsync(pdf), Assert.Empty);
+    }
+
+    [Fact]
+    public void PaperCodes_NumericCodesAsTheyAre_WordsByTheirPlace_BothWays()
+    {
+        var questionnaire = QuestionnaireCatalog.Find(QuestionnaireCatalog.Versions.First())!;
+        var measures = questionnaire.Find("preventie_maatregelen")!;
+        var work = questionnaire.Find("achtergrond_werk")!;
+
+        Assert.Equal(["1", "2", "3", "4", "5"], PaperCodes.Of(questionnaire, measures).Select(p => p.Printed));
+        Assert.Equal("sloten", PaperCodes.Code(questionnaire, measures, "1"));
+        Assert.Equal("2", PaperCodes.Printed(questionnaire, measures, "alarm"));
+        Assert.Null(PaperCodes.Code(questionnaire, measures, "6"));
+        Assert.Equal(questionnaire.OptionsOf(work).Select(o => o.Code), PaperCodes.Of(questionnaire, work).Select(p => p.Printed));
+    }
+
+    [Fact]
+    public async Task WithACode_ItsQrCodeOnEveryPage_DecodesToTheToken()
+    {
+        var questionnaire = QuestionnaireCatalog.Find(QuestionnaireCatalog.Versions.First())!;
+        var token = Pipeline.Survey.Tokens.AccessToken.Derive([1, 2, 3], "w-2026", "person-1");
+
+        var barcodes = await Poppler.BarcodesAsync(Render(questionnaire, "fr", new FormCode(token.Display, token.Value)));
+
+        Assert.True(barcodes.Count >= 2, $"{barcodes.Count} pages");
+        Assert.All(barcodes, page => Assert.Equal([token.Value], page));
     }
 
     [Fact]
@@ -46,7 +75,7 @@ public sealed partial class QuestionnairePrinterTests
     {
         var questionnaire = QuestionnaireCatalog.Find(QuestionnaireCatalog.Versions.First())!;
 
-        var pages = Read(questionnaire, "nl", token: "ABCD-EFGH-JKMN-P");
+        var pages = Read(questionnaire, "nl", new FormCode("ABCD-EFGH-JKMN-P", "ABCDEFGHJKMNP"));
 
         Assert.All(pages, page => Assert.Contains("ABCD-EFGH-JKMN-P", page, StringComparison.Ordinal));
         var conditional = questionnaire.Questions.Select((q, i) => (q, Number: i + 1)).Where(p => p.q.AskIf is not null).ToList();
@@ -59,12 +88,15 @@ public sealed partial class QuestionnairePrinterTests
         }
     }
 
-    private static List<string> Read(Questionnaire questionnaire, string language, string? token)
+    private static List<string> Read(Questionnaire questionnaire, string language, FormCode? code) =>
+        [.. PdfText.Pages(new MemoryStream(Render(questionnaire, language, code))).Select(p => Space().Replace(p, " "))];
+
+    private static byte[] Render(Questionnaire questionnaire, string language, FormCode? code)
     {
         using var pdf = new MemoryStream();
-        QuestionnairePrinter.Render(questionnaire, language, "Veiligheidsmonitor 2026", token, pdf);
+        QuestionnairePrinter.Render(questionnaire, language, "Veiligheidsmonitor 2026", code, pdf);
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(pdf.ToArray(), 0, 5), StringComparison.Ordinal);
-        return [.. PdfText.Pages(pdf).Select(p => Space().Replace(p, " "))];
+        return pdf.ToArray();
     }
 
     private static string Words(string text) => Space().Replace(text, " ").Trim();

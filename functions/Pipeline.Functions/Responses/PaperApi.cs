@@ -35,7 +35,7 @@ internal static class PaperApi
         }
 
         using var pdf = new MemoryStream();
-        QuestionnairePrinter.Render(questionnaire, language, definition.Title, token: null, pdf);
+        QuestionnairePrinter.Render(questionnaire, language, definition.Title, code: null, pdf);
         return TypedResults.File(pdf.ToArray(), "application/pdf", $"{id}-{zoneId}-{language}.pdf");
     }
 

@@ -4,7 +4,6 @@ using PdfSharp.Drawing;
 using PdfSharp.Drawing.Layout;
 using PdfSharp.Pdf;
 using Pipeline.Survey.Paper;
-using QRCoder;
 
 namespace Pipeline.Survey.Letters;
 
@@ -54,10 +53,7 @@ internal static class LetterRenderer
                     enclosed[letter.Language] = forms = QuestionnairePrinter.Pages(document, questionnaire, letter.Language, batch.WaveTitle);
                 }
 
-                foreach (var form in forms)
-                {
-                    QuestionnairePrinter.Place(document, form, letter.Language, letter.TokenDisplay);
-                }
+                QuestionnairePrinter.Place(document, forms, letter.Language, new FormCode(letter.TokenDisplay, letter.TokenValue));
             }
         }
 
@@ -124,7 +120,7 @@ internal static class LetterRenderer
 
         gfx.DrawString(string.Format(text.CultureInfo, text.Salutation, letter.Name), fonts.Address, XBrushes.Black, new XPoint(Left, SalutationTop));
         gfx.DrawString(letter.TokenDisplay, fonts.Token, XBrushes.Black, new XPoint(Left + (4 * Mm), boxTop + (20 * Mm)));
-        DrawQr(gfx, DeepLink(batch.SurveyBaseUrl, letter.TokenValue), 130 * Mm, boxTop + (5 * Mm), 30 * Mm);
+        QrCode.Draw(gfx, DeepLink(batch.SurveyBaseUrl, letter.TokenValue), 130 * Mm, boxTop + (5 * Mm), 30 * Mm);
         gfx.DrawString(letter.Sequence.ToString("D6", CultureInfo.InvariantCulture), fonts.Small, XBrushes.Gray, new XPoint(Left, 287 * Mm));
     }
 
@@ -134,35 +130,6 @@ internal static class LetterRenderer
         var height = lines * font.GetHeight();
         formatter.DrawString(paragraph, font, XBrushes.Black, new XRect(left, y, width, height), XStringFormats.TopLeft);
         return y + height;
-    }
-
-    private static void DrawQr(XGraphics gfx, string content, double x, double y, double size)
-    {
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(content, QRCodeGenerator.ECCLevel.M);
-        var modules = data.ModuleMatrix;
-        var cell = size / modules.Count;
-
-        // One rectangle per horizontal run of dark modules: a third of the drawing operations of one per module.
-        for (var row = 0; row < modules.Count; row++)
-        {
-            for (var column = 0; column < modules.Count;)
-            {
-                if (!modules[row][column])
-                {
-                    column++;
-                    continue;
-                }
-
-                var start = column;
-                while (column < modules.Count && modules[row][column])
-                {
-                    column++;
-                }
-
-                gfx.DrawRectangle(XBrushes.Black, x + (start * cell), y + (row * cell), (column - start) * cell, cell);
-            }
-        }
     }
 
     private sealed class Fonts

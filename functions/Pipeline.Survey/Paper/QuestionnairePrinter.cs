@@ -12,8 +12,8 @@ namespace Pipeline.Survey.Paper;
 /// The paper questionnaire, printed from the same definition that drives the web form and the validator: A4, its
 /// questions numbered through, each option's code printed next to its tick box, the boxes on a fixed grid (every box's
 /// left edge at the same x, every row a multiple of <see cref="Row"/> from the top margin, so that optical reading stays
-/// possible), the condition of a question printed before it, and on every page the form's token (or, on a blank copy, a
-/// box to write it in).
+/// possible), the condition of a question printed before it, and on every page the form's token in print and as a QR
+/// code, so that a loose page finds its form (or, on a blank copy, a box to write the token in).
 /// </summary>
 internal static class QuestionnairePrinter
 {
@@ -34,34 +34,40 @@ internal static class QuestionnairePrinter
 
     private static readonly XPdfFontOptions Latin = new(PdfFontEncoding.WinAnsi);
 
-    /// <summary>Renders <paramref name="questionnaire"/> in <paramref name="language"/>; <paramref name="token"/> is the form's token, or null for a blank copy.</summary>
-    public static void Render(Questionnaire questionnaire, string language, string title, string? token, Stream output)
+    /// <summary>Renders <paramref name="questionnaire"/> in <paramref name="language"/>; <paramref name="code"/> is the form's, or null for a blank copy.</summary>
+    public static void Render(Questionnaire questionnaire, string language, string title, FormCode? code, Stream output)
     {
         // Before the document: PDFsharp refuses to make one until its license is set.
         EmbeddedFonts.Install();
         using var document = new PdfDocument();
         document.Info.Title = title;
         document.Info.Creator = "Pipeline";
-        foreach (var form in Pages(document, questionnaire, language, title))
-        {
-            Place(document, form, language, token);
-        }
-
+        Place(document, Pages(document, questionnaire, language, title), language, code);
         document.Save(output, closeStream: false);
     }
 
-    /// <summary>Adds a page that shows <paramref name="form"/>, with <paramref name="token"/> in its code box (or the box left blank).</summary>
-    public static void Place(PdfDocument document, XForm form, string language, string? token)
+    /// <summary>
+    /// Adds a page per form of <paramref name="forms"/>, each with <paramref name="code"/> in its code box and as a QR code
+    /// beside it (drawn once, placed on every page), or the box left blank.
+    /// </summary>
+    public static void Place(PdfDocument document, IReadOnlyList<XForm> forms, string language, FormCode? code)
     {
-        var page = document.AddPage();
-        page.Size = PageSize.A4;
-        using var gfx = XGraphics.FromPdfPage(page);
-        gfx.DrawImage(form, 0, 0);
-        if (token is not null)
+        var barcode = code is null ? null : QrCode.Form(document, code.Value, QrSize);
+        foreach (var form in forms)
         {
-            gfx.DrawString(token, TokenFont.Value, XBrushes.Black, CodeBox(language), XStringFormats.Center);
+            var page = document.AddPage();
+            page.Size = PageSize.A4;
+            using var gfx = XGraphics.FromPdfPage(page);
+            gfx.DrawImage(form, 0, 0);
+            if (code is not null)
+            {
+                gfx.DrawString(code.Display, TokenFont.Value, XBrushes.Black, CodeBox(language), XStringFormats.Center);
+                gfx.DrawImage(barcode!, Right - QrSize, Bottom + (3 * Mm), QrSize, QrSize);
+            }
         }
     }
+
+    private const double QrSize = 16 * Mm;
 
     /// <summary>
     /// The questionnaire's pages as forms of <paramref name="document"/>, drawn once and placed on as many pages as there
@@ -114,12 +120,14 @@ internal static class QuestionnairePrinter
 
         public void Question(Questionnaire questionnaire, Question question, Dictionary<string, int> numbers, string language)
         {
-            var options = questionnaire.OptionsOf(question);
+            var options = PaperCodes.Of(questionnaire, question);
             Need(2 + Math.Min(options.Count, 6));
             _y += Row / 2;
             if (question.AskIf is { } condition && numbers.TryGetValue(condition.Question, out var other))
             {
-                Text(string.Format(CultureInfo.InvariantCulture, words.OnlyIf, other, string.Join(words.Or, condition.In)), _small, Left, Right - Left);
+                var asked = questionnaire.Find(condition.Question)!;
+                var codes = condition.In.Select(code => PaperCodes.Printed(questionnaire, asked, code));
+                Text(string.Format(CultureInfo.InvariantCulture, words.OnlyIf, other, string.Join(words.Or, codes)), _small, Left, Right - Left);
             }
 
             var number = numbers[question.Id].ToString(CultureInfo.InvariantCulture);
@@ -129,11 +137,11 @@ internal static class QuestionnairePrinter
             switch (question.Type)
             {
                 case QuestionType.Single or QuestionType.Scale or QuestionType.Multiple:
-                    foreach (var option in options)
+                    foreach (var (printed, option) in options)
                     {
                         Need(1);
                         _gfx!.DrawRectangle(XPens.Black, BoxX, _y + ((Row - Box) / 2), Box, Box);
-                        _gfx.DrawString(option.Code, _small, XBrushes.Black, new XRect(BoxX + Box + (1.5 * Mm), _y, 8 * Mm, Row), XStringFormats.CenterLeft);
+                        _gfx.DrawString(printed, _small, XBrushes.Black, new XRect(BoxX + Box + (1.5 * Mm), _y, 8 * Mm, Row), XStringFormats.CenterLeft);
                         Text(option.Text.In(language), _body, BoxX + Box + (10 * Mm), Right - BoxX - Box - (10 * Mm));
                     }
 
@@ -207,6 +215,9 @@ internal static class QuestionnairePrinter
         }
     }
 }
+
+/// <summary>A form's code: as printed for people (<paramref name="Display"/>) and as its QR code holds it (<paramref name="Value"/>, what a scanner types).</summary>
+internal sealed record FormCode(string Display, string Value);
 
 /// <summary>The paper form's own words, per language.</summary>
 internal sealed record PaperText(string Several, string OnlyIf, string Or, string Page, string Code)
