@@ -50,7 +50,7 @@ internal static class ConsoleBenchmark
         }
 
         var list = await MedianAsync(services, runs, request => ConsolePages.WavesAsync(request, "en", store, counts, default));
-        var page = await MedianAsync(services, runs, request => ConsolePages.WaveAsync(definition.Id, request, "en", null, store, counts, client, default));
+        var page = await MedianAsync(services, runs, request => ConsolePages.WaveAsync(definition.Id, request, "en", null, store, counts, client, TimeProvider.System, default));
 
         var scan = Stopwatch.StartNew();
         var rows = 0;

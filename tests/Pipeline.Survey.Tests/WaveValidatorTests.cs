@@ -46,6 +46,26 @@ public sealed class WaveValidatorTests
     }
 
     [Theory]
+    [InlineData(0, 0, null)]
+    [InlineData(14, 30, null)]
+    [InlineData(30, 30, null)]
+    [InlineData(7, 0, "at most retentionDays")] // the purge would delete the tokens late forms are checked against
+    [InlineData(-1, 30, "0 to 365")]
+    [InlineData(366, 400, "0 to 365")]
+    public void Validate_PaperCutoffDays_WithinTheRetention(int cutoff, int retention, string? error)
+    {
+        var errors = WaveValidator.Validate(Valid with { PaperCutoffDays = cutoff, RetentionDays = retention });
+        if (error is null)
+        {
+            Assert.Empty(errors);
+        }
+        else
+        {
+            Assert.Contains(error, Assert.Single(errors["paperCutoffDays"]), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("http://survey.example.be", false)]
     [InlineData("http://10.0.0.8", false)]
     [InlineData("https://survey.example.be", true)]

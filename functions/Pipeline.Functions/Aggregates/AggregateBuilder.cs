@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Functions.Waves;
 using Pipeline.Survey.Questionnaires;
 using Pipeline.Survey.Statistics;
 using Pipeline.Survey.Waves;
@@ -6,7 +7,7 @@ using Pipeline.Survey.Waves;
 namespace Pipeline.Functions.Aggregates;
 
 /// <summary>An area's respondents and invitations, before any figure.</summary>
-internal sealed record AreaRespondents(string Level, string Area, string? Parent, string? Zone, List<int> Members, int Invited);
+internal sealed record AreaRespondents(string Level, string Area, string? Parent, string? Zone, List<int> Members, AreaInvitations Invitations);
 
 /// <summary>
 /// Builds every area's aggregate of a wave from its responses: weights raked per zone (age band x sex to the
@@ -23,7 +24,7 @@ internal static class AggregateBuilder
     public static IReadOnlyList<AreaAggregate> Build(
         WaveDefinition wave,
         IReadOnlyList<ResponseFacts> responses,
-        IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), int> invited,
+        IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), AreaInvitations> invited,
         DateTimeOffset now,
         SuppressionOptions suppression,
         RakingOptions raking,
@@ -76,7 +77,9 @@ internal static class AggregateBuilder
         return [.. areas.Select(area =>
         {
             var key = Key(area);
-            var rate = area.Invited > 0 ? Wilson.Interval(Math.Min(area.Members.Count, area.Invited), area.Invited) : null;
+            // Over the net sample: whose letter came back undeliverable was never reached (AAPOR's eligible cases).
+            var net = area.Invitations.NetSample;
+            var rate = net > 0 ? Wilson.Interval(Math.Min(area.Members.Count, net), net) : null;
             var questions = figures[key].Select(f => questionPublication[(key, f.Figures.QuestionId)] == Publication.Suppressed
                 ? QuestionAggregate.Suppressed(f.Figures.QuestionId)
                 : Publish(f.Figures, questionPublication[(key, f.Figures.QuestionId)], area, areas, figures) with
@@ -84,10 +87,11 @@ internal static class AggregateBuilder
                     Top2AgainstPreviousWave = area.Level == Zone && previous?.GetValueOrDefault(area.Area) is { } before ? Trend(f.Figures, before) : null,
                 }).ToList();
             var suppressed = areaPublication[key] == Publication.Suppressed;
-            return new AreaAggregate(wave.Id, area.Level, area.Area, area.Parent, now, suppressed ? null : area.Members.Count, suppressed ? null : area.Invited,
+            return new AreaAggregate(wave.Id, area.Level, area.Area, area.Parent, now, suppressed ? null : area.Members.Count, suppressed ? null : area.Invitations.Invited,
                 suppressed ? null : rate, areaPublication[key], area.Level == Zone && !suppressed ? weighting[area.Area] : null, suppressed ? [] : questions)
             {
                 ResponsesBelow = suppressed ? suppression.Minimum : null,
+                NetSample = suppressed ? null : net,
                 PreviousWave = area.Level == Zone ? previous?.GetValueOrDefault(area.Area)?.Wave : null,
                 ResponsesPerDay = suppressed || area.Level is not (Wave or Zone) ? null
                     : area.Members.GroupBy(i => responses[i].Day).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g => g.Count()),
@@ -187,30 +191,32 @@ internal static class AggregateBuilder
             : null;
 
     /// <summary>The areas and their respondents; responses are grouped by zone first, so a national wave is one pass per level.</summary>
-    private static List<AreaRespondents> Areas(WaveDefinition wave, IReadOnlyList<ResponseFacts> responses, IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), int> invited)
+    private static List<AreaRespondents> Areas(WaveDefinition wave, IReadOnlyList<ResponseFacts> responses, IReadOnlyDictionary<(string Zone, string Municipality, string Neighbourhood), AreaInvitations> invited)
     {
         var byZone = Enumerable.Range(0, responses.Count).GroupBy(i => responses[i].Zone, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var invitedByZone = invited.GroupBy(i => i.Key.Zone, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var areas = new List<AreaRespondents> { new(Wave, wave.Id, null, null, [.. Enumerable.Range(0, responses.Count)], invited.Values.Sum()) };
+        var areas = new List<AreaRespondents> { new(Wave, wave.Id, null, null, [.. Enumerable.Range(0, responses.Count)], Sum(invited.Values)) };
         foreach (var zone in wave.Zones)
         {
             var members = byZone.GetValueOrDefault(zone.Id) ?? [];
             var zoneInvited = invitedByZone.GetValueOrDefault(zone.Id) ?? [];
-            areas.Add(new(Zone, zone.Id, wave.Id, zone.Id, members, zoneInvited.Sum(i => i.Value)));
+            areas.Add(new(Zone, zone.Id, wave.Id, zone.Id, members, Sum(zoneInvited.Select(i => i.Value))));
             foreach (var municipality in zone.Municipalities)
             {
                 var m = $"{zone.Id}/{municipality.Name}";
                 var inMunicipality = members.Where(i => responses[i].Municipality == municipality.Name).ToList();
-                areas.Add(new(Municipality, m, zone.Id, zone.Id, inMunicipality, zoneInvited.Where(i => i.Key.Municipality == municipality.Name).Sum(i => i.Value)));
+                areas.Add(new(Municipality, m, zone.Id, zone.Id, inMunicipality, Sum(zoneInvited.Where(i => i.Key.Municipality == municipality.Name).Select(i => i.Value))));
                 foreach (var neighbourhood in municipality.Neighbourhoods)
                 {
                     areas.Add(new(Neighbourhood, $"{m}/{neighbourhood}", m, zone.Id,
                         [.. inMunicipality.Where(i => responses[i].Neighbourhood == neighbourhood)],
-                        zoneInvited.Where(i => i.Key.Municipality == municipality.Name && i.Key.Neighbourhood == neighbourhood).Sum(i => i.Value)));
+                        Sum(zoneInvited.Where(i => i.Key.Municipality == municipality.Name && i.Key.Neighbourhood == neighbourhood).Select(i => i.Value))));
                 }
             }
         }
 
         return areas;
     }
+
+    private static AreaInvitations Sum(IEnumerable<AreaInvitations> invitations) => invitations.Aggregate(AreaInvitations.Zero, (sum, i) => sum.Plus(i));
 }

@@ -114,7 +114,7 @@ internal sealed class AggregateService(WaveStore store, IQueueStore queues, Resp
         }
 
         var responses = (await segments.ReadAsync(waveId, cancellationToken)).Values.ToList();
-        var invited = (await counts.InvitationsAsync(wave, cancellationToken)).Areas.ToDictionary(a => a.Key, a => a.Value.Invited);
+        var invited = (await counts.InvitationsAsync(wave, cancellationToken)).Areas;
 
         var settings = options.Value;
         var areas = AggregateBuilder.Build(wave.Definition, responses, invited, time.GetUtcNow(),

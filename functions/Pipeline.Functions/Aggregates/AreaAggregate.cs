@@ -23,6 +23,9 @@ internal sealed record AreaAggregate(
 {
     public string BaseNote { get; init; } = QuestionFigures.BaseNote;
 
+    /// <summary>Invited less whose letter came back undeliverable: the response rate's denominator (null when suppressed).</summary>
+    public int? NetSample { get; init; }
+
     /// <summary>For a suppressed area, the minimum of respondents it stays under; null when published.</summary>
     public int? ResponsesBelow { get; init; }
 
@@ -34,7 +37,7 @@ internal sealed record AreaAggregate(
     /// <summary>Responses per submission day (the wave and its zones only; none for a suppressed area).</summary>
     public IReadOnlyDictionary<string, int>? ResponsesPerDay { get; init; }
 
-    public string SuppressionNote { get; init; } = "Figures on fewer than the minimum of respondents are not published, nor is their number of responses or invitations; one more sibling area is suppressed when only one would be, so that no figure can be recovered from a total.";
+    public string SuppressionNote { get; init; } = "Figures on fewer than the minimum of respondents are not published, nor is their number of responses, invitations or net sample; one more sibling area is suppressed when only one would be, so that no figure can be recovered from a total.";
 }
 
 internal sealed record WeightingSummary(string Method, bool Converged, int Iterations, double DesignEffect, double EffectiveN);

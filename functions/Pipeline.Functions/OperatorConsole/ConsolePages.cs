@@ -26,7 +26,7 @@ namespace Pipeline.Functions.OperatorConsole;
 internal static class ConsolePages
 {
     /// <summary>The actions of a wave's page, by the last segment of their route.</summary>
-    internal static readonly IReadOnlyList<string> Actions = ["sample", "draw", "proof", "start", "paper", "reminder", "close", "cancel", "close-now", "purge-now"];
+    internal static readonly IReadOnlyList<string> Actions = ["sample", "draw", "proof", "start", "paper", "returned", "reminder", "close", "cancel", "close-now", "purge-now"];
 
     /// <summary>The actions whose form sends a file.</summary>
     private static readonly IReadOnlyList<string> Uploads = ["sample", "draw", "paper"];
@@ -188,7 +188,7 @@ internal static class ConsolePages
             : WavesApi.WaveNotFound(id);
 
     // GET /console/waves/{id}
-    internal static async Task<IResult> WaveAsync(string id, HttpRequest request, string? lang, string? done, WaveStore store, WaveCounts counts, DurableTaskClient client, CancellationToken ct)
+    internal static async Task<IResult> WaveAsync(string id, HttpRequest request, string? lang, string? done, WaveStore store, WaveCounts counts, DurableTaskClient client, TimeProvider time, CancellationToken ct)
     {
         var language = Language(lang, request);
         var text = ConsoleText.For(language);
@@ -227,27 +227,27 @@ internal static class ConsolePages
             var figures = await counts.ProgressAsync(wave, ct);
             html.Append("<h2>").Append(Encode(text.Progress)).Append("</h2>").Append(Table(text.Progress)).Append("<thead><tr>")
                 .Append(Th(text.Zone)).Append(Th(text.Municipality)).Append(Th(text.Invited, numeric: true)).Append(Th(text.Reminded, numeric: true)).Append(Th(text.OptedOut, numeric: true))
-                .Append(Th(text.Responded, numeric: true)).Append(Th(text.Rate, numeric: true)).Append("</tr></thead><tbody>");
+                .Append(Th(text.Returned, numeric: true)).Append(Th(text.NetSample, numeric: true)).Append(Th(text.Responded, numeric: true)).Append(Th(text.Rate, numeric: true)).Append("</tr></thead><tbody>");
             foreach (var zone in figures.Zones)
             {
                 html.Append("<tr><th scope=\"row\">").Append(Encode(d.Zones.FirstOrDefault(z => z.Id == zone.Zone)?.Name ?? zone.Zone)).Append("</th><td></td>")
-                    .Append(Td(zone.Invited)).Append(Td(zone.Reminded)).Append(Td(zone.OptedOut)).Append(Td(zone.Responded)).Append(Td(Rate(zone.Responded, zone.Invited))).Append("</tr>");
+                    .Append(Td(zone.Invited)).Append(Td(zone.Reminded)).Append(Td(zone.OptedOut)).Append(Td(zone.Returned)).Append(Td(zone.NetSample)).Append(Td(zone.Responded)).Append(Td(Rate(zone.Responded, zone.NetSample))).Append("</tr>");
                 foreach (var m in figures.Municipalities.Where(m => m.Zone == zone.Zone))
                 {
                     html.Append("<tr><td></td><th scope=\"row\">").Append(Encode(m.Municipality)).Append("</th>")
-                        .Append(Td(m.Invited)).Append(Td(m.Reminded)).Append(Td(m.OptedOut)).Append(Td(m.Responded)).Append(Td(Rate(m.Responded, m.Invited))).Append("</tr>");
+                        .Append(Td(m.Invited)).Append(Td(m.Reminded)).Append(Td(m.OptedOut)).Append(Td(m.Returned)).Append(Td(m.NetSample)).Append(Td(m.Responded)).Append(Td(Rate(m.Responded, m.NetSample))).Append("</tr>");
                 }
             }
 
             var zones = figures.Zones;
-            var (invited, responded) = (zones.Sum(z => z.Invited), zones.Sum(z => z.Responded));
+            var (invited, net, responded) = (zones.Sum(z => z.Invited), zones.Sum(z => z.NetSample), zones.Sum(z => z.Responded));
             html.Append("</tbody><tfoot><tr><th scope=\"row\">").Append(Encode(text.Total)).Append("</th><td></td>").Append(Td(invited)).Append(Td(zones.Sum(z => z.Reminded)))
-                .Append(Td(zones.Sum(z => z.OptedOut))).Append(Td(responded)).Append(Td(Rate(responded, invited))).Append("</tr></tfoot></table></div>");
+                .Append(Td(zones.Sum(z => z.OptedOut))).Append(Td(zones.Sum(z => z.Returned))).Append(Td(net)).Append(Td(responded)).Append(Td(Rate(responded, net))).Append("</tr></tfoot></table></div>");
 
             // The reminder plan: before the list is fixed, when and to how many (everyone not responded and not opted out now).
             if (figures.Zones.Sum(z => z.Reminded) == 0 && wave.Phase == WavePhase.Fieldwork)
             {
-                var due = figures.Zones.Sum(z => Math.Max(0, z.Invited - z.Responded - z.OptedOut));
+                var due = figures.Zones.Sum(z => Math.Max(0, z.Invited - z.Responded - z.OptedOut - z.Returned));
                 html.Append("<p>").Append(Encode(string.Format(CultureInfo.InvariantCulture, text.ReminderPlan, WaveCalendar.Morning(d.ReminderDate).ToString("u", CultureInfo.InvariantCulture), due))).Append("</p>");
             }
 
@@ -299,7 +299,7 @@ internal static class ConsolePages
                 .Append(Encode(string.Format(CultureInfo.InvariantCulture, text.PaperQuestionnaire, ShellText.For(paperLanguage).LanguageName))).Append("</a></li>");
         }
 
-        foreach (var action in Offered(wave, instance))
+        foreach (var action in Offered(wave, instance, time.GetUtcNow()))
         {
             html.Append("<li><a href=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/{action}?lang={language}")).Append("\">").Append(Encode(ActionName(text, action))).Append("</a></li>");
         }
@@ -331,6 +331,7 @@ internal static class ConsolePages
         WaveEnding ending,
         SampleImport samples,
         PaperImport paper,
+        InvitationStore invitations,
         IOptions<WaveOptions> options,
         TimeProvider time,
         KeyRing keys,
@@ -356,7 +357,7 @@ internal static class ConsolePages
             {
                 "sample" => await WavesApi.UploadSampleFromAsync(id, request.HttpContext, body, store, samples, client, options, ct),
                 "draw" => await WavesApi.DrawSampleFromAsync(id, Field(form, "seed"), Field(form, "perZone"), Field(form, "size"), request.HttpContext, body, store, samples, client, options, ct),
-                _ => await PaperApi.ImportPaperFromAsync(id, request.HttpContext, body, store, paper, options, ct),
+                _ => await PaperApi.ImportPaperFromAsync(id, request.HttpContext, body, store, paper, options, time, ct),
             };
             return Succeeded(uploaded)
                 ? ActionForm(request, keys, language, (await store.GetAsync(id, ct))!, action, null, string.Empty, StatusCodes.Status200OK, Report(text, uploaded))
@@ -367,6 +368,11 @@ internal static class ConsolePages
         IResult result;
         switch (action)
         {
+            case "returned":
+                var report = await WavesApi.ReturnLettersFromAsync(id, typed.Split('\n'), store, invitations, ct);
+                return Succeeded(report)
+                    ? ActionForm(request, keys, language, wave, action, null, string.Empty, StatusCodes.Status200OK, Report(text, report))
+                    : ActionForm(request, keys, language, wave, action, Messages(report), typed, Status(report));
             case "start":
                 result = await WavesApi.StartWithAsync(id, new StartRequest(), store, starter, client, time, ct);
                 break;
@@ -412,7 +418,7 @@ internal static class ConsolePages
     };
 
     /// <summary>What the console offers for a wave in its phase: the API would refuse the others.</summary>
-    private static IEnumerable<string> Offered(WaveRecord wave, OrchestrationMetadata? run)
+    private static IEnumerable<string> Offered(WaveRecord wave, OrchestrationMetadata? run, DateTimeOffset now)
     {
         var active = run?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
         if (wave.Phase == WavePhase.Draft && run is null)
@@ -426,9 +432,14 @@ internal static class ConsolePages
             }
         }
 
-        if (wave.Phase == WavePhase.Fieldwork)
+        if (wave.TakesPaper(now))
         {
             yield return "paper";
+        }
+
+        if (wave.Phase != WavePhase.Draft && !wave.Purged)
+        {
+            yield return "returned";
         }
 
         if (active)
@@ -453,6 +464,7 @@ internal static class ConsolePages
         "sample" => text.SampleFile,
         "draw" => text.Draw,
         "paper" => text.Paper,
+        "returned" => text.ReturnedLetters,
         "proof" => text.Proof,
         _ => text.PurgeNow,
     };
@@ -489,6 +501,7 @@ internal static class ConsolePages
             "sample" => text.SampleHint,
             "draw" => text.DrawHint,
             "paper" => text.PaperHint,
+            "returned" => text.ReturnedHint,
             _ => text.TypeId,
         };
         html.Append("<form method=\"post\" action=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/{action}")).Append('"')
@@ -504,6 +517,10 @@ internal static class ConsolePages
                     .Append(Field("perZone", text.PerZone, "text", "1400", null, context: "consequence"))
                     .Append(Field("size", text.Size, "text", string.Empty, null, context: "consequence"));
             }
+        }
+        else if (action == "returned")
+        {
+            html.Append(Field("value", text.ReturnedTokens, "textarea", typed, error, context: "consequence", alert: true, required: true));
         }
         else if (action is "reminder" or "close" or "close-now" or "purge-now")
         {
@@ -579,6 +596,11 @@ internal static class ConsolePages
                 }
 
                 html.Append("</tbody></table></div>");
+                break;
+            case Ok<ReturnedReport> { Value: { } returned }:
+                html.Append("<dl class=\"facts\"><dt>").Append(Encode(text.Returned)).Append("</dt><dd>").Append(returned.Returned).Append("</dd><dt>").Append(Encode(text.AlreadyReturned))
+                    .Append("</dt><dd>").Append(returned.AlreadyReturned).Append("</dd><dt>").Append(Encode(text.Rejected)).Append("</dt><dd>").Append(returned.Refused.Count)
+                    .Append("</dd></dl>").Append(Rows(text, text.Rejected, returned.Refused.Select(r => (r.Line, r.Reason))));
                 break;
             case Ok<PaperReport> { Value: { } report }:
                 html.Append("<dl class=\"facts\"><dt>").Append(Encode(text.Accepted)).Append("</dt><dd>").Append(report.Accepted).Append("</dd><dt>").Append(Encode(text.Rejected))

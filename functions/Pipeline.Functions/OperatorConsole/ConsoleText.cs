@@ -119,7 +119,14 @@ internal sealed record ConsoleText(
     string ErrorSummary,
     string Optional,
     string DefinitionJson,
-    string PaperQuestionnaire)
+    string PaperQuestionnaire,
+    string Returned,
+    string NetSample,
+    string ReturnedLetters,
+    string ReturnedHint,
+    string ReturnedTokens,
+    string AlreadyReturned,
+    string Keying)
 {
     public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "en"];
 
@@ -255,7 +262,14 @@ internal sealed record ConsoleText(
         "Er is een probleem",
         "(optioneel)",
         "Definitie downloaden (JSON)",
-        "Papieren vragenlijst, blanco ({0}, PDF)");
+        "Papieren vragenlijst, blanco ({0}, PDF)",
+        "Onbestelbaar",
+        "Netto steekproef",
+        "Onbestelbare brieven",
+        "Scan of typ de code van elke brief die onbestelbaar terugkwam, één per regel. Die persoon krijgt geen herinnering (als de lijst nog niet vastligt) en telt niet mee in de netto steekproef, de noemer van de respons.",
+        "Codes van teruggekomen brieven",
+        "Al eerder gemeld",
+        "Papieren vragenlijsten intikken");
 
     private static readonly ConsoleText Fr = new(
         "Console",
@@ -373,7 +387,14 @@ internal sealed record ConsoleText(
         "Il y a un problème",
         "(facultatif)",
         "Télécharger la définition (JSON)",
-        "Questionnaire papier, vierge ({0}, PDF)");
+        "Questionnaire papier, vierge ({0}, PDF)",
+        "Non distribuables",
+        "Échantillon net",
+        "Lettres non distribuables",
+        "Scannez ou tapez le code de chaque lettre revenue non distribuable, un par ligne. Cette personne ne reçoit pas de rappel (si la liste n'est pas encore fixée) et sort de l'échantillon net, le dénominateur du taux de réponse.",
+        "Codes des lettres revenues",
+        "Déjà signalées",
+        "Encoder les questionnaires papier");
 
     private static readonly ConsoleText En = new(
         "Console",
@@ -491,5 +512,12 @@ internal sealed record ConsoleText(
         "There is a problem",
         "(optional)",
         "Download the definition (JSON)",
-        "Paper questionnaire, blank ({0}, PDF)");
+        "Paper questionnaire, blank ({0}, PDF)",
+        "Undeliverable",
+        "Net sample",
+        "Returned letters",
+        "Scan or type the code of each letter that came back undeliverable, one per line. That person gets no reminder (unless the list is fixed already) and leaves the net sample, the response rate's denominator.",
+        "Codes of the returned letters",
+        "Reported before",
+        "Key paper forms");
 }

@@ -43,20 +43,20 @@ internal static class PaperApi
     /// <c>POST /api/waves/{id}/paper-responses</c>: keyed-in paper questionnaires as CSV (see <see cref="PaperImport"/>).
     /// 200 with the import report; the whole file is refused (400) only when its header cannot be read.
     /// </summary>
-    internal static Task<IResult> ImportPaperAsync(string id, HttpContext http, WaveStore store, PaperImport import, IOptions<WaveOptions> options, CancellationToken ct) =>
-        ImportPaperFromAsync(id, http, http.Request.Body, store, import, options, ct);
+    internal static Task<IResult> ImportPaperAsync(string id, HttpContext http, WaveStore store, PaperImport import, IOptions<WaveOptions> options, TimeProvider time, CancellationToken ct) =>
+        ImportPaperFromAsync(id, http, http.Request.Body, store, import, options, time, ct);
 
     /// <summary>The same, for the keyed file in <paramref name="body"/> (the request's body, or a file of a console form).</summary>
-    internal static async Task<IResult> ImportPaperFromAsync(string id, HttpContext http, Stream body, WaveStore store, PaperImport import, IOptions<WaveOptions> options, CancellationToken ct)
+    internal static async Task<IResult> ImportPaperFromAsync(string id, HttpContext http, Stream body, WaveStore store, PaperImport import, IOptions<WaveOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
             return WavesApi.WaveNotFound(id);
         }
 
-        if (wave.Phase != WavePhase.Fieldwork)
+        if (!wave.TakesPaper(time.GetUtcNow()))
         {
-            return TypedResults.Problem(title: "Wave not in fieldwork", detail: $"Wave '{id}' is {wave.Phase}; paper forms are taken while it is in fieldwork.", statusCode: StatusCodes.Status409Conflict);
+            return TypedResults.Problem(title: "Wave takes no paper forms", detail: $"Wave '{id}' is {wave.Phase}; paper forms are taken in fieldwork and until paperCutoffDays ({wave.Definition.PaperCutoffDays}) after the close.", statusCode: StatusCodes.Status409Conflict);
         }
 
         var all = QuestionnaireCatalog.Find(wave.Definition.QuestionnaireVersion)!.WithLocalQuestions([.. wave.Definition.Zones.SelectMany(z => z.LocalQuestions)]);

@@ -62,7 +62,7 @@ internal sealed class PaperImport(ResponseIntake intake)
         {
             Waves.TokenState.Malformed => new(line, StatusCodes.Status400BadRequest, "Token not valid: " + result.Access.Hint, null),
             Waves.TokenState.Used => new(line, StatusCodes.Status409Conflict, "This token already answered (online or on paper); the first stored answer stands.", null),
-            Waves.TokenState.Closed => new(line, StatusCodes.Status410Gone, "The wave is not open.", null),
+            Waves.TokenState.Closed => new(line, StatusCodes.Status410Gone, result.Access.Hint ?? "The wave is not open.", null),
             Waves.TokenState.Busy => new(line, StatusCodes.Status429TooManyRequests, "Too many unknown codes were tried this minute; import this line again.", null),
             _ => new(line, StatusCodes.Status404NotFound, "No invitation of this wave has this token.", null),
         };

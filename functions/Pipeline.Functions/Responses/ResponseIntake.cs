@@ -44,7 +44,7 @@ internal sealed record IntakeResult(IntakeStatus Status, TokenAccess? Access = n
 internal sealed class ResponseIntake(TokenDirectory tokens, ResponseStore store, TokenRateLimiter limiter)
 {
     public async Task<IntakeResult> SubmitAsync(Submission submission, CancellationToken cancellationToken) =>
-        await SubmitAsync(await tokens.OpenAsync(submission.Token, cancellationToken), submission, cancellationToken);
+        await SubmitAsync(await tokens.OpenAsync(submission.Token, cancellationToken, paper: submission.Channel == ResponseRecord.Paper), submission, cancellationToken);
 
     /// <summary>The same, for a token the caller has just opened (the form did, to draw its page).</summary>
     public async Task<IntakeResult> SubmitAsync(TokenAccess access, Submission submission, CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ internal sealed class PlanRemindersActivity(WaveStore store, ResponseRelease res
             catch (NotFoundException)
             {
                 var due = await store.Tables.QueryAllAsync(WaveStore.SampleTable(group.Partition), TableQuery.InPartition(group.Partition), ct)
-                    .Where(r => !InvitationRows.Has(r, InvitationRows.Responded) && !InvitationRows.Has(r, InvitationRows.OptedOut))
+                    .Where(r => !InvitationRows.Has(r, InvitationRows.Responded) && !InvitationRows.Has(r, InvitationRows.OptedOut) && !InvitationRows.Has(r, InvitationRows.Returned))
                     .Select(r => int.Parse(r.RowKey, System.Globalization.CultureInfo.InvariantCulture))
                     .ToListAsync(ct);
                 plan = [.. due.Chunk(wave.Definition.LettersPerBatch)];

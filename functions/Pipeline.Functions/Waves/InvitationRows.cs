@@ -12,6 +12,9 @@ internal static class InvitationRows
     public const string Responded = "Responded";
     public const string OptedOut = "OptedOut";
 
+    /// <summary>The letter came back undeliverable: no reminder, and out of the net sample.</summary>
+    public const string Returned = "Returned";
+
     /// <summary>
     /// The columns a response copies for weighting and aggregates; the token row carries them too, so that a
     /// submission needs no read of the person's row.

@@ -2,7 +2,20 @@ using Pipeline.Storage;
 
 namespace Pipeline.Functions.Waves;
 
-/// <summary>Marks a person's invitation row (responded, opted out): by the token on their letter, or by its entry.</summary>
+/// <summary>How a returned letter's token was taken.</summary>
+internal enum ReturnOutcome
+{
+    Returned,
+    AlreadyReturned,
+
+    /// <summary>The person answered: a respondent stays in the net sample, whatever came back.</summary>
+    Answered,
+
+    /// <summary>Not a token of this wave, malformed, or its wave purged: see the access's state.</summary>
+    Refused,
+}
+
+/// <summary>Marks a person's invitation row (responded, opted out, returned undeliverable): by the token on their letter, or by its entry.</summary>
 internal sealed class InvitationStore(WaveStore store, TokenDirectory tokens, WaveCounts counts)
 {
     /// <summary>
@@ -14,18 +27,48 @@ internal sealed class InvitationStore(WaveStore store, TokenDirectory tokens, Wa
         var access = await tokens.OpenAsync(typed, cancellationToken);
         if (access.State is TokenState.Open or TokenState.Used && access.Entry is { } entry)
         {
-            await MarkAsync(entry, flag, cancellationToken);
-            if (flag == InvitationRows.OptedOut)
-            {
-                // After the row: a retry of the request marks and tallies again, to the same effect.
-                var row = await store.Tables.GetAsync(WaveStore.SampleTable(entry.Partition), entry.Partition, entry.RowKey, cancellationToken);
-                await counts.TallyOptOutAsync(entry.WaveId, entry.Partition, entry.RowKey, row.GetString("Municipality") ?? string.Empty, cancellationToken);
-            }
+            await MarkAndTallyAsync(entry, flag, cancellationToken);
         }
 
         return access;
     }
 
+    /// <summary>
+    /// Takes the token of a letter of wave <paramref name="waveId"/> that came back undeliverable: the person gets no
+    /// reminder (unless the list was fixed already) and leaves the net sample. Until the purge, in fieldwork or after the
+    /// close; idempotent.
+    /// </summary>
+    public async Task<(ReturnOutcome Outcome, TokenAccess Access)> ReturnAsync(string waveId, string? typed, CancellationToken cancellationToken)
+    {
+        var access = await tokens.OpenAsync(typed, cancellationToken);
+        if (access.State is not (TokenState.Open or TokenState.Used or TokenState.Closed) || access.Entry is not { } entry || entry.WaveId != waveId)
+        {
+            return (ReturnOutcome.Refused, access.Entry is { } other && other.WaveId != waveId ? new TokenAccess(TokenState.Unknown) : access);
+        }
+
+        if (InvitationRows.Has(access.Row!, TokenAccess.UsedColumn))
+        {
+            return (ReturnOutcome.Answered, access);
+        }
+
+        var row = await store.Tables.GetAsync(WaveStore.SampleTable(entry.Partition), entry.Partition, entry.RowKey, cancellationToken);
+        var already = InvitationRows.Has(row, InvitationRows.Returned);
+        // Tallied again when it was marked already: a crash between the mark and the tally is mended by the operator's retry.
+        await MarkAndTallyAsync(entry, InvitationRows.Returned, cancellationToken);
+        return (already ? ReturnOutcome.AlreadyReturned : ReturnOutcome.Returned, access);
+    }
+
     public Task MarkAsync(TokenEntry entry, string flag, CancellationToken cancellationToken) =>
         store.Tables.MergeAsync(WaveStore.SampleTable(entry.Partition), new TableRow(entry.Partition, entry.RowKey, new Dictionary<string, object> { [flag] = true }), cancellationToken);
+
+    private async Task MarkAndTallyAsync(TokenEntry entry, string flag, CancellationToken cancellationToken)
+    {
+        await MarkAsync(entry, flag, cancellationToken);
+        if (WaveCounts.TalliedFlags.ContainsKey(flag))
+        {
+            // After the row: a retry of the request marks and tallies again, to the same effect.
+            var row = await store.Tables.GetAsync(WaveStore.SampleTable(entry.Partition), entry.Partition, entry.RowKey, cancellationToken);
+            await counts.TallyPersonAsync(entry.WaveId, flag, entry.Partition, entry.RowKey, row.GetString("Municipality") ?? string.Empty, cancellationToken);
+        }
+    }
 }

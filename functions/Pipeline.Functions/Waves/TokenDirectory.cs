@@ -54,7 +54,7 @@ internal sealed record TokenAccess(TokenState State, string? Hint = null)
 /// Table <c>Tokens</c>: partition = the first hex digit of the keyed hash (16 partitions, so a batch of letters
 /// writes its tokens in a few batches), row key = the keyed hash. The token itself is never stored.
 /// </summary>
-internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> options, TokenGuesses guesses)
+internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> options, TokenGuesses guesses, TimeProvider time)
 {
     public string Hash(AccessToken token) => token.KeyedHash(options.Value.HashKey);
 
@@ -109,8 +109,12 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
         }
     }
 
-    /// <summary>Parses a typed token and finds its row and wave; the state says whether it may answer.</summary>
-    public async Task<TokenAccess> OpenAsync(string? typed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses a typed token and finds its row and wave; the state says whether it may answer. A <paramref name="paper"/>
+    /// form still opens after its wave's close, until the wave's <c>paperCutoffDays</c> have passed (forms posted before the
+    /// close arrive after it); the hint of a paper form refused as closed says until when they were taken.
+    /// </summary>
+    public async Task<TokenAccess> OpenAsync(string? typed, CancellationToken cancellationToken, bool paper = false)
     {
         var parse = AccessToken.Parse(typed);
         if (!parse.Ok)
@@ -137,11 +141,16 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
         var state = wave switch
         {
             null or { Purged: true } => TokenState.Unknown,
-            { Phase: not WavePhase.Fieldwork } => TokenState.Closed,
+            { Phase: not WavePhase.Fieldwork } when !(paper && wave.TakesPaper(time.GetUtcNow())) => TokenState.Closed,
             _ when InvitationRows.Has(row, TokenAccess.UsedColumn) => TokenState.Used,
             _ => TokenState.Open,
         };
-        return new(state) { Hash = hash, Row = row, Entry = entry, Wave = wave };
+        var hint = state == TokenState.Closed && paper
+            ? wave!.PaperUntil is { } until
+                ? $"Wave '{waveId}' closed on {wave!.ClosedAt:yyyy-MM-dd HH:mm} UTC; paper forms were taken until {until:yyyy-MM-dd HH:mm} UTC ({wave.Definition.PaperCutoffDays} days after, the wave's paperCutoffDays)."
+                : $"Wave '{waveId}' is {wave!.Phase}; it takes no paper forms."
+            : null;
+        return new(state, hint) { Hash = hash, Row = row, Entry = entry, Wave = wave };
     }
 }
 

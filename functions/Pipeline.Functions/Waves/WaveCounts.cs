@@ -2,8 +2,19 @@ using Pipeline.Storage;
 
 namespace Pipeline.Functions.Waves;
 
-/// <summary>An area's invitations: invited, reminded and opted out (counters, not people).</summary>
-internal sealed record AreaInvitations(int Invited, int Reminded, int OptedOut);
+/// <summary>
+/// An area's invitations: invited, reminded, opted out, and returned undeliverable (counters, not people). The net sample
+/// (AAPOR's eligible cases) is who was invited less whose letter came back: the response rate's denominator.
+/// </summary>
+internal sealed record AreaInvitations(int Invited, int Reminded, int OptedOut, int Returned)
+{
+    public static readonly AreaInvitations Zero = new(0, 0, 0, 0);
+
+    public int NetSample => Invited - Returned;
+
+    public AreaInvitations Plus(AreaInvitations other) =>
+        new(Invited + other.Invited, Reminded + other.Reminded, OptedOut + other.OptedOut, Returned + other.Returned);
+}
 
 /// <summary>
 /// What a wave achieved per area (zone, municipality, neighbourhood), in one place. Invited, reminded and opted out
@@ -17,8 +28,8 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
 
     /// <summary>
     /// Running tallies of a wave in fieldwork (partition = the wave): a row per letters batch (<c>L|kind|zone|language|batch</c>,
-    /// with its letters per municipality) and a row per opt-out (<c>O|</c> and a hash of the person's row, with its sample
-    /// <c>Partition</c> and <c>Municipality</c>). Each is written once its people's rows
+    /// with its letters per municipality) and a row per person who opted out (<c>O|</c>) or whose letter came back (<c>R|</c>),
+    /// keyed by a hash of the person's row, with its sample <c>Partition</c> and <c>Municipality</c>. Each is written once its people's rows
     /// are marked, and written again unchanged by a retry; so the progress of a national wave reads a few thousand small rows,
     /// not its 430,000 people. The purge deletes them with the people.
     /// </summary>
@@ -35,11 +46,18 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
             }),
             cancellationToken);
 
-    /// <summary>Tallies the opt-out of the person in <paramref name="samplePartition"/>, row <paramref name="rowKey"/> (of <paramref name="municipality"/>), after the row was marked.</summary>
-    public Task TallyOptOutAsync(string waveId, string samplePartition, string rowKey, string municipality, CancellationToken cancellationToken) =>
+    /// <summary>The flags of a person's row that are tallied, and their tallies' prefixes.</summary>
+    public static readonly IReadOnlyDictionary<string, string> TalliedFlags = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [InvitationRows.OptedOut] = "O",
+        [InvitationRows.Returned] = "R",
+    };
+
+    /// <summary>Tallies <paramref name="flag"/> (one of <see cref="TalliedFlags"/>) of the person in <paramref name="samplePartition"/>, row <paramref name="rowKey"/> (of <paramref name="municipality"/>), after the row was marked.</summary>
+    public Task TallyPersonAsync(string waveId, string flag, string samplePartition, string rowKey, string municipality, CancellationToken cancellationToken) =>
         store.Tables.UpsertAsync(
             TalliesTable,
-            new TableRow(waveId, "O|" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(samplePartition + "|" + rowKey)))[..32], new Dictionary<string, object>
+            new TableRow(waveId, TalliedFlags[flag] + "|" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(samplePartition + "|" + rowKey)))[..32], new Dictionary<string, object>
             {
                 ["Partition"] = samplePartition,
                 ["Municipality"] = municipality,
@@ -67,11 +85,7 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
     private async Task<Dictionary<(string Zone, string Municipality), AreaInvitations>?> TalliedAsync(WaveRecord wave, CancellationToken cancellationToken)
     {
         var areas = new Dictionary<(string Zone, string Municipality), AreaInvitations>();
-        void Add((string, string) area, int invited, int reminded, int optedOut)
-        {
-            var before = areas.GetValueOrDefault(area) ?? new AreaInvitations(0, 0, 0);
-            areas[area] = new AreaInvitations(before.Invited + invited, before.Reminded + reminded, before.OptedOut + optedOut);
-        }
+        void Add((string, string) area, AreaInvitations more) => areas[area] = (areas.GetValueOrDefault(area) ?? AreaInvitations.Zero).Plus(more);
 
         var tallied = false;
         var zoneOf = WaveStore.Groups(wave).ToDictionary(g => g.Partition, g => g.Zone, StringComparer.Ordinal);
@@ -83,12 +97,12 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
                 tallied |= kind == "invitation";
                 foreach (var (municipality, count) in System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(row.GetString("Municipalities") ?? "{}")!)
                 {
-                    Add((zone, municipality), kind == "invitation" ? count : 0, kind == "invitation" ? 0 : count, 0);
+                    Add((zone, municipality), kind == "invitation" ? AreaInvitations.Zero with { Invited = count } : AreaInvitations.Zero with { Reminded = count });
                 }
             }
-            else if (parts is ["O", _] && row.GetString("Partition") is { } partition && zoneOf.TryGetValue(partition, out var zoneOfRow))
+            else if (parts is [var person, _] && row.GetString("Partition") is { } partition && zoneOf.TryGetValue(partition, out var zoneOfRow))
             {
-                Add((zoneOfRow, row.GetString("Municipality") ?? string.Empty), 0, 0, 1);
+                Add((zoneOfRow, row.GetString("Municipality") ?? string.Empty), person == "O" ? AreaInvitations.Zero with { OptedOut = 1 } : AreaInvitations.Zero with { Returned = 1 });
             }
         }
 
@@ -97,7 +111,7 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
 
     private static Dictionary<(string Zone, string Municipality), AreaInvitations> PerMunicipality(Dictionary<(string Zone, string Municipality, string Neighbourhood), AreaInvitations> areas) =>
         areas.GroupBy(a => (a.Key.Zone, a.Key.Municipality))
-            .ToDictionary(g => g.Key, g => new AreaInvitations(g.Sum(a => a.Value.Invited), g.Sum(a => a.Value.Reminded), g.Sum(a => a.Value.OptedOut)));
+            .ToDictionary(g => g.Key, g => g.Aggregate(AreaInvitations.Zero, (sum, a) => sum.Plus(a.Value)));
 
     /// <summary>The progress of <paramref name="areas"/>' invitations with the wave's responses: per municipality, per zone, per day.</summary>
     private async Task<WaveProgressView> ViewAsync(WaveRecord wave, Dictionary<(string Zone, string Municipality), AreaInvitations> areas, CancellationToken cancellationToken)
@@ -106,22 +120,22 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
         var municipalities = areas.Keys.Union(responded.Keys)
             .Select(a =>
             {
-                var invitations = areas.GetValueOrDefault(a) ?? new AreaInvitations(0, 0, 0);
+                var invitations = areas.GetValueOrDefault(a) ?? AreaInvitations.Zero;
                 var answered = responded.GetValueOrDefault(a);
-                return new AreaProgress(a.Zone, a.Municipality, invitations.Invited, invitations.Reminded, invitations.OptedOut, answered, Rate(answered, invitations.Invited));
+                return new AreaProgress(a.Zone, a.Municipality, invitations.Invited, invitations.Reminded, invitations.OptedOut, invitations.Returned, answered, Rate(answered, invitations.NetSample));
             })
             .OrderBy(a => a.Zone, StringComparer.Ordinal).ThenBy(a => a.Municipality, StringComparer.Ordinal)
             .ToList();
         var zones = wave.Definition.Zones.Select(zone =>
         {
             var own = municipalities.Where(m => m.Zone == zone.Id).ToList();
-            var (invited, answered) = (own.Sum(m => m.Invited), own.Sum(m => m.Responded));
-            return new ZoneSummary(zone.Id, invited, own.Sum(m => m.Reminded), answered, own.Sum(m => m.OptedOut), Rate(answered, invited));
+            var (invited, returned, answered) = (own.Sum(m => m.Invited), own.Sum(m => m.Returned), own.Sum(m => m.Responded));
+            return new ZoneSummary(zone.Id, invited, own.Sum(m => m.Reminded), answered, own.Sum(m => m.OptedOut), Rate(answered, invited - returned)) { Returned = returned };
         }).Where(z => z.Invited > 0 || z.Responded > 0).ToList();
         return new WaveProgressView(zones, municipalities, perDay);
     }
 
-    private static double Rate(int responded, int invited) => invited == 0 ? 0 : Math.Round((double)responded / invited, 4);
+    private static double Rate(int responded, int netSample) => netSample <= 0 ? 0 : Math.Round((double)responded / netSample, 4);
 
     /// <summary>Deletes a wave's tallies (at the purge: the opt-out rows name people's rows).</summary>
     public async Task DeleteTalliesAsync(string waveId, CancellationToken cancellationToken)
@@ -148,7 +162,7 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
             await foreach (var row in store.Tables.QueryAllAsync(AreaCountsTable, TableQuery.InPartition(wave.Definition.Id), cancellationToken))
             {
                 areas[(row.GetString("Zone")!, row.GetString("Municipality")!, row.GetString("Neighbourhood")!)] =
-                    new AreaInvitations(row.Get<int>("Invited"), row.Get<int>("Reminded"), row.Get<int>("OptedOut"));
+                    new AreaInvitations(row.Get<int>("Invited"), row.Get<int>("Reminded"), row.Get<int>("OptedOut"), row.Properties.ContainsKey("Returned") ? row.Get<int>("Returned") : 0);
             }
 
             return (areas, 0);
@@ -165,11 +179,11 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
                 }
 
                 var key = (group.Zone, row.GetString("Municipality") ?? string.Empty, row.GetString("Neighbourhood") ?? string.Empty);
-                var before = areas.GetValueOrDefault(key) ?? new AreaInvitations(0, 0, 0);
-                areas[key] = new AreaInvitations(
-                    before.Invited + 1,
-                    before.Reminded + (InvitationRows.Has(row, InvitationRows.Reminded) ? 1 : 0),
-                    before.OptedOut + (InvitationRows.Has(row, InvitationRows.OptedOut) ? 1 : 0));
+                areas[key] = (areas.GetValueOrDefault(key) ?? AreaInvitations.Zero).Plus(new AreaInvitations(
+                    1,
+                    InvitationRows.Has(row, InvitationRows.Reminded) ? 1 : 0,
+                    InvitationRows.Has(row, InvitationRows.OptedOut) ? 1 : 0,
+                    InvitationRows.Has(row, InvitationRows.Returned) ? 1 : 0));
                 var cell = (key.Zone, key.Item2, key.Item3, row.GetString("AgeBand") ?? string.Empty, row.GetString("Sex") ?? string.Empty, group.Language);
                 cells[cell] = cells.GetValueOrDefault(cell) + 1;
             }
@@ -235,6 +249,7 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
                     ["Invited"] = counts.Invited,
                     ["Reminded"] = counts.Reminded,
                     ["OptedOut"] = counts.OptedOut,
+                    ["Returned"] = counts.Returned,
                 }));
             }
 
@@ -255,8 +270,11 @@ internal interface IResponseCounts
     Task<(IReadOnlyDictionary<(string Zone, string Municipality), int> ByMunicipality, IReadOnlyDictionary<DateOnly, int> ByDay)> ByMunicipalityAndDayAsync(string waveId, CancellationToken cancellationToken);
 }
 
-/// <summary>An area's progress: invited, reminded, opted out, responded and the response rate.</summary>
-internal sealed record AreaProgress(string Zone, string Municipality, int Invited, int Reminded, int OptedOut, int Responded, double ResponseRate);
+/// <summary>An area's progress: invited, reminded, opted out, returned undeliverable, responded, and the response rate over the net sample.</summary>
+internal sealed record AreaProgress(string Zone, string Municipality, int Invited, int Reminded, int OptedOut, int Returned, int Responded, double ResponseRate)
+{
+    public int NetSample => Invited - Returned;
+}
 
 /// <summary>A wave's progress: per zone, per municipality, and the responses per day.</summary>
 internal sealed record WaveProgressView(IReadOnlyList<ZoneSummary> Zones, IReadOnlyList<AreaProgress> Municipalities, IReadOnlyDictionary<DateOnly, int> ResponsesPerDay)

@@ -4,7 +4,7 @@ using Pipeline.Functions.Http;
 
 namespace Pipeline.Functions.Waves;
 
-/// <summary>The operators' waves API, <c>/api/waves</c>: create, sample, start, signal, close, purge, letters, paper forms, imports.</summary>
+/// <summary>The operators' waves API, <c>/api/waves</c>: create, sample, start, signal, close, purge, letters, returned letters, imports.</summary>
 internal sealed class WaveFunctions(Imports imports)
 {
     [Function("CreateWave")]
@@ -38,6 +38,10 @@ internal sealed class WaveFunctions(Imports imports)
     [Function("CancelWave")]
     public static IResult Cancel([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/cancel")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         HttpFunction.Run(request, client, WavesApi.CancelAsync, Guard.Operator);
+
+    [Function("ReturnLetters")]
+    public static IResult ReturnLetters([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/returned-letters")] HttpRequest request) =>
+        HttpFunction.Run(WavesApi.ReturnLettersAsync, Guard.Operator);
 
     [Function("PutUploadChunk")]
     public static IResult PutChunk([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/waves/{id}/uploads/{upload}/chunks/{chunk}")] HttpRequest request) =>

@@ -15,6 +15,12 @@ internal sealed record WaveRecord(WaveDefinition Definition, WavePhase Phase, Da
 
     public DateTimeOffset? ClosedAt { get; init; }
 
+    /// <summary>Until when paper forms are taken after the close (posted before it, they arrive later); null unless closed (a cancelled wave takes none).</summary>
+    public DateTimeOffset? PaperUntil => Phase == WavePhase.Closed && ClosedAt is { } closed ? closed.AddDays(Definition.PaperCutoffDays) : null;
+
+    /// <summary>Whether the wave takes paper forms at <paramref name="now"/>: in fieldwork, and after the close until <see cref="PaperUntil"/>.</summary>
+    public bool TakesPaper(DateTimeOffset now) => !Purged && (Phase == WavePhase.Fieldwork || now < PaperUntil);
+
     /// <summary>True once names and addresses were purged.</summary>
     public bool Purged { get; init; }
 

@@ -13,7 +13,13 @@ internal sealed record WaveRunInput(string WaveId, DateTime ReminderAt, DateTime
 /// <summary>What a closed wave achieved, in total and per zone.</summary>
 internal sealed record WaveSummary(bool Cancelled, int Invited, int Reminded, int Responded, IReadOnlyList<ZoneSummary> Zones);
 
-internal sealed record ZoneSummary(string Zone, int Invited, int Reminded, int Responded, int OptedOut, double ResponseRate);
+internal sealed record ZoneSummary(string Zone, int Invited, int Reminded, int Responded, int OptedOut, double ResponseRate)
+{
+    /// <summary>Letters that came back undeliverable: out of the net sample, the response rate's denominator.</summary>
+    public int Returned { get; init; }
+
+    public int NetSample => Invited - Returned;
+}
 
 /// <summary>An operator's event that moves a timer: <c>reschedule-reminder</c> or <c>reschedule-close</c>.</summary>
 internal sealed record WaveTime(DateTime At);

@@ -32,6 +32,12 @@ internal sealed record WaveDefinition
     /// <summary>Days after the close before names and addresses are purged; default 0.</summary>
     public int RetentionDays { get; init; }
 
+    /// <summary>
+    /// Days after the close during which paper forms are still taken (posted before the close, they arrive later); default
+    /// 0. At most <see cref="RetentionDays"/>: the purge deletes the tokens a late form is checked against.
+    /// </summary>
+    public int PaperCutoffDays { get; init; }
+
     /// <summary>Letters per PDF file; default 500.</summary>
     public int LettersPerBatch { get; init; } = 500;
 

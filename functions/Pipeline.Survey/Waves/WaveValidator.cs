@@ -108,6 +108,15 @@ internal static partial class WaveValidator
             errors.Add("retentionDays", "Give 0 to 3650 days.");
         }
 
+        if (wave.PaperCutoffDays is < 0 or > 365)
+        {
+            errors.Add("paperCutoffDays", "Give 0 to 365 days.");
+        }
+        else if (wave.PaperCutoffDays > wave.RetentionDays)
+        {
+            errors.Add("paperCutoffDays", $"Give at most retentionDays ({wave.RetentionDays}): the purge deletes the tokens late paper forms are checked against.");
+        }
+
         if (wave.LettersPerBatch is < 1 or > 5000)
         {
             errors.Add("lettersPerBatch", "Give 1 to 5000 letters per file.");

@@ -180,7 +180,7 @@ public sealed class ResponseCrashTests : IAsyncLifetime, IDisposable
     {
         var services = _app.Services;
         var options = services.GetRequiredService<IOptions<WaveOptions>>();
-        var tokens = new TokenDirectory(store, options, services.GetRequiredService<TokenGuesses>());
+        var tokens = new TokenDirectory(store, options, services.GetRequiredService<TokenGuesses>(), TimeProvider.System);
         var responses = new ResponseStore(store, options, TimeProvider.System);
         var release = new ResponseRelease(store, responses, new InvitationStore(store, tokens, new WaveCounts(store, services.GetRequiredService<IResponseCounts>())), new RecomputeRequests(store, services.GetRequiredService<IQueueStore>(), TimeProvider.System), NullLogger<ResponseRelease>.Instance);
         return (new ResponseIntake(tokens, responses, services.GetRequiredService<TokenRateLimiter>()), release);

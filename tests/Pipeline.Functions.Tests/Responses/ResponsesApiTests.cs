@@ -232,6 +232,34 @@ public sealed partial class ResponsesApiTests(ResponsesApiTests.Fixture fixture)
         Assert.Equal(HttpStatusCode.Created, (await PostAsync(new { token = wrong, answers = _wave.Answers() })).StatusCode);
     }
 
+    /// <summary>Paper forms posted before the close arrive after it: taken until the wave's paperCutoffDays have passed, then refused with the date.</summary>
+    [Fact]
+    public async Task Paper_AfterTheClose_TakenUntilTheCutoff_ThenRefusedWithTheReason()
+    {
+        var wave = await FieldworkWave.StartAsync(_app, people: 6, change: d => d with { RetentionDays = 10, PaperCutoffDays = 7 });
+        var questions = wave.Questionnaire.Questions.Select(q => q.Id).ToList();
+        var complete = SyntheticAnswers.Complete(wave.Questionnaire, new Random(5));
+        string Csv(string token) => "token;" + string.Join(";", questions) + "\n" + token + ";" + string.Join(";", questions.Select(q => complete.TryGetValue(q, out var v) ? string.Join("|", v) : "")) + "\n";
+        Task<HttpResponseMessage> Import(string token) =>
+            Operator().PostAsync(new Uri($"/api/waves/{wave.Definition.Id}/paper-responses", UriKind.Relative), new StringContent(Csv(token), Encoding.UTF8, "text/csv"));
+
+        await wave.SetAsync(w => w with { Phase = WavePhase.Closed, ClosedAt = DateTimeOffset.UtcNow.AddDays(-6) });
+        var late = JsonDocument.Parse(await (await Import(wave.Tokens[0])).Content.ReadAsStringAsync()).RootElement;
+        // Online, the closed wave takes nothing.
+        Assert.Equal(HttpStatusCode.Gone, (await PostAsync(new { token = wave.Tokens[1], answers = wave.Answers() })).StatusCode);
+
+        await wave.SetAsync(w => w with { ClosedAt = DateTimeOffset.UtcNow.AddDays(-7).AddMinutes(-1) });
+        var tooLate = await Import(wave.Tokens[1]);
+
+        Assert.Equal(1, late.GetProperty("accepted").GetInt32());
+        Assert.Equal("Wave takes no paper forms", (await ProblemAsync(tooLate, HttpStatusCode.Conflict)).GetProperty("title").GetString());
+        // A form that reaches the intake another way (a keying begun before the cutoff) is refused with the date.
+        var intake = await _app.Services.GetRequiredService<ResponseIntake>().SubmitAsync(
+            new Submission(wave.Tokens[2], null, null, complete, ResponseRecord.Paper) { LimitPerToken = false }, default);
+        Assert.Equal((IntakeStatus.TokenRefused, TokenState.Closed), (intake.Status, intake.Access!.State));
+        Assert.Contains("paperCutoffDays", intake.Access.Hint, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("token;bestaat_niet\nX;1\n", HttpStatusCode.BadRequest, "bestaat_niet")]
     [InlineData("buurt_inbraak\n1\n", HttpStatusCode.BadRequest, "token")]

@@ -35,6 +35,7 @@ public sealed class AccessTests : IAsyncLifetime, IDisposable
     [InlineData("GET", "/api/waves/{id}/letters/invitation/zone-1/nl/00001.csv")]
     [InlineData("PUT", "/api/waves/{id}/sample")]
     [InlineData("POST", "/api/waves/{id}/paper-responses")]
+    [InlineData("POST", "/api/waves/{id}/returned-letters")]
     [InlineData("POST", "/api/waves/{id}/cancel")]
     [InlineData("GET", "/api/durable/instances")]
     [InlineData("POST", "/api/durable/instances/{id}/terminate")]

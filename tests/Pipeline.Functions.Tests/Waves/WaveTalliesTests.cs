@@ -54,27 +54,33 @@ public sealed class WaveTalliesTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>
-    /// The process dies at each write of an opt-out (the row's mark, the tally), before or after it reaches storage, and
-    /// the person sends it again: the progress still equals the scan, and counts the opt-out once.
+    /// The process dies at each write of an opt-out or a returned letter (the row's mark, the tally), before or after it
+    /// reaches storage, and the person (or the mail room) sends it again: the progress still equals the scan, and counts it once.
     /// </summary>
-    [Fact]
-    public async Task OptOut_CrashAtEachWrite_ThenSentAgain_TalliesEqualTheScan()
+    [Theory]
+    [InlineData(InvitationRows.OptedOut)]
+    [InlineData(InvitationRows.Returned)]
+    public async Task Mark_CrashAtEachWrite_ThenSentAgain_TalliesEqualTheScan(string flag)
     {
         var wave = await FieldworkWave.StartAsync(_app, people: 12);
         var services = _app.Services;
         var crashing = new CrashingStorage(services.GetRequiredService<ITableStore>(), services.GetRequiredService<IBlobStore>());
         var store = new WaveStore(crashing.Tables, crashing.Blobs);
         var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WaveOptions>>();
-        var dying = new InvitationStore(store, new TokenDirectory(store, options, services.GetRequiredService<TokenGuesses>()), new WaveCounts(store, services.GetRequiredService<IResponseCounts>()));
+        var dying = new InvitationStore(store, new TokenDirectory(store, options, services.GetRequiredService<TokenGuesses>(), TimeProvider.System), new WaveCounts(store, services.GetRequiredService<IResponseCounts>()));
         var clean = services.GetRequiredService<InvitationStore>();
         var counts = services.GetRequiredService<WaveCounts>();
+        Task Mark(InvitationStore invitations, string token) => flag == InvitationRows.Returned
+            ? invitations.ReturnAsync(wave.Definition.Id, token, default)
+            : invitations.MarkAsync(token, flag, default);
+        int Counted(IReadOnlyList<ZoneSummary> zones) => flag == InvitationRows.Returned ? zones.Sum(z => z.Returned) : zones.Sum(z => z.OptedOut);
 
         crashing.CrashAt = 0;
-        await dying.MarkAsync(wave.NextToken(), InvitationRows.OptedOut, default);
+        await Mark(dying, wave.NextToken());
         var writes = crashing.Writes;
         Assert.Equal(2, writes);
 
-        var optedOut = 1;
+        var marked = 1;
         for (var step = 1; step <= writes; step++)
         {
             foreach (var after in new[] { false, true })
@@ -82,14 +88,14 @@ public sealed class WaveTalliesTests : IAsyncLifetime, IDisposable
                 var token = wave.NextToken();
                 crashing.CrashAt = crashing.Writes + step;
                 crashing.After = after;
-                await Assert.ThrowsAsync<SimulatedCrash>(() => dying.MarkAsync(token, InvitationRows.OptedOut, default));
+                await Assert.ThrowsAsync<SimulatedCrash>(() => Mark(dying, token));
 
-                await clean.MarkAsync(token, InvitationRows.OptedOut, default);
-                optedOut++;
+                await Mark(clean, token);
+                marked++;
                 var record = (await services.GetRequiredService<WaveStore>().GetAsync(wave.Definition.Id, default))!;
                 var (scanned, _) = await counts.ByZoneAsync(record, default);
                 Assert.Equal(scanned, (await counts.ProgressAsync(record, default)).Zones);
-                Assert.Equal(optedOut, scanned.Sum(z => z.OptedOut));
+                Assert.Equal(marked, Counted(scanned));
             }
         }
     }
