@@ -39,6 +39,14 @@ internal sealed class ConsoleFunctions
     public static IResult Proof([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}/proof/{kind}")] HttpRequest request) =>
         HttpFunction.Run(ConsolePages.ProofAsync, Guard.OperatorPage);
 
+    [Function("ConsoleKeying")]
+    public static IResult Keying([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}/keying/forms")] HttpRequest request) =>
+        HttpFunction.Run(KeyingPages.StartAsync, Guard.OperatorPage);
+
+    [Function("ConsoleKey")]
+    public static IResult Key([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/waves/{id}/keying/forms")] HttpRequest request) =>
+        HttpFunction.Run(KeyingPages.KeyAsync, Guard.OperatorPage, Guard.Page);
+
     [Function("ConsoleAct")]
     public static IResult Act([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/waves/{id}/{action}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         HttpFunction.Run(request, client, ConsolePages.ActAsync, Guard.OperatorPage, Guard.Page);

@@ -42,6 +42,9 @@ internal static class ConsolePages
         form.inline{display:inline-block;margin:0 .75rem .75rem 0}
         input[type=text]{max-width:24rem}
         textarea{min-height:20rem;font-family:ui-monospace,monospace;font-size:.9rem}
+        form.keying .q{margin:0 0 .75rem}
+        form.keying input[type=text]{max-width:12rem}
+        form.keying input:invalid{border-color:#b00020;border-width:2px;outline:2px solid #b00020}
         """;
 
     // GET /console
@@ -304,6 +307,11 @@ internal static class ConsolePages
             html.Append("<li><a href=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/{action}?lang={language}")).Append("\">").Append(Encode(ActionName(text, action))).Append("</a></li>");
         }
 
+        if (wave.TakesPaper(time.GetUtcNow()))
+        {
+            html.Append("<li><a href=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/keying/forms?lang={language}")).Append("\">").Append(Encode(text.Keying)).Append("</a></li>");
+        }
+
         html.Append("</ul>");
         return Page(language, d.Title, html, l => $"/console/waves/{Uri.EscapeDataString(id)}?lang={l}", StatusCodes.Status200OK);
     }
@@ -546,7 +554,7 @@ internal static class ConsolePages
     /// by both and by <paramref name="context"/> (an action's consequence). On a form without an error summary the error
     /// is announced at once and the field takes the focus (<paramref name="alert"/>).
     /// </summary>
-    private static string Field(string name, string label, string type, string value, string? error, string? hint = null, string? context = null, bool alert = false, bool required = false)
+    internal static string Field(string name, string label, string type, string value, string? error, string? hint = null, string? context = null, bool alert = false, bool required = false, bool focus = false, string? pattern = null, int? maxLength = null)
     {
         var id = Id(name);
         var described = string.Join(' ', new[] { error is null ? null : id + "-error", hint is null ? null : id + "-hint", context }.OfType<string>());
@@ -562,7 +570,9 @@ internal static class ConsolePages
             .Append(required || type == "file" ? " required" : string.Empty)
             .Append(described.Length > 0 ? $" aria-describedby=\"{described}\"" : string.Empty)
             .Append(error is null ? string.Empty : " aria-invalid=\"true\"")
-            .Append(error is not null && alert ? " autofocus" : string.Empty);
+            .Append((error is not null && alert) || focus ? " autofocus" : string.Empty)
+            .Append(pattern is null ? string.Empty : $" pattern=\"{Encode(pattern)}\"")
+            .Append(maxLength is { } max ? $" maxlength=\"{max}\"" : string.Empty);
         return (type switch
         {
             "textarea" => html.Append("<textarea").Append(attributes).Append('>').Append(Encode(value)).Append("</textarea>"),
@@ -571,7 +581,7 @@ internal static class ConsolePages
         }).Append("</div>").ToString();
     }
 
-    private static string ErrorLine(string id, string? error, bool alert = false) =>
+    internal static string ErrorLine(string id, string? error, bool alert = false) =>
         error is null ? string.Empty : $"<p class=\"error\" id=\"{id}-error\"{(alert ? " role=\"alert\"" : string.Empty)}>{Encode(error)}</p>";
 
     private static string? Field(IFormCollection form, string name) => form[name].FirstOrDefault() is { Length: > 0 } value ? value.Trim() : null;
@@ -712,26 +722,26 @@ internal static class ConsolePages
     private static string? ErrorOf(Dictionary<string, string[]> errors, string field) =>
         errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
-    private static string Id(string field) => field.Replace('.', '-');
+    internal static string Id(string field) => field.Replace('.', '-');
 
     /// <summary>The hidden fields of every console form: its language and the session's anti-forgery token.</summary>
-    private static string Hidden(HttpRequest request, KeyRing keys, string language) =>
+    internal static string Hidden(HttpRequest request, KeyRing keys, string language) =>
         $"<input type=\"hidden\" name=\"lang\" value=\"{Encode(language)}\"><input type=\"hidden\" name=\"{KeyFilter.FormTokenField}\" value=\"{Encode(keys.FormToken(request.Cookies[KeyRing.Cookie]))}\">";
 
-    private static string Nav(ConsoleText text, string language) =>
+    internal static string Nav(ConsoleText text, string language) =>
         $"<nav class=\"console\" aria-label=\"{Encode(text.Console)}\"><ul><li><a href=\"/console?lang={language}\">{Encode(text.Waves)}</a></li><li><a href=\"/console/new?lang={language}\">{Encode(text.NewWave)}</a></li><li><a href=\"/console/operations?lang={language}\">{Encode(text.Operations)}</a></li></ul></nav>";
 
-    private static string Language(string? asked, HttpRequest request) => ShellText.Pick(asked, request, ConsoleText.Languages);
+    internal static string Language(string? asked, HttpRequest request) => ShellText.Pick(asked, request, ConsoleText.Languages);
 
-    private static string WavePath(string id, string language) => $"/console/waves/{Uri.EscapeDataString(id)}?lang={language}";
+    internal static string WavePath(string id, string language) => $"/console/waves/{Uri.EscapeDataString(id)}?lang={language}";
 
-    private static IResult NotFound(string language, string id)
+    internal static IResult NotFound(string language, string id)
     {
         var text = ConsoleText.For(language);
         return Page(language, text.Problem, new StringBuilder($"<h1>{Encode(text.Problem)}</h1>{Nav(text, language)}<p>{Encode(WavesApi.WaveNotFound(id).ProblemDetails.Detail)}</p>"), _ => null, StatusCodes.Status404NotFound);
     }
 
-    private static IResult Page(string language, string title, StringBuilder body, Func<string, string?> link, int status) =>
+    internal static IResult Page(string language, string title, StringBuilder body, Func<string, string?> link, int status) =>
         Html(language, title, body.ToString(), l => ConsoleText.Languages.Contains(l) ? link(l) : null, status, Style);
 
     private static bool Succeeded(IResult result) => result is IStatusCodeHttpResult { StatusCode: < 400 };
@@ -778,14 +788,14 @@ internal static class ConsolePages
     }
 
     /// <summary>A table in a region that scrolls sideways on a narrow screen, and that a keyboard can reach to scroll it.</summary>
-    private static string Table(string caption) =>
+    internal static string Table(string caption) =>
         $"<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{Encode(caption)}\"><table><caption>{Encode(caption)}</caption>";
 
-    private static string Th(string label, bool numeric = false) => $"<th scope=\"col\"{(numeric ? " class=\"n\"" : string.Empty)}>{Encode(label)}</th>";
+    internal static string Th(string label, bool numeric = false) => $"<th scope=\"col\"{(numeric ? " class=\"n\"" : string.Empty)}>{Encode(label)}</th>";
 
-    private static string Td(int value) => $"<td class=\"n\">{value.ToString("N0", CultureInfo.InvariantCulture)}</td>";
+    internal static string Td(int value) => $"<td class=\"n\">{value.ToString("N0", CultureInfo.InvariantCulture)}</td>";
 
-    private static string Td(string value) => $"<td class=\"n\">{Encode(value)}</td>";
+    internal static string Td(string value) => $"<td class=\"n\">{Encode(value)}</td>";
 
     private static string Rate(int responded, int invited) => invited == 0 ? "–" : (100.0 * responded / invited).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 }

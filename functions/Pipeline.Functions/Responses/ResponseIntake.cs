@@ -78,7 +78,8 @@ internal sealed class ResponseIntake(TokenDirectory tokens, ResponseStore store,
             errors.Add("language", $"'{language}' is not a language of this survey: {string.Join(", ", wave.Languages)}.");
         }
 
-        var check = AnswerValidator.Check(questionnaire, submission.Answers, dropUnasked: submission.DropUnasked);
+        // On paper a question left blank is item nonresponse: the form is taken without it (no form page asks again).
+        var check = AnswerValidator.Check(questionnaire, submission.Answers, only: submission.Channel == ResponseRecord.Paper ? [] : null, dropUnasked: submission.DropUnasked);
         foreach (var error in check.Errors)
         {
             errors.Add(error.Path, error.Message);

@@ -16,6 +16,7 @@ internal static class ResponseRegistration
         services.AddSingleton<FormSessions>();
         services.AddSingleton<TokenRateLimiter>();
         services.AddSingleton<PaperImport>();
+        services.AddSingleton<PaperKeying>();
         services.AddSingleton<ClientLimiter>();
         return services;
     }

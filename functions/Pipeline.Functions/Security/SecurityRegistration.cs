@@ -2,13 +2,14 @@ namespace Pipeline.Functions.Security;
 
 internal static class SecurityRegistration
 {
-    /// <summary>The operator and analyst keys (<c>Operator:*</c>, <c>Analyst:*</c>), the sessions they sign, and the wrong-key limit.</summary>
+    /// <summary>The operator and analyst keys (<c>Operator:*</c>, <c>Analyst:*</c>), the sessions they sign, the wrong-key limit, and the audit trail.</summary>
     public static IServiceCollection AddSecurity(this IServiceCollection services)
     {
         services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AnalystOptions>().BindConfiguration(AnalystOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<KeyRing>();
         services.AddSingleton<FailedKeys>();
+        services.AddSingleton<AuditTrail>();
         return services;
     }
 }

@@ -8,7 +8,7 @@ namespace Pipeline.Functions.WaveRun;
 /// The end of a wave: its close and the purge of its personal data. The run's activities call it, and so do the
 /// operators' close-now and purge-now for a run that stopped: one code path for both.
 /// </summary>
-internal sealed class WaveEnding(WaveStore store, ResponseRelease responses, RecomputeRequests recomputes, WaveCounts counts, SampleImport uploads, TimeProvider time)
+internal sealed class WaveEnding(WaveStore store, ResponseRelease responses, RecomputeRequests recomputes, WaveCounts counts, SampleImport uploads, PaperKeying keyings, TimeProvider time)
 {
     /// <summary>Closes a wave (its tokens stop working) and counts what it achieved per zone. Idempotent.</summary>
     public async Task<WaveSummary> CloseAsync(string waveId, bool cancelled, CancellationToken ct)
@@ -28,7 +28,7 @@ internal sealed class WaveEnding(WaveStore store, ResponseRelease responses, Rec
     /// Removes every trace of single people once a wave is closed: first the per-area counters (invited, reminded, opted
     /// out) are written to table <c>AreaCounts</c>; then every sample row goes, of the current sample and of every upload
     /// ever staged for the wave (refused, broken or replaced ones included); then the wave's token rows (so its tokens
-    /// become unknown, and no hash of them is left to test guesses against), the letters and manifests, and the reminder
+    /// become unknown, and no hash of them is left to test guesses against), the paper keyings still waiting, the letters and manifests, and the reminder
     /// plans. The anonymous responses and the per-area counters stay. Idempotent.
     /// </summary>
     /// <returns>The number of people's rows deleted.</returns>
@@ -61,6 +61,7 @@ internal sealed class WaveEnding(WaveStore store, ResponseRelease responses, Rec
         }
 
         await counts.DeleteTalliesAsync(waveId, ct);
+        await keyings.DeleteWaveAsync(waveId, ct);
         foreach (var container in new[] { WaveStore.LettersContainer, WaveStore.PlansContainer, Imports.Container })
         {
             await foreach (var blob in store.Blobs.ListAllAsync(container, waveId + "/", ct))

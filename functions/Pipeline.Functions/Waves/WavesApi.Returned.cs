@@ -58,7 +58,7 @@ internal static partial class WavesApi
                 continue;
             }
 
-            var (outcome, access) = await invitations.ReturnAsync(id, tokens[line], ct);
+            var (outcome, access) = await invitations.ReturnAsync(id, tokens[line]!.Trim(), ct);
             switch (outcome)
             {
                 case ReturnOutcome.Returned:

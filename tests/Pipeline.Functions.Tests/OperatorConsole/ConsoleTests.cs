@@ -6,7 +6,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions.Responses;
 using Pipeline.InProcess;
+using Pipeline.Storage;
 
 namespace Pipeline.Functions.Tests;
 
@@ -49,6 +51,8 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
     [InlineData("/console/new")]
     [InlineData("/console/waves/{id}")]
     [InlineData("/console/waves/{id}/purge-now")]
+    [InlineData("/console/waves/{id}/returned")]
+    [InlineData("/console/waves/{id}/keying/forms")]
     [InlineData("/console/operations")]
     public async Task Pages_NoSession_SignIn_AnalystSession_403_OperatorSession_200(string path)
     {
@@ -117,6 +121,69 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
 
         var view = await WaveTestKit.Operator(_app).Http.GetFromJsonAsync<JsonElement>($"/api/waves/{_wave.Definition.Id}");
         Assert.Equal("Fieldwork", view.GetProperty("phase").GetString());
+    }
+
+    /// <summary>The keying screen over HTTP: each bad input answered next to its field with nothing kept, a cross-site post refused.</summary>
+    [Fact]
+    public async Task Keying_BadKeyerTokenOrCodes_400NextToTheField_NothingKept_ThenFirstKeyingSaved()
+    {
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+        var path = $"/console/waves/{_wave.Definition.Id}/keying/forms";
+        var token = await TokenAsync(browser, path);
+        var form = _wave.NextToken();
+        async Task<(HttpStatusCode Status, string Html)> PostAsync(params (string, string)[] fields)
+        {
+            var response = await browser.PostAsync(new Uri(path, UriKind.Relative), Form([("lang", "en"), ("_token", token), .. fields]));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var noKeyer = await PostAsync(("step", "token"), ("keyer", " "), ("token", form));
+        Assert.Equal(HttpStatusCode.BadRequest, noKeyer.Status);
+        Assert.Contains("id=\"keyer-error\" role=\"alert\">Give your name or initials", noKeyer.Html, StringComparison.Ordinal);
+        var typo = await PostAsync(("step", "token"), ("keyer", "An"), ("token", form[..^1] + (form[^1] == 'A' ? 'B' : 'A')));
+        Assert.Equal(HttpStatusCode.BadRequest, typo.Status);
+        Assert.Contains("id=\"token-error\" role=\"alert\">Not a token:", typo.Html, StringComparison.Ordinal);
+
+        var opened = await PostAsync(("step", "token"), ("keyer", "An"), ("token", form));
+        Assert.Equal(HttpStatusCode.OK, opened.Status);
+        Assert.Contains("First keying", opened.Html, StringComparison.Ordinal);
+        Assert.Contains("pattern=\"\\s*(?:1|2|3|4|5)?\\s*\"", opened.Html, StringComparison.Ordinal);
+        Assert.Contains("id=\"a-buurt_inbraak\" name=\"a.buurt_inbraak\"", opened.Html, StringComparison.Ordinal);
+
+        var wrong = await PostAsync(("step", "answers"), ("keyer", "An"), ("token", form), ("a.buurt_inbraak", "7"));
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.Status);
+        Assert.Contains("<a href=\"#a-buurt_inbraak\">1. &#x27;7&#x27; is not a code of this question", wrong.Html, StringComparison.Ordinal);
+        Assert.Contains("id=\"a-buurt_inbraak-error\"", wrong.Html, StringComparison.Ordinal);
+        Assert.Empty(await _app.Services.GetRequiredService<ITableStore>().QueryAllAsync(PaperKeying.Table, TableQuery.All).ToListAsync());
+
+        var saved = await PostAsync(("step", "answers"), ("keyer", "An"), ("token", form), ("a.buurt_inbraak", "2"));
+        Assert.Equal(HttpStatusCode.OK, saved.Status);
+        Assert.Contains("first keying saved", saved.Html, StringComparison.Ordinal);
+        Assert.Matches("<th scope=\"row\">An</th><td class=\"n\">1</td>", saved.Html);
+
+        var crossSite = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = Form(("lang", "en"), ("_token", token), ("step", "answers"), ("keyer", "Bart"), ("token", form), ("a.buurt_inbraak", "2")) };
+        crossSite.Headers.Add("Origin", "https://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.SendAsync(crossSite)).StatusCode);
+        Assert.Single(await _app.Services.GetRequiredService<ITableStore>().QueryAllAsync(PaperKeying.Table, TableQuery.All).ToListAsync());
+    }
+
+    /// <summary>Returned letters in the console: the tokens one per line, what each did next to the form, the form ready for the next.</summary>
+    [Fact]
+    public async Task Returned_TokensPerLine_ReportedPerLine()
+    {
+        var browser = await SignedInAsync(PipelineApplication.OperatorKey);
+        var path = $"/console/waves/{_wave.Definition.Id}/returned";
+        var token = await TokenAsync(browser, path);
+
+        var empty = await browser.PostAsync(new Uri(path, UriKind.Relative), Form(("lang", "en"), ("_token", token), ("value", "\n")));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("id=\"value-error\"", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var taken = await browser.PostAsync(new Uri(path, UriKind.Relative), Form(("lang", "en"), ("_token", token), ("value", _wave.NextToken() + "\r\nnot-a-token\r\n")));
+        var html = await taken.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        Assert.Contains("<dt>Undeliverable</dt><dd>1</dd>", html, StringComparison.Ordinal);
+        Assert.Matches("<td class=\"n\">2</td><td>Not a token: ", html);
     }
 
     [Fact]
