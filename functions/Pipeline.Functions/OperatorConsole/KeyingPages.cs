@@ -111,7 +111,7 @@ internal static class KeyingPages
 
         html.Append("<form method=\"post\" action=\"").Append(Encode(page.Path)).Append("\">").Append(Hidden(page.Request, page.Keys, page.Language))
             .Append("<input type=\"hidden\" name=\"").Append(Step).Append("\" value=\"token\">")
-            .Append(Field("keyer", words.Keyer, "text", keyer, error?.Field == "keyer" ? error.Value.Message : null, hint: words.KeyerHint, alert: true, required: true))
+            .Append(Field("keyer", words.Keyer, "text", keyer, error?.Field == "keyer" ? error.Value.Message : null, hint: words.KeyerHint, alert: true, required: true, focus: keyer.Length == 0 && error is null))
             .Append(Field("token", words.Token, "text", error is null ? string.Empty : token ?? string.Empty, error?.Field == "token" ? error.Value.Message : null, hint: words.TokenHint, alert: true, required: true, focus: keyer.Length > 0 && error is null))
             .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(words.Open)).Append("</button></div></form>");
 
@@ -149,7 +149,7 @@ internal static class KeyingPages
         var disagreements = entries.Where(e => e.Result == "disagreed")
             .SelectMany(e => new[] { e.Who, e.Detail?.Split(" with ", 2) is [_, var other] ? other : null }.OfType<string>())
             .CountBy(k => k, StringComparer.OrdinalIgnoreCase).ToDictionary(StringComparer.OrdinalIgnoreCase);
-        var html = new StringBuilder(Table(words.People)).Append("<thead><tr>").Append(Th(words.Keyer)).Append(Th(words.Keyings, numeric: true)).Append(Th(words.LastHour, numeric: true))
+        var html = new StringBuilder(Table(words.People)).Append("<thead><tr>").Append(Th(words.KeyerColumn)).Append(Th(words.Keyings, numeric: true)).Append(Th(words.LastHour, numeric: true))
             .Append(Th(words.PerHour, numeric: true)).Append(Th(words.Disagreements, numeric: true)).Append(Th(words.DisagreementRate, numeric: true)).Append("</tr></thead><tbody>");
         foreach (var keyer in keyings.GroupBy(e => e.Who, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase))
         {
@@ -165,7 +165,7 @@ internal static class KeyingPages
     }
 
     /// <summary>A form's answers, one field per question in the paper's order, with its number and printed codes.</summary>
-    private static IResult FormPage(PageContext page, string keyer, string token, KeyedForm opened, IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string> errors, int status)
+    private static IResult FormPage(PageContext page, string keyer, string token, KeyedForm opened, Dictionary<string, string> values, IReadOnlyDictionary<string, string> errors, int status)
     {
         var text = ConsoleText.For(page.Language);
         var words = KeyingText.For(page.Language);
@@ -190,7 +190,10 @@ internal static class KeyingPages
             .Append("<input type=\"hidden\" name=\"").Append(Step).Append("\" value=\"").Append(deciding ? "decide" : "answers").Append("\">")
             .Append("<input type=\"hidden\" name=\"keyer\" value=\"").Append(Encode(keyer)).Append("\">")
             .Append("<input type=\"hidden\" name=\"token\" value=\"").Append(Encode(token)).Append("\">");
-        var focus = errors.Count > 0 ? questionnaire.Questions.First(q => errors.ContainsKey(q.Id)).Id : questionnaire.Questions.First().Id;
+        // The first field to type: the first refused one, else (deciding) the first the keyings differ on, else the first.
+        var focus = (questionnaire.Questions.FirstOrDefault(q => errors.ContainsKey(q.Id))
+            ?? (deciding ? questionnaire.Questions.FirstOrDefault(q => !values.ContainsKey(q.Id)) : null)
+            ?? questionnaire.Questions.First()).Id;
         foreach (var question in questionnaire.Questions)
         {
             var hint = new StringBuilder(Hint(questionnaire, question, words, numbers, page.Language));
@@ -222,9 +225,7 @@ internal static class KeyingPages
             .ToDictionary(p => p.Id, p => p.First, StringComparer.Ordinal);
 
     private static string Printed(Questionnaire questionnaire, Question question, IReadOnlyDictionary<string, IReadOnlyList<string>> answers) =>
-        answers.TryGetValue(question.Id, out var codes)
-            ? string.Join(' ', question.Type is QuestionType.Number or QuestionType.Text ? codes : codes.Select(c => PaperCodes.Printed(questionnaire, question, c)))
-            : string.Empty;
+        answers.TryGetValue(question.Id, out var codes) ? PaperCodes.Typed(questionnaire, question, codes) : string.Empty;
 
     /// <summary>The codes as printed on the paper, "several codes", and the paper's skip instruction.</summary>
     private static string Hint(Questionnaire questionnaire, Question question, KeyingText words, Dictionary<string, int> numbers, string language)

@@ -21,6 +21,10 @@ internal static class PaperCodes
     public static string Printed(Questionnaire questionnaire, Question question, string code) =>
         Of(questionnaire, question).FirstOrDefault(p => string.Equals(p.Option.Code, code, StringComparison.Ordinal)).Printed ?? code;
 
+    /// <summary>An answer as a keyer types it from the paper: its printed codes separated by spaces; a number or a text as it is.</summary>
+    public static string Typed(Questionnaire questionnaire, Question question, IReadOnlyList<string> answer) =>
+        string.Join(' ', question.Type is QuestionType.Number or QuestionType.Text ? answer : answer.Select(code => Printed(questionnaire, question, code)));
+
     /// <summary>The option code of the printed code <paramref name="printed"/>, or null when no box has it.</summary>
     public static string? Code(Questionnaire questionnaire, Question question, string printed) =>
         Of(questionnaire, question).FirstOrDefault(p => string.Equals(p.Printed, printed, StringComparison.Ordinal)).Option?.Code;

@@ -35,9 +35,7 @@ public sealed class PaperKeyingTests : IAsyncLifetime, IDisposable
     {
         var questionnaire = _wave.Questionnaire;
         var answers = SyntheticAnswers.Complete(questionnaire, new Random(seed));
-        return questionnaire.Questions.ToDictionary(q => q.Id, q => answers.TryGetValue(q.Id, out var codes)
-            ? string.Join(' ', q.Type is QuestionType.Number or QuestionType.Text ? codes : codes.Select(c => PaperCodes.Printed(questionnaire, q, c)))
-            : string.Empty);
+        return questionnaire.Questions.ToDictionary(q => q.Id, q => answers.TryGetValue(q.Id, out var codes) ? PaperCodes.Typed(questionnaire, q, codes) : string.Empty);
     }
 
     private async Task<KeyingResult> KeyAsync(string token, string keyer, Dictionary<string, string> typed) =>
