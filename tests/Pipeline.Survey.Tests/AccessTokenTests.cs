@@ -26,6 +26,17 @@ public sealed class AccessTokenTests
         Assert.Equal(AccessToken.Alphabet.Length, tokens.SelectMany(t => t[..AccessToken.DataLength]).Distinct().Count());
     }
 
+    /// <summary>A scanner reading a letter's QR code types the survey's address with the token after '#': it reads as the token.</summary>
+    [Fact]
+    public void Parse_TheLettersQrCodeAsScanned_ReadsAsItsToken_OtherTextAfterAHashDoesNot()
+    {
+        var token = AccessToken.Derive(Secret, "w1", "P-0001");
+        Assert.Equal(token.Value, AccessToken.Parse($"https://survey.example.be/#{token.Value}").Token?.Value);
+        Assert.Equal(token.Value, AccessToken.Parse($"HTTP://localhost:7071/#{token.Display.ToLowerInvariant()}").Token?.Value);
+        Assert.False(AccessToken.Parse($"#{token.Value}x").Ok);
+        Assert.False(AccessToken.Parse("https://survey.example.be/").Ok);
+    }
+
     [Fact]
     public void Parse_DisplayOrLowerCaseOrSpaced_Accepted()
     {

@@ -45,7 +45,9 @@ internal static class LetterRenderer
             page.Size = PageSize.A4;
             using var gfx = XGraphics.FromPdfPage(page);
             gfx.DrawImage(common.Form, 0, 0);
-            DrawPersonal(gfx, fonts, batch, letter, common.TokenBoxTop);
+            // The QR code drawn once per person: on the letter, and on every page of the enclosed questionnaire.
+            var qr = QrCode.Form(document, DeepLink(batch.SurveyBaseUrl, letter.TokenValue), 30 * Mm);
+            DrawPersonal(gfx, fonts, batch, letter, common.TokenBoxTop, qr);
             if (batch.Enclosed is { } questionnaire)
             {
                 if (!enclosed.TryGetValue(letter.Language, out var forms))
@@ -53,10 +55,11 @@ internal static class LetterRenderer
                     enclosed[letter.Language] = forms = QuestionnairePrinter.Pages(document, questionnaire, letter.Language, batch.WaveTitle);
                 }
 
-                QuestionnairePrinter.Place(document, forms, letter.Language, new FormCode(letter.TokenDisplay, letter.TokenValue));
+                QuestionnairePrinter.Place(document, forms, letter.Language, letter.TokenDisplay, qr);
             }
         }
 
+        QrCode.CompressForms(document);
         document.Save(output, closeStream: false);
         return letters.Select(l => l.Language).Distinct(StringComparer.Ordinal).ToDictionary(l => l, l => 1 + (enclosed.TryGetValue(l, out var forms) ? forms.Count : 0), StringComparer.Ordinal);
     }
@@ -106,7 +109,7 @@ internal static class LetterRenderer
     }
 
     /// <summary>Draws what is this person's own: the address in the envelope window, the salutation, the token, its QR code.</summary>
-    private static void DrawPersonal(XGraphics gfx, Fonts fonts, LetterBatch batch, Letter letter, double boxTop)
+    private static void DrawPersonal(XGraphics gfx, Fonts fonts, LetterBatch batch, Letter letter, double boxTop, XForm qr)
     {
         var text = LetterText.For(batch.Kind, letter.Language);
 
@@ -120,7 +123,7 @@ internal static class LetterRenderer
 
         gfx.DrawString(string.Format(text.CultureInfo, text.Salutation, letter.Name), fonts.Address, XBrushes.Black, new XPoint(Left, SalutationTop));
         gfx.DrawString(letter.TokenDisplay, fonts.Token, XBrushes.Black, new XPoint(Left + (4 * Mm), boxTop + (20 * Mm)));
-        QrCode.Draw(gfx, DeepLink(batch.SurveyBaseUrl, letter.TokenValue), 130 * Mm, boxTop + (5 * Mm), 30 * Mm);
+        gfx.DrawImage(qr, 130 * Mm, boxTop + (5 * Mm), 30 * Mm, 30 * Mm);
         gfx.DrawString(letter.Sequence.ToString("D6", CultureInfo.InvariantCulture), fonts.Small, XBrushes.Gray, new XPoint(Left, 287 * Mm));
     }
 

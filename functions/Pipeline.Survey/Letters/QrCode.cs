@@ -36,6 +36,18 @@ internal static class QrCode
         }
     }
 
+    /// <summary>
+    /// Compresses the content of every form of <paramref name="document"/> (FlateDecode), as PDFsharp does for pages but
+    /// not for forms: a QR code's form per person would otherwise be most of a letter's bytes. Call it before the save.
+    /// </summary>
+    public static void CompressForms(PdfDocument document)
+    {
+        foreach (var form in document.Internals.GetAllObjects().OfType<PdfSharp.Pdf.Advanced.PdfFormXObject>())
+        {
+            form.Stream?.Zip();
+        }
+    }
+
     /// <summary>The code as a form of <paramref name="document"/>, <paramref name="size"/> points square: drawn once, placed on every page that shows it.</summary>
     public static XForm Form(PdfDocument document, string content, double size)
     {

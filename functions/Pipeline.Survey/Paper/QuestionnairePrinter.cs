@@ -42,27 +42,32 @@ internal static class QuestionnairePrinter
         using var document = new PdfDocument();
         document.Info.Title = title;
         document.Info.Creator = "Pipeline";
-        Place(document, Pages(document, questionnaire, language, title), language, code);
+        Place(document, Pages(document, questionnaire, language, title), language, code?.Display, code is null ? null : QrCode.Form(document, code.Value, QrSize));
+        QrCode.CompressForms(document);
         document.Save(output, closeStream: false);
     }
 
     /// <summary>
-    /// Adds a page per form of <paramref name="forms"/>, each with <paramref name="code"/> in its code box and as a QR code
-    /// beside it (drawn once, placed on every page), or the box left blank.
+    /// Adds a page per form of <paramref name="forms"/>, each with the form's code <paramref name="display"/> in its code box
+    /// and <paramref name="barcode"/> (a QR code drawn once, for a reminder pack the letter's own) beside it; or the box left
+    /// blank.
     /// </summary>
-    public static void Place(PdfDocument document, IReadOnlyList<XForm> forms, string language, FormCode? code)
+    public static void Place(PdfDocument document, IReadOnlyList<XForm> forms, string language, string? display, XForm? barcode)
     {
-        var barcode = code is null ? null : QrCode.Form(document, code.Value, QrSize);
         foreach (var form in forms)
         {
             var page = document.AddPage();
             page.Size = PageSize.A4;
             using var gfx = XGraphics.FromPdfPage(page);
             gfx.DrawImage(form, 0, 0);
-            if (code is not null)
+            if (display is not null)
             {
-                gfx.DrawString(code.Display, TokenFont.Value, XBrushes.Black, CodeBox(language), XStringFormats.Center);
-                gfx.DrawImage(barcode!, Right - QrSize, Bottom + (3 * Mm), QrSize, QrSize);
+                gfx.DrawString(display, TokenFont.Value, XBrushes.Black, CodeBox(language), XStringFormats.Center);
+            }
+
+            if (barcode is not null)
+            {
+                gfx.DrawImage(barcode, Right - QrSize, Bottom + (3 * Mm), QrSize, QrSize);
             }
         }
     }

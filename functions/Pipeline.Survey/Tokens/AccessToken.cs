@@ -47,9 +47,17 @@ internal sealed record AccessToken
         return new AccessToken(new string(data) + CheckCharacter(data));
     }
 
-    /// <summary>Reads what a respondent typed: case, spaces and hyphens do not matter.</summary>
+    /// <summary>
+    /// Reads what a respondent typed: case, spaces and hyphens do not matter. A letter's QR code, as a scanner types it (the
+    /// survey's address with the token after <c>#</c>), reads as its token.
+    /// </summary>
     public static TokenParse Parse(string? input)
     {
+        if (input is not null && input.StartsWith("http", StringComparison.OrdinalIgnoreCase) && input.LastIndexOf('#') is var hash and > 0)
+        {
+            input = input[(hash + 1)..];
+        }
+
         var text = new StringBuilder(Length);
         foreach (var c in input ?? string.Empty)
         {
