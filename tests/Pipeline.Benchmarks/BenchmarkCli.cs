@@ -23,7 +23,7 @@ namespace Pipeline.Benchmarks;
 ///     (task hub settings: [--partitions 1] [--orchestration-slots 16] [--activity-slots 32] [--poll 00:00:01] [--sessions] [--batch 32])
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- fanout  [--activities 1000]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- latency [--samples 200]
-/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- letters --people 100000 --zones 18
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- letters --people 100000 --zones 18 [--reminders]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- render [--letters 500] [--enclose]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- responses [--submissions 5000] [--clients 32,64] [--host functions]
 ///     (--host functions: the app as a worker behind the local Functions host; otherwise the local runner)
@@ -80,7 +80,7 @@ internal static class BenchmarkCli
                 "fanout" => await FanOutAsync(client, Int(options, "activities", 1000), Int(options, "timers", 0)),
                 "latency" => await LatencyAsync(client, host.Services.GetRequiredService<FirstActivityClock>(), Int(options, "samples", 200), Int(options, "timers", 0)),
                 "render" => RenderBenchmark.Run(Int(options, "letters", 500), options.ContainsKey("enclose")),
-                "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4)),
+                "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4), options.ContainsKey("reminders")),
                 "letters-http" => await WaveLettersHttpBenchmark.RunAsync(connection, Int(options, "people", 5000), Int(options, "zones", 4), options.GetValueOrDefault("host") == "functions"),
                 "console" => await ConsoleBenchmark.RunAsync(host.Services, client, Int(options, "people", 430_000), Int(options, "zones", 77), Int(options, "waves", 20), Int(options, "runs", 5)),
                 "import" => await ImportBenchmark.RunAsync(host.Services, client, Int(options, "people", 430_000), Int(options, "zones", 164)),

@@ -13,11 +13,14 @@ namespace Pipeline.Benchmarks;
 
 /// <summary>
 /// A wave of <c>people</c> over <c>zones</c> zones and two languages: the sample import, then the wave's
-/// invitations from the start to the last letter (PDFs, manifests, tokens, rows), as the host runs them.
+/// invitations from the start to the last letter (PDFs, manifests, tokens, rows), as the host runs them. With
+/// <c>--reminders</c>, then the reminders to everyone (nobody answered), each pack with the paper questionnaire, from the
+/// operator's "remind now" to the last pack; and the ceilings they rest on, measured in the same run: rendering (reminder
+/// packs on one thread, times the machine's cores) and Azurite's table batches.
 /// </summary>
 internal static class LettersBenchmark
 {
-    public static async Task<string> RunAsync(IServiceProvider services, int people, int zones)
+    public static async Task<string> RunAsync(IServiceProvider services, int people, int zones, bool reminders = false)
     {
         var store = services.GetRequiredService<WaveStore>();
         var client = services.GetRequiredService<HubClient>();
@@ -52,10 +55,32 @@ internal static class LettersBenchmark
         issue.Stop();
         var files = await store.Blobs.ListAllAsync(WaveStore.LettersContainer, wave.Id + "/").ToListAsync();
         var pdf = files.Where(f => f.Name.EndsWith(".pdf", StringComparison.Ordinal)).ToList();
-        return string.Create(CultureInfo.InvariantCulture,
+        var summary = string.Create(CultureInfo.InvariantCulture,
             $"letters: {people} people, {zones} zones x 2 languages, {pdf.Count} PDF files ({pdf.Sum(f => f.Length) / 1024 / 1024} MB); " +
             $"import {import.Elapsed.TotalSeconds:F1} s ({people / import.Elapsed.TotalSeconds:F0} rows/s, {bytes.Length / 1024} KB CSV); " +
             $"invitations {issue.Elapsed.TotalSeconds:F1} s = {people / issue.Elapsed.TotalSeconds:F0} letters/s");
+        if (!reminders)
+        {
+            return summary;
+        }
+
+        var remind = Stopwatch.StartNew();
+        await client.RaiseEventAsync(wave.Id, WaveEvents.RescheduleReminder, new WaveTime(DateTime.UtcNow));
+        while ((await client.GetInstanceAsync(wave.Id))?.SerializedCustomStatus?.Contains("\"fieldwork\"", StringComparison.Ordinal) != true)
+        {
+            await Task.Delay(500);
+        }
+
+        remind.Stop();
+        var packs = (await store.Blobs.ListAllAsync(WaveStore.LettersContainer, wave.Id + "/reminder/").ToListAsync()).Where(f => f.Name.EndsWith(".pdf", StringComparison.Ordinal)).ToList();
+        var rate = people / remind.Elapsed.TotalSeconds;
+        var render = RenderBenchmark.PacksPerSecond(2000, enclose: true);
+        var cores = Environment.ProcessorCount;
+        var batches = await ImportBenchmark.BatchCeilingAsync(services.GetRequiredService<ITableStore>(), 20_000);
+        return summary + string.Create(CultureInfo.InvariantCulture,
+            $"; reminders with the questionnaire {remind.Elapsed.TotalSeconds:F1} s = {remind.Elapsed.TotalMinutes:F1} min = {rate:F0} packs/s, {packs.Count} PDF files ({packs.Sum(f => f.Length) / 1024 / 1024} MB); " +
+            $"ceilings in this run: rendering {render:F0} packs/s on one thread x {cores} cores = {render * cores:F0} (ratio {rate / (render * cores):F2}); " +
+            $"Azurite table batches {batches:F0} entities/s (2 entities a pack: ratio {2 * rate / batches:F2})");
     }
 }
 
@@ -65,7 +90,16 @@ internal static class LettersBenchmark
 /// </summary>
 internal static class RenderBenchmark
 {
-    public static string Run(int letters, bool enclose)
+    public static string Run(int letters, bool enclose) => Describe(letters, enclose, out _);
+
+    /// <summary>The rendering ceiling: reminder packs (or letters) per second on one thread.</summary>
+    public static double PacksPerSecond(int letters, bool enclose)
+    {
+        Describe(letters, enclose, out var rate);
+        return rate;
+    }
+
+    private static string Describe(int letters, bool enclose, out double rate)
     {
         var secret = Encoding.UTF8.GetBytes("benchmark-wave-secret-0123456789");
         var batch = new Pipeline.Survey.Letters.LetterBatch(enclose ? Pipeline.Survey.Letters.LetterKind.Reminder : Pipeline.Survey.Letters.LetterKind.Invitation, "Veiligheidsmonitor 2026 – PZ Demo", "PZ Demo", "https://survey.example.be",
@@ -85,6 +119,7 @@ internal static class RenderBenchmark
         var watch = Stopwatch.StartNew();
         var pages = Pipeline.Survey.Letters.LetterRenderer.Render(batch, list, pdf)["nl"];
         watch.Stop();
+        rate = letters / watch.Elapsed.TotalSeconds;
         return string.Create(CultureInfo.InvariantCulture, $"render: {letters} {(enclose ? $"reminder packs of {pages} pages" : "letters")} in one PDF, {pdf.Length / 1024} KB, {watch.Elapsed.TotalSeconds:F2} s = {letters / watch.Elapsed.TotalSeconds:F0} packs/s on one thread");
     }
 }
