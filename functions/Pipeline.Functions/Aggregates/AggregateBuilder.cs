@@ -92,6 +92,7 @@ internal static class AggregateBuilder
             {
                 ResponsesBelow = suppressed ? suppression.Minimum : null,
                 NetSample = suppressed ? null : net,
+                OnPaper = suppressed ? null : ModeCount(area.Members.Count(i => responses[i].OnPaper), area.Members.Count, suppression.Minimum),
                 PreviousWave = area.Level == Zone ? previous?.GetValueOrDefault(area.Area)?.Wave : null,
                 ResponsesPerDay = suppressed || area.Level is not (Wave or Zone) ? null
                     : area.Members.GroupBy(i => responses[i].Day).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g => g.Count()),
@@ -217,6 +218,13 @@ internal static class AggregateBuilder
 
         return areas;
     }
+
+    /// <summary>
+    /// The responses on paper, published only when neither mode is a small group of its own (each has none or at least the
+    /// minimum of respondents): a count of 3 on paper would otherwise single out three people's answers.
+    /// </summary>
+    private static int? ModeCount(int paper, int all, int minimum) =>
+        paper is 0 || (paper >= minimum && (all - paper is 0 || all - paper >= minimum)) || paper == all ? paper : null;
 
     private static AreaInvitations Sum(IEnumerable<AreaInvitations> invitations) => invitations.Aggregate(AreaInvitations.Zero, (sum, i) => sum.Plus(i));
 }

@@ -26,6 +26,12 @@ internal sealed record AreaAggregate(
     /// <summary>Invited less whose letter came back undeliverable: the response rate's denominator (null when suppressed).</summary>
     public int? NetSample { get; init; }
 
+    /// <summary>
+    /// Of the responses, those on paper (the rest came on the web); null when the area is suppressed, or when either mode
+    /// is a group under the minimum of respondents.
+    /// </summary>
+    public int? OnPaper { get; init; }
+
     /// <summary>For a suppressed area, the minimum of respondents it stays under; null when published.</summary>
     public int? ResponsesBelow { get; init; }
 

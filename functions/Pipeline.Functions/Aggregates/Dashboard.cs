@@ -89,6 +89,11 @@ internal static class Dashboard
         html.Append("<dl class=\"facts\">");
         Fact(html, "Responses", Count(aggregate));
         Fact(html, "Response rate", aggregate.ResponseRate is { } rate ? Percent(rate) : TooFew);
+        if (aggregate.Publication != Publication.Suppressed)
+        {
+            Fact(html, "On paper", aggregate.OnPaper is { } paper ? string.Create(CultureInfo.InvariantCulture, $"{paper:N0} on paper, {aggregate.Responses - paper:N0} on the web") : "not published: one of the two is too small a group");
+        }
+
         Fact(html, "Computed", aggregate.ComputedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
         if (aggregate.Weighting is { } w)
         {

@@ -8,8 +8,8 @@ using Pipeline.Survey.Questionnaires;
 namespace Pipeline.Functions.Aggregates;
 
 /// <summary>
-/// What aggregation reads of a stored response: its area, age band and sex (for weighting), day, and answers as
-/// codes. Read straight from a <see cref="ResponseRecord"/>'s JSON (other fields are skipped), without building a
+/// What aggregation reads of a stored response: its area, age band and sex (for weighting), day, channel (web or
+/// paper), and answers as codes. Read straight from a <see cref="ResponseRecord"/>'s JSON (other fields are skipped), without building a
 /// JSON tree: a national wave's 168,206 responses are read this way.
 /// </summary>
 internal sealed record ResponseFacts(
@@ -19,7 +19,11 @@ internal sealed record ResponseFacts(
     string AgeBand,
     string Sex,
     DateOnly Day,
-    [property: JsonConverter(typeof(AnswerCodesConverter))] IReadOnlyDictionary<string, IReadOnlyList<string>> Answers);
+    [property: JsonConverter(typeof(AnswerCodesConverter))] IReadOnlyDictionary<string, IReadOnlyList<string>> Answers,
+    string? Channel = null)
+{
+    public bool OnPaper => Channel == ResponseRecord.Paper;
+}
 
 /// <summary>
 /// Reads stored answers (<c>{"q": "code", "n": 42, "m": ["a", "b"], "x": null}</c>) as codes, like

@@ -33,10 +33,13 @@ internal sealed class ResponseSegments(WaveStore store, TimeProvider time) : IRe
     private readonly ConcurrentDictionary<string, (JsonElement Json, ResponseFacts Facts)> _singles = new(StringComparer.Ordinal);
 
     /// <summary>The released responses per (zone, municipality), and per day.</summary>
-    public async Task<(IReadOnlyDictionary<(string Zone, string Municipality), int> ByMunicipality, IReadOnlyDictionary<DateOnly, int> ByDay)> ByMunicipalityAndDayAsync(string waveId, CancellationToken cancellationToken)
+    public async Task<ResponseCounts> ByMunicipalityAndDayAsync(string waveId, CancellationToken cancellationToken)
     {
         var responses = (await ReadAsync(waveId, cancellationToken)).Values;
-        return (responses.CountBy(r => (r.Zone, r.Municipality)).ToDictionary(), responses.CountBy(r => r.Day).ToDictionary());
+        return new(
+            responses.CountBy(r => (r.Zone, r.Municipality)).ToDictionary(),
+            responses.Where(r => r.OnPaper).CountBy(r => (r.Zone, r.Municipality)).ToDictionary(),
+            responses.CountBy(r => r.Day).ToDictionary());
     }
 
     /// <summary>Every response of the wave once, by the name of its released blob.</summary>

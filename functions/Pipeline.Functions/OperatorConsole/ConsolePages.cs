@@ -230,22 +230,22 @@ internal static class ConsolePages
             var figures = await counts.ProgressAsync(wave, ct);
             html.Append("<h2>").Append(Encode(text.Progress)).Append("</h2>").Append(Table(text.Progress)).Append("<thead><tr>")
                 .Append(Th(text.Zone)).Append(Th(text.Municipality)).Append(Th(text.Invited, numeric: true)).Append(Th(text.Reminded, numeric: true)).Append(Th(text.OptedOut, numeric: true))
-                .Append(Th(text.Returned, numeric: true)).Append(Th(text.NetSample, numeric: true)).Append(Th(text.Responded, numeric: true)).Append(Th(text.Rate, numeric: true)).Append("</tr></thead><tbody>");
+                .Append(Th(text.Returned, numeric: true)).Append(Th(text.NetSample, numeric: true)).Append(Th(text.Responded, numeric: true)).Append(Th(text.OnPaper, numeric: true)).Append(Th(text.Rate, numeric: true)).Append("</tr></thead><tbody>");
             foreach (var zone in figures.Zones)
             {
                 html.Append("<tr><th scope=\"row\">").Append(Encode(d.Zones.FirstOrDefault(z => z.Id == zone.Zone)?.Name ?? zone.Zone)).Append("</th><td></td>")
-                    .Append(Td(zone.Invited)).Append(Td(zone.Reminded)).Append(Td(zone.OptedOut)).Append(Td(zone.Returned)).Append(Td(zone.NetSample)).Append(Td(zone.Responded)).Append(Td(Rate(zone.Responded, zone.NetSample))).Append("</tr>");
+                    .Append(Td(zone.Invited)).Append(Td(zone.Reminded)).Append(Td(zone.OptedOut)).Append(Td(zone.Returned)).Append(Td(zone.NetSample)).Append(Td(zone.Responded)).Append(Td(zone.OnPaper)).Append(Td(Rate(zone.Responded, zone.NetSample))).Append("</tr>");
                 foreach (var m in figures.Municipalities.Where(m => m.Zone == zone.Zone))
                 {
                     html.Append("<tr><td></td><th scope=\"row\">").Append(Encode(m.Municipality)).Append("</th>")
-                        .Append(Td(m.Invited)).Append(Td(m.Reminded)).Append(Td(m.OptedOut)).Append(Td(m.Returned)).Append(Td(m.NetSample)).Append(Td(m.Responded)).Append(Td(Rate(m.Responded, m.NetSample))).Append("</tr>");
+                        .Append(Td(m.Invited)).Append(Td(m.Reminded)).Append(Td(m.OptedOut)).Append(Td(m.Returned)).Append(Td(m.NetSample)).Append(Td(m.Responded)).Append(Td(m.OnPaper)).Append(Td(Rate(m.Responded, m.NetSample))).Append("</tr>");
                 }
             }
 
             var zones = figures.Zones;
             var (invited, net, responded) = (zones.Sum(z => z.Invited), zones.Sum(z => z.NetSample), zones.Sum(z => z.Responded));
             html.Append("</tbody><tfoot><tr><th scope=\"row\">").Append(Encode(text.Total)).Append("</th><td></td>").Append(Td(invited)).Append(Td(zones.Sum(z => z.Reminded)))
-                .Append(Td(zones.Sum(z => z.OptedOut))).Append(Td(zones.Sum(z => z.Returned))).Append(Td(net)).Append(Td(responded)).Append(Td(Rate(responded, net))).Append("</tr></tfoot></table></div>");
+                .Append(Td(zones.Sum(z => z.OptedOut))).Append(Td(zones.Sum(z => z.Returned))).Append(Td(net)).Append(Td(responded)).Append(Td(zones.Sum(z => z.OnPaper))).Append(Td(Rate(responded, net))).Append("</tr></tfoot></table></div>");
 
             // The reminder plan: before the list is fixed, when and to how many (everyone not responded and not opted out now).
             if (figures.Zones.Sum(z => z.Reminded) == 0 && wave.Phase == WavePhase.Fieldwork)

@@ -126,7 +126,8 @@ internal sealed record ConsoleText(
     string ReturnedHint,
     string ReturnedTokens,
     string AlreadyReturned,
-    string Keying)
+    string Keying,
+    string OnPaper)
 {
     public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "en"];
 
@@ -269,7 +270,8 @@ internal sealed record ConsoleText(
         "Scan of typ de code van elke brief die onbestelbaar terugkwam, één per regel. Die persoon krijgt geen herinnering (als de lijst nog niet vastligt) en telt niet mee in de netto steekproef, de noemer van de respons.",
         "Codes van teruggekomen brieven",
         "Al eerder gemeld",
-        "Papieren vragenlijsten intikken");
+        "Papieren vragenlijsten intikken",
+        "Op papier");
 
     private static readonly ConsoleText Fr = new(
         "Console",
@@ -394,7 +396,8 @@ internal sealed record ConsoleText(
         "Scannez ou tapez le code de chaque lettre revenue non distribuable, un par ligne. Cette personne ne reçoit pas de rappel (si la liste n'est pas encore fixée) et sort de l'échantillon net, le dénominateur du taux de réponse.",
         "Codes des lettres revenues",
         "Déjà signalées",
-        "Encoder les questionnaires papier");
+        "Encoder les questionnaires papier",
+        "Sur papier");
 
     private static readonly ConsoleText En = new(
         "Console",
@@ -519,5 +522,6 @@ internal sealed record ConsoleText(
         "Scan or type the code of each letter that came back undeliverable, one per line. That person gets no reminder (unless the list is fixed already) and leaves the net sample, the response rate's denominator.",
         "Codes of the returned letters",
         "Reported before",
-        "Key paper forms");
+        "Key paper forms",
+        "On paper");
 }

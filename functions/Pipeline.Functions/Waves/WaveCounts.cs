@@ -116,13 +116,16 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
     /// <summary>The progress of <paramref name="areas"/>' invitations with the wave's responses: per municipality, per zone, per day.</summary>
     private async Task<WaveProgressView> ViewAsync(WaveRecord wave, Dictionary<(string Zone, string Municipality), AreaInvitations> areas, CancellationToken cancellationToken)
     {
-        var (responded, perDay) = await responses.ByMunicipalityAndDayAsync(wave.Definition.Id, cancellationToken);
+        var (responded, paper, perDay) = await responses.ByMunicipalityAndDayAsync(wave.Definition.Id, cancellationToken);
         var municipalities = areas.Keys.Union(responded.Keys)
             .Select(a =>
             {
                 var invitations = areas.GetValueOrDefault(a) ?? AreaInvitations.Zero;
                 var answered = responded.GetValueOrDefault(a);
-                return new AreaProgress(a.Zone, a.Municipality, invitations.Invited, invitations.Reminded, invitations.OptedOut, invitations.Returned, answered, Rate(answered, invitations.NetSample));
+                return new AreaProgress(a.Zone, a.Municipality, invitations.Invited, invitations.Reminded, invitations.OptedOut, invitations.Returned, answered, Rate(answered, invitations.NetSample))
+                {
+                    OnPaper = paper.GetValueOrDefault(a),
+                };
             })
             .OrderBy(a => a.Zone, StringComparer.Ordinal).ThenBy(a => a.Municipality, StringComparer.Ordinal)
             .ToList();
@@ -130,7 +133,7 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
         {
             var own = municipalities.Where(m => m.Zone == zone.Id).ToList();
             var (invited, returned, answered) = (own.Sum(m => m.Invited), own.Sum(m => m.Returned), own.Sum(m => m.Responded));
-            return new ZoneSummary(zone.Id, invited, own.Sum(m => m.Reminded), answered, own.Sum(m => m.OptedOut), Rate(answered, invited - returned)) { Returned = returned };
+            return new ZoneSummary(zone.Id, invited, own.Sum(m => m.Reminded), answered, own.Sum(m => m.OptedOut), Rate(answered, invited - returned)) { Returned = returned, OnPaper = own.Sum(m => m.OnPaper) };
         }).Where(z => z.Invited > 0 || z.Responded > 0).ToList();
         return new WaveProgressView(zones, municipalities, perDay);
     }
@@ -266,14 +269,23 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
 /// </summary>
 internal interface IResponseCounts
 {
-    /// <summary>The released responses per (zone, municipality), and per day.</summary>
-    Task<(IReadOnlyDictionary<(string Zone, string Municipality), int> ByMunicipality, IReadOnlyDictionary<DateOnly, int> ByDay)> ByMunicipalityAndDayAsync(string waveId, CancellationToken cancellationToken);
+    /// <summary>The released responses per (zone, municipality), of them on paper, and per day.</summary>
+    Task<ResponseCounts> ByMunicipalityAndDayAsync(string waveId, CancellationToken cancellationToken);
 }
+
+/// <summary>A wave's released responses per (zone, municipality), of them on paper, and per day.</summary>
+internal sealed record ResponseCounts(
+    IReadOnlyDictionary<(string Zone, string Municipality), int> ByMunicipality,
+    IReadOnlyDictionary<(string Zone, string Municipality), int> OnPaper,
+    IReadOnlyDictionary<DateOnly, int> ByDay);
 
 /// <summary>An area's progress: invited, reminded, opted out, returned undeliverable, responded, and the response rate over the net sample.</summary>
 internal sealed record AreaProgress(string Zone, string Municipality, int Invited, int Reminded, int OptedOut, int Returned, int Responded, double ResponseRate)
 {
     public int NetSample => Invited - Returned;
+
+    /// <summary>Of the responses, those on paper (the rest came on the web).</summary>
+    public int OnPaper { get; init; }
 }
 
 /// <summary>A wave's progress: per zone, per municipality, and the responses per day.</summary>

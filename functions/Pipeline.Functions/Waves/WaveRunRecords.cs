@@ -19,6 +19,9 @@ internal sealed record ZoneSummary(string Zone, int Invited, int Reminded, int R
     public int Returned { get; init; }
 
     public int NetSample => Invited - Returned;
+
+    /// <summary>Of the responses, those on paper (the rest came on the web).</summary>
+    public int OnPaper { get; init; }
 }
 
 /// <summary>An operator's event that moves a timer: <c>reschedule-reminder</c> or <c>reschedule-close</c>.</summary>

@@ -17,7 +17,7 @@ namespace Pipeline.Functions.Tests;
 /// </summary>
 public sealed class PaperKeyingTests : IAsyncLifetime, IDisposable
 {
-    private readonly PipelineApplication _app = new();
+    private readonly PipelineApplication _app = new() { Settings = { ["Aggregates:MinimumRespondents"] = "2", ["Aggregates:MinimumChange"] = "1" } };
     private FieldworkWave _wave = null!;
 
     public async Task InitializeAsync() => _wave = await FieldworkWave.StartAsync(_app, people: 20, change: d => d with { RetentionDays = 30 });
@@ -88,6 +88,39 @@ public sealed class PaperKeyingTests : IAsyncLifetime, IDisposable
         var code = PaperCodes.Code(_wave.Questionnaire, _wave.Questionnaire.Find("buurt_inbraak")!, second["buurt_inbraak"]);
         Assert.Contains($"\"buurt_inbraak\":\"{code}\"", stored, StringComparison.Ordinal);
         Assert.Empty(await Keying.DisagreementsAsync(WaveId, default));
+    }
+
+    /// <summary>
+    /// The figures by mode: the progress counts the responses on paper per zone; the aggregates publish them only when
+    /// neither mode is a group under the minimum of respondents (here 2).
+    /// </summary>
+    [Fact]
+    public async Task ModeInTheFigures_PaperCountedInProgressAndAggregates_SmallModeGroupsNotPublished()
+    {
+        foreach (var (token, seed) in new[] { (_wave.NextToken(), 7), (_wave.NextToken(), 8) })
+        {
+            await KeyAsync(token, "An", Typed(seed));
+            Assert.Equal(KeyingOutcome.Agreed, (await KeyAsync(token, "Bart", Typed(seed))).Outcome);
+        }
+
+        var web = _app.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await web.PostAsJsonAsync("/api/responses", new { token = _wave.NextToken(), answers = _wave.Answers(9) })).StatusCode);
+        Assert.Equal(3, await ReleasedAsync());
+        var http = WaveTestKit.Operator(_app).Http;
+        async Task<System.Text.Json.JsonElement> WholeAsync()
+        {
+            await _app.Services.GetRequiredService<Pipeline.Functions.Aggregates.AggregateService>().RecomputeAsync(WaveId, default);
+            return await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/waves/{WaveId}/aggregates?level=wave&area={WaveId}");
+        }
+
+        var zones = (await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/waves/{WaveId}")).GetProperty("zones").EnumerateArray();
+        Assert.Equal((3, 2), (zones.Sum(z => z.GetProperty("responded").GetInt32()), zones.Sum(z => z.GetProperty("onPaper").GetInt32())));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await WholeAsync()).GetProperty("onPaper").ValueKind);
+
+        Assert.Equal(HttpStatusCode.Created, (await web.PostAsJsonAsync("/api/responses", new { token = _wave.NextToken(), answers = _wave.Answers(10) })).StatusCode);
+        Assert.Equal(1, await ReleasedAsync());
+        var whole = await WholeAsync();
+        Assert.Equal((4, 2), (whole.GetProperty("responses").GetInt32(), whole.GetProperty("onPaper").GetInt32()));
     }
 
     [Fact]
