@@ -34,7 +34,7 @@ internal sealed class AggregateFunctions
 
     [Function("SignIn")]
     public static IResult SignInPost([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "signin")] HttpRequest request) =>
-        HttpFunction.Run(SignIn.PostAsync);
+        HttpFunction.Run(SignIn.PostAsync, Guard.Audited("sign-in"));
 
     /// <summary>
     /// Recomputes the waves whose responses changed: woken by a message on <see cref="RecomputeRequests.Queue"/>

@@ -36,6 +36,7 @@ internal static class SignIn
             return Form(back, "The key is not valid.", StatusCodes.Status401Unauthorized);
         }
 
+        http.Items[AuditTrail.CallerItem] = KeyRing.Caller(key, role);
         http.Response.Cookies.Append(KeyRing.Cookie, keys.Issue(key, role), new CookieOptions
         {
             HttpOnly = true,

@@ -147,6 +147,9 @@ internal static class Guard
     /// <summary>The security headers of an HTML page.</summary>
     public static readonly IEndpointFilter Page = new Filter(PageHtml.SecureHeaders);
 
+    /// <summary>The request in the audit trail as <paramref name="action"/>, once answered (first among the guards: refusals count).</summary>
+    public static IEndpointFilter Audited(string action) => new Security.AuditFilter(action);
+
     /// <summary>A feature's own guard, from its filter method.</summary>
     public static IEndpointFilter Of(Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> filter) => new Filter(filter);
 

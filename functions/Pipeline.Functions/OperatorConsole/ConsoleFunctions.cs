@@ -21,7 +21,7 @@ internal sealed class ConsoleFunctions
 
     [Function("ConsoleCreateWave")]
     public static IResult CreateWave([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/waves")] HttpRequest request) =>
-        HttpFunction.Run(ConsolePages.CreateAsync, Guard.OperatorPage, Guard.Page);
+        HttpFunction.Run(ConsolePages.CreateAsync, Guard.Audited("wave created"), Guard.OperatorPage, Guard.Page);
 
     [Function("ConsoleWave")]
     public static IResult Wave([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
@@ -47,7 +47,11 @@ internal sealed class ConsoleFunctions
     public static IResult Key([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/waves/{id}/keying/forms")] HttpRequest request) =>
         HttpFunction.Run(KeyingPages.KeyAsync, Guard.OperatorPage, Guard.Page);
 
+    [Function("ConsoleAudit")]
+    public static IResult Audit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}/audit/log")] HttpRequest request) =>
+        HttpFunction.Run(AuditPage.ShowAsync, Guard.OperatorPage);
+
     [Function("ConsoleAct")]
     public static IResult Act([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/waves/{id}/{action}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HttpFunction.Run(request, client, ConsolePages.ActAsync, Guard.OperatorPage, Guard.Page);
+        HttpFunction.Run(request, client, ConsolePages.ActAsync, Guard.Audited("console action"), Guard.OperatorPage, Guard.Page);
 }

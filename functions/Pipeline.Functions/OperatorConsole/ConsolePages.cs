@@ -312,6 +312,8 @@ internal static class ConsolePages
             html.Append("<li><a href=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/keying/forms?lang={language}")).Append("\">").Append(Encode(text.Keying)).Append("</a></li>");
         }
 
+        html.Append("<li><a href=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/audit/log?lang={language}")).Append("\">").Append(Encode(text.AuditTrail)).Append("</a></li>");
+
         html.Append("</ul>");
         return Page(language, d.Title, html, l => $"/console/waves/{Uri.EscapeDataString(id)}?lang={l}", StatusCodes.Status200OK);
     }

@@ -127,7 +127,13 @@ internal sealed record ConsoleText(
     string ReturnedTokens,
     string AlreadyReturned,
     string Keying,
-    string OnPaper)
+    string OnPaper,
+    string AuditTrail,
+    string AuditHint,
+    string Who,
+    string Result,
+    string Detail,
+    string Filter)
 {
     public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "en"];
 
@@ -271,7 +277,13 @@ internal sealed record ConsoleText(
         "Codes van teruggekomen brieven",
         "Al eerder gemeld",
         "Papieren vragenlijsten intikken",
-        "Op papier");
+        "Op papier",
+        "Auditspoor",
+        "Wie wat deed met deze bevraging, nieuwste eerst; het spoor bevat geen naam, adres, code of antwoord en blijft na het wissen van de persoonsgegevens.",
+        "Wie",
+        "Resultaat",
+        "Detail",
+        "Filteren");
 
     private static readonly ConsoleText Fr = new(
         "Console",
@@ -397,7 +409,13 @@ internal sealed record ConsoleText(
         "Codes des lettres revenues",
         "Déjà signalées",
         "Encoder les questionnaires papier",
-        "Sur papier");
+        "Sur papier",
+        "Piste d'audit",
+        "Qui a fait quoi avec cette enquête, le plus récent d'abord ; la piste ne contient ni nom, ni adresse, ni code, ni réponse et reste après l'effacement des données personnelles.",
+        "Qui",
+        "Résultat",
+        "Détail",
+        "Filtrer");
 
     private static readonly ConsoleText En = new(
         "Console",
@@ -523,5 +541,11 @@ internal sealed record ConsoleText(
         "Codes of the returned letters",
         "Reported before",
         "Key paper forms",
-        "On paper");
+        "On paper",
+        "Audit trail",
+        "Who did what with this wave, newest first; the trail holds no name, address, code or answer and stays after the personal data is purged.",
+        "Who",
+        "Result",
+        "Detail",
+        "Filter");
 }

@@ -162,13 +162,16 @@ internal sealed class PaperKeying(WaveStore store, TokenDirectory tokens, Respon
             .OrderBy(d => d.Item1)];
     }
 
-    /// <summary>Deletes a wave's waiting keyings (at the purge: their tokens' hashes go with the tokens).</summary>
-    public async Task DeleteWaveAsync(string waveId, CancellationToken cancellationToken)
+    /// <summary>Deletes a wave's waiting keyings (at the purge: their tokens' hashes go with the tokens); returns how many.</summary>
+    public async Task<int> DeleteWaveAsync(string waveId, CancellationToken cancellationToken)
     {
-        foreach (var row in await store.Tables.QueryAllAsync(Table, TableQuery.InPartition(waveId), cancellationToken).ToListAsync(cancellationToken))
+        var rows = await store.Tables.QueryAllAsync(Table, TableQuery.InPartition(waveId), cancellationToken).ToListAsync(cancellationToken);
+        foreach (var row in rows)
         {
             await store.Tables.DeleteAsync(Table, row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
         }
+
+        return rows.Count;
     }
 
     /// <summary>The printed codes read back into option codes, checked against the form with its skips applied; errors by question id.</summary>

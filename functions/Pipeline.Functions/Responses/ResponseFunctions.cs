@@ -55,7 +55,7 @@ internal sealed class ResponseFunctions
 
     [Function("ImportPaperResponses")]
     public static IResult ImportPaper([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/paper-responses")] HttpRequest request) =>
-        HttpFunction.Run(PaperApi.ImportPaperAsync, Guard.Operator);
+        HttpFunction.Run(PaperApi.ImportPaperAsync, Guard.Audited("paper imported"), Guard.Operator);
 
     [Function("GetPaperQuestionnaire")]
     public static IResult PaperQuestionnaire([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves/{id}/paper-questionnaire/{language}")] HttpRequest request) =>

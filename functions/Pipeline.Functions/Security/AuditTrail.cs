@@ -18,6 +18,12 @@ internal sealed class AuditTrail(ITableStore tables, TimeProvider time)
 {
     public const string Table = "AuditTrail";
 
+    /// <summary>The request's item that names who is calling (<see cref="KeyRing.Caller"/>), set by <see cref="KeyFilter"/>.</summary>
+    public const string CallerItem = "pipeline.caller";
+
+    /// <summary>Who is calling: the key or session the request was admitted with, or "no valid key".</summary>
+    public static string CallerOf(HttpContext http) => http.Items[CallerItem] as string ?? "no valid key";
+
     public async Task<AuditEntry> RecordAsync(string who, string action, string? wave, string result, string? detail, CancellationToken cancellationToken)
     {
         var entry = new AuditEntry(time.GetUtcNow(), who, action, wave, result, detail);
@@ -43,5 +49,31 @@ internal sealed class AuditTrail(ITableStore tables, TimeProvider time)
                 row.GetString("Result") ?? string.Empty,
                 row.GetString("Detail") is { Length: > 0 } detail ? detail : null);
         }
+    }
+}
+
+/// <summary>
+/// Records an HTTP function's request in the audit trail once it was answered: who (the key or session admitted by
+/// <see cref="KeyFilter"/>, else "no valid key"), <paramref name="action"/>, the wave (route value <c>id</c>), the result
+/// (its status), and the other route values (a letter file's name, an event, a console action); never the query or body.
+/// Place it first among the guards, so that refusals are recorded too.
+/// </summary>
+internal sealed class AuditFilter(string action) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        var http = context.HttpContext;
+        var status = result switch
+        {
+            IStatusCodeHttpResult { StatusCode: { } code } => code,
+            Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult => StatusCodes.Status302Found,
+            _ => StatusCodes.Status200OK,
+        };
+        var values = http.Request.RouteValues;
+        var detail = string.Join(' ', values.Where(v => v.Key != "id" && v.Value is string { Length: > 0 }).Select(v => $"{v.Key}={v.Value}"));
+        await http.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(
+            AuditTrail.CallerOf(http), action, values.GetValueOrDefault("id") as string, (status < 400 ? "done " : "refused ") + status, detail.Length > 0 ? detail : null, CancellationToken.None);
+        return result;
     }
 }

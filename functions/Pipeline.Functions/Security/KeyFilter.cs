@@ -40,6 +40,11 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
             return TypedResults.Problem(title: "Form refused", detail: refusal + " Open the page again and resend.", statusCode: StatusCodes.Status403Forbidden);
         }
 
+        if (role is { } admitted)
+        {
+            http.Items[AuditTrail.CallerItem] = given is not null ? KeyRing.Caller(given, admitted) : keys.CallerOf(request.Cookies[KeyRing.Cookie]);
+        }
+
         if (role is null)
         {
             return signInPage && given is null

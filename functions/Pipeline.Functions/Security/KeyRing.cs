@@ -35,6 +35,15 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
         return found;
     }
 
+    /// <summary>
+    /// Who uses <paramref name="key"/>, as the audit trail names them: the role and the start of the key's fingerprint (an
+    /// HMAC of the key, never the key), the same for a key and for a session signed in with it.
+    /// </summary>
+    public static string Caller(string key, Role role) => $"{role.ToString().ToLowerInvariant()} key {Fingerprint(key)[..8]}";
+
+    /// <summary>Who holds the session <paramref name="cookie"/> (<see cref="Caller(string, Role)"/>), or null for no valid session.</summary>
+    public string? CallerOf(string? cookie) => Session(cookie) is { } session ? Caller(session.Key, session.Role) : null;
+
     /// <summary>The cookie value of a session signed in with <paramref name="key"/>.</summary>
     public string Issue(string key, Role role)
     {

@@ -1,4 +1,5 @@
 using Pipeline.Functions.Responses;
+using Pipeline.Functions.Security;
 using Pipeline.Functions.Waves;
 using Pipeline.Storage;
 
@@ -8,8 +9,11 @@ namespace Pipeline.Functions.WaveRun;
 /// The end of a wave: its close and the purge of its personal data. The run's activities call it, and so do the
 /// operators' close-now and purge-now for a run that stopped: one code path for both.
 /// </summary>
-internal sealed class WaveEnding(WaveStore store, ResponseRelease responses, RecomputeRequests recomputes, WaveCounts counts, SampleImport uploads, PaperKeying keyings, TimeProvider time)
+internal sealed class WaveEnding(WaveStore store, ResponseRelease responses, RecomputeRequests recomputes, WaveCounts counts, SampleImport uploads, PaperKeying keyings, AuditTrail audit, TimeProvider time)
 {
+    /// <summary>Who closes and purges in the audit trail: the app (an operator's close-now or purge-now is recorded with its caller as well).</summary>
+    public const string Who = "the app";
+
     /// <summary>Closes a wave (its tokens stop working) and counts what it achieved per zone. Idempotent.</summary>
     public async Task<WaveSummary> CloseAsync(string waveId, bool cancelled, CancellationToken ct)
     {
@@ -21,7 +25,10 @@ internal sealed class WaveEnding(WaveStore store, ResponseRelease responses, Rec
         await recomputes.AddAsync(waveId, ct);
         await counts.DropRespondedFlagsAsync(waveId, ct);
         var (zones, _) = await counts.ByZoneAsync(wave, ct);
-        return new WaveSummary(cancelled, zones.Sum(z => z.Invited), zones.Sum(z => z.Reminded), zones.Sum(z => z.Responded), zones);
+        var summary = new WaveSummary(cancelled, zones.Sum(z => z.Invited), zones.Sum(z => z.Reminded), zones.Sum(z => z.Responded), zones);
+        await audit.RecordAsync(Who, cancelled ? "wave cancelled" : "wave closed", waveId, "done",
+            $"invited {summary.Invited}, reminded {summary.Reminded}, responded {summary.Responded}", ct);
+        return summary;
     }
 
     /// <summary>
@@ -60,17 +67,24 @@ internal sealed class WaveEnding(WaveStore store, ResponseRelease responses, Rec
             }
         }
 
-        await counts.DeleteTalliesAsync(waveId, ct);
-        await keyings.DeleteWaveAsync(waveId, ct);
+        var tallies = await counts.DeleteTalliesAsync(waveId, ct);
+        var waiting = await keyings.DeleteWaveAsync(waveId, ct);
+        var files = 0;
         foreach (var container in new[] { WaveStore.LettersContainer, WaveStore.PlansContainer, Imports.Container })
         {
             await foreach (var blob in store.Blobs.ListAllAsync(container, waveId + "/", ct))
             {
                 await store.Blobs.DeleteAsync(container, blob.Name, cancellationToken: ct);
+                files++;
             }
         }
 
         await WaveLifecycle.UpdateAsync(store, waveId, w => w with { Purged = true }, ct);
+
+        // The receipt a privacy officer can be shown: what went, what stays (a retry after a crash adds one for what it deleted).
+        var areas = await store.Tables.QueryAllAsync(WaveCounts.AreaCountsTable, TableQuery.InPartition(waveId), ct).CountAsync(ct);
+        await audit.RecordAsync(Who, "purge receipt", waveId, "done",
+            $"deleted: {purged} people's rows, {tokenRows.Count} token rows, {tallies} tallies, {waiting} waiting paper keyings, {files} letter, manifest, plan and upload files; kept: counters of {areas} areas and the anonymous responses", ct);
         return purged;
     }
 }

@@ -16,11 +16,11 @@ internal sealed class WaveRunFunctions
 {
     [Function("CloseWave")]
     public static IResult Close([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/close")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HttpFunction.Run(request, client, WaveRunApi.CloseNowAsync, Guard.Operator);
+        HttpFunction.Run(request, client, WaveRunApi.CloseNowAsync, Guard.Audited("closed now"), Guard.Operator);
 
     [Function("PurgeWave")]
     public static IResult Purge([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/waves/{id}/purge")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HttpFunction.Run(request, client, WaveRunApi.PurgeNowAsync, Guard.Operator);
+        HttpFunction.Run(request, client, WaveRunApi.PurgeNowAsync, Guard.Audited("purged now"), Guard.Operator);
 
     [Function(nameof(WaveOrchestrator))]
     public Task<WaveSummary> Wave([OrchestrationTrigger] TaskOrchestrationContext context) =>

@@ -140,8 +140,8 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
 
     private static double Rate(int responded, int netSample) => netSample <= 0 ? 0 : Math.Round((double)responded / netSample, 4);
 
-    /// <summary>Deletes a wave's tallies (at the purge: the opt-out rows name people's rows).</summary>
-    public async Task DeleteTalliesAsync(string waveId, CancellationToken cancellationToken)
+    /// <summary>Deletes a wave's tallies (at the purge: the opt-out rows name people's rows); returns how many.</summary>
+    public async Task<int> DeleteTalliesAsync(string waveId, CancellationToken cancellationToken)
     {
         var rows = await store.Tables.QueryAllAsync(TalliesTable, TableQuery.InPartition(waveId), cancellationToken).ToListAsync(cancellationToken);
         foreach (var chunk in rows.Chunk(TableBatch.MaxOperations))
@@ -154,6 +154,8 @@ internal sealed class WaveCounts(WaveStore store, IResponseCounts responses)
 
             await store.Tables.ExecuteBatchAsync(TalliesTable, batch, cancellationToken);
         }
+
+        return rows.Count;
     }
 
     /// <summary>Invitations per (zone, municipality, neighbourhood), and the smallest group of invited people that share every attribute a response carries (0 once purged).</summary>

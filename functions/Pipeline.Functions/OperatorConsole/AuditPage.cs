@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using Pipeline.Functions.Security;
+using Pipeline.Functions.Waves;
+using Pipeline.Survey;
+using static Pipeline.Functions.Http.PageHtml;
+using static Pipeline.Functions.OperatorConsole.ConsolePages;
+
+namespace Pipeline.Functions.OperatorConsole;
+
+/// <summary>
+/// <c>GET /console/waves/{id}/audit/log</c>: a wave's audit trail, newest first, filtered by who and by action (a part of
+/// either, any case), and the same as CSV (<c>format=csv</c>) for a privacy officer.
+/// </summary>
+internal static class AuditPage
+{
+    private static readonly string[] Columns = ["at", "who", "action", "wave", "result", "detail"];
+
+    internal static async Task<IResult> ShowAsync(string id, HttpRequest request, string? lang, string? who, string? what, string? format, WaveStore store, AuditTrail audit, CancellationToken ct)
+    {
+        var language = Language(lang, request);
+        if (await store.GetAsync(id, ct) is not { } wave)
+        {
+            return NotFound(language, id);
+        }
+
+        bool Matches(string value, string? part) => part is not { Length: > 0 } || value.Contains(part.Trim(), StringComparison.OrdinalIgnoreCase);
+        var entries = await audit.OfWaveAsync(id, ct).Where(e => Matches(e.Who, who) && Matches(e.Action, what)).ToListAsync(ct);
+        if (format == "csv")
+        {
+            return TypedResults.File(Csv(entries), "text/csv; charset=utf-8", $"{id}-audit.csv");
+        }
+
+        var text = ConsoleText.For(language);
+        var path = $"/console/waves/{Uri.EscapeDataString(id)}/audit/log";
+        var html = new StringBuilder("<h1>").Append(Encode(text.AuditTrail)).Append("</h1>").Append(Nav(text, language))
+            .Append("<p><a href=\"").Append(Encode(WavePath(id, language))).Append("\">").Append(Encode(wave.Definition.Title)).Append("</a></p>")
+            .Append("<p>").Append(Encode(text.AuditHint)).Append("</p>")
+            .Append("<form method=\"get\" action=\"").Append(Encode(path)).Append("\"><input type=\"hidden\" name=\"lang\" value=\"").Append(language).Append("\">")
+            .Append(Field("who", text.Who, "text", who ?? string.Empty, null))
+            .Append(Field("what", text.What, "text", what ?? string.Empty, null))
+            .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Filter)).Append("</button> <a href=\"")
+            .Append(Encode($"{path}?format=csv&who={Uri.EscapeDataString(who ?? string.Empty)}&what={Uri.EscapeDataString(what ?? string.Empty)}")).Append("\" download>CSV</a></div></form>")
+            .Append(Table(text.AuditTrail)).Append("<thead><tr>").Append(Th(text.When)).Append(Th(text.Who)).Append(Th(text.What)).Append(Th(text.Result)).Append(Th(text.Detail)).Append("</tr></thead><tbody>");
+        foreach (var entry in entries)
+        {
+            html.Append("<tr><td>").Append(entry.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append("</td><td>").Append(Encode(entry.Who)).Append("</td><td>")
+                .Append(Encode(entry.Action)).Append("</td><td>").Append(Encode(entry.Result)).Append("</td><td>").Append(Encode(entry.Detail ?? string.Empty)).Append("</td></tr>");
+        }
+
+        html.Append("</tbody></table></div>");
+        return Page(language, text.AuditTrail, html, l => $"{path}?lang={l}", StatusCodes.Status200OK);
+    }
+
+    private static byte[] Csv(List<AuditEntry> entries)
+    {
+        using var output = new MemoryStream();
+        using (var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true))
+        using (var csv = CsvWriter.Create(writer, CsvFiles.WriterOptions(), leaveOpen: true))
+        {
+            foreach (var column in Columns)
+            {
+                csv.WriteField(column);
+            }
+
+            csv.EndRecord();
+            foreach (var entry in entries)
+            {
+                foreach (var field in new[] { entry.At.ToString("O", CultureInfo.InvariantCulture), entry.Who, entry.Action, entry.Wave ?? string.Empty, entry.Result, entry.Detail ?? string.Empty })
+                {
+                    csv.WriteField(field);
+                }
+
+                csv.EndRecord();
+            }
+        }
+
+        return output.ToArray();
+    }
+}
