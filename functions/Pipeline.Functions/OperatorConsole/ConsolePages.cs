@@ -166,6 +166,11 @@ internal static class ConsolePages
             }
 
             var created = await WavesApi.CreateFromAsync(fields, store, time, ct);
+            if (Succeeded(created))
+            {
+                AuditTrail.About(request.HttpContext, fields.Id);
+            }
+
             return Succeeded(created)
                 ? Results.Redirect(WavePath(fields.Id, language) + "&done=created")
                 : NewWaveForm(request, keys, language, form, DefinitionForm.ErrorsOf(created), string.Empty, null, Status(created));
@@ -179,6 +184,11 @@ internal static class ConsolePages
 
         var (definition, problem) = JsonBody.Parse<WaveDefinition>(Encoding.UTF8.GetBytes(json), AppJson.Web);
         var result = problem ?? await WavesApi.CreateFromAsync(definition!, store, time, ct);
+        if (Succeeded(result))
+        {
+            AuditTrail.About(request.HttpContext, definition!.Id);
+        }
+
         return Succeeded(result)
             ? Results.Redirect(WavePath(definition!.Id, language) + "&done=created")
             : NewWaveForm(request, keys, language, null, [], json, Messages(result), Status(result));

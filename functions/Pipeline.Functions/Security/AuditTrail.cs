@@ -21,6 +21,12 @@ internal sealed class AuditTrail(ITableStore tables, TimeProvider time)
     /// <summary>The request's item that names who is calling (<see cref="KeyRing.Caller"/>), set by <see cref="KeyFilter"/>.</summary>
     public const string CallerItem = "pipeline.caller";
 
+    /// <summary>The request's item that names its wave where the route does not (a wave just created).</summary>
+    public const string WaveItem = "pipeline.audit-wave";
+
+    /// <summary>Says which wave a request that has none in its route was about (once its id is known to be valid).</summary>
+    public static void About(HttpContext http, string waveId) => http.Items[WaveItem] = waveId;
+
     /// <summary>Who is calling: the key or session the request was admitted with, or "no valid key".</summary>
     public static string CallerOf(HttpContext http) => http.Items[CallerItem] as string ?? "no valid key";
 
@@ -73,7 +79,7 @@ internal sealed class AuditFilter(string action) : IEndpointFilter
         var values = http.Request.RouteValues;
         var detail = string.Join(' ', values.Where(v => v.Key != "id" && v.Value is string { Length: > 0 }).Select(v => $"{v.Key}={v.Value}"));
         await http.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(
-            AuditTrail.CallerOf(http), action, values.GetValueOrDefault("id") as string, (status < 400 ? "done " : "refused ") + status, detail.Length > 0 ? detail : null, CancellationToken.None);
+            AuditTrail.CallerOf(http), action, values.GetValueOrDefault("id") as string ?? http.Items[AuditTrail.WaveItem] as string, (status < 400 ? "done " : "refused ") + status, detail.Length > 0 ? detail : null, CancellationToken.None);
         return result;
     }
 }

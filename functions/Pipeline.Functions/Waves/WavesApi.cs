@@ -22,7 +22,13 @@ internal static partial class WavesApi
     internal static async Task<IResult> CreateAsync(HttpRequest request, WaveStore store, TimeProvider time, CancellationToken ct)
     {
         var (definition, problem) = await JsonBody.ReadAsync<WaveDefinition>(request, ct, WaveStore.MaxDefinitionBytes);
-        return problem ?? await CreateFromAsync(definition!, store, time, ct);
+        var result = problem ?? await CreateFromAsync(definition!, store, time, ct);
+        if (result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status201Created })
+        {
+            Security.AuditTrail.About(request.HttpContext, definition!.Id);
+        }
+
+        return result;
     }
 
     /// <summary>Creates the wave of <paramref name="definition"/>: 201, 400 with the errors per field, or 409.</summary>

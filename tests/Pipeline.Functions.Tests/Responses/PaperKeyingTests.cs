@@ -185,10 +185,9 @@ public sealed class PaperKeyingTests : IAsyncLifetime, IDisposable
         await KeyAsync(waiting, "An", typed);
         await KeyAsync("ABCD-EFGH", "Bart", typed);
 
-        var entries = await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync(WaveId, default).ToListAsync();
+        var entries = await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync(WaveId, default).Where(e => e.Action == PaperKeying.AuditAction).ToListAsync();
         Assert.Equal(["refused", "first", "agreed", "first"], entries.Select(e => e.Result));
         Assert.Equal(["Bart", "An", "Bart", "An"], entries.Select(e => e.Who));
-        Assert.All(entries, e => Assert.Equal(PaperKeying.AuditAction, e.Action));
         Assert.Equal("form " + (await Keying.OpenAsync(WaveId, agreed, default)).Number + " with An", entries[2].Detail);
         var audit = string.Join("\n", (await Rows(AuditTrail.Table)).SelectMany(r => r.Properties.Values.Select(v => v.ToString())));
         foreach (var secret in new[] { agreed, waiting, agreed.Replace("-", string.Empty, StringComparison.Ordinal), typed["achtergrond_opmerkingen"] }.Where(s => s.Length > 3))
@@ -200,7 +199,7 @@ public sealed class PaperKeyingTests : IAsyncLifetime, IDisposable
         await _wave.SetAsync(w => w with { Phase = WavePhase.Closed });
         await _app.Services.GetRequiredService<WaveEnding>().PurgeAsync(WaveId, default);
         Assert.Empty(await Rows(PaperKeying.Table));
-        Assert.Equal(4, (await Rows(AuditTrail.Table)).Count);
+        Assert.Equal(4, (await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync(WaveId, default).Where(e => e.Action == PaperKeying.AuditAction).ToListAsync()).Count);
     }
 
     private async Task<List<TableRow>> Rows(string table) =>

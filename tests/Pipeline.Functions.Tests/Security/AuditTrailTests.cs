@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Responses;
 using Pipeline.Functions.Security;
 using Pipeline.Functions.WaveRun;
 using Pipeline.Functions.Waves;
