@@ -18,6 +18,9 @@ internal sealed class AuditTrail(ITableStore tables, TimeProvider time)
 {
     public const string Table = "AuditTrail";
 
+    /// <summary>The longest detail kept.</summary>
+    public const int MaxDetail = 1000;
+
     /// <summary>The request's item that names who is calling (<see cref="KeyRing.Caller"/>), set by <see cref="KeyFilter"/>.</summary>
     public const string CallerItem = "pipeline.caller";
 
@@ -30,8 +33,19 @@ internal sealed class AuditTrail(ITableStore tables, TimeProvider time)
     /// <summary>Who is calling: the key or session the request was admitted with, or "no valid key".</summary>
     public static string CallerOf(HttpContext http) => http.Items[CallerItem] as string ?? "no valid key";
 
+    /// <summary>
+    /// Records an entry. A <paramref name="wave"/> that is no wave id (a path a client made up) goes to partition <c>-</c>,
+    /// named in the detail; the detail is cut at <see cref="MaxDetail"/> characters.
+    /// </summary>
     public async Task<AuditEntry> RecordAsync(string who, string action, string? wave, string result, string? detail, CancellationToken cancellationToken)
     {
+        if (wave is not null && !Pipeline.Survey.Waves.WaveValidator.IsId(wave))
+        {
+            detail = $"id={(wave.Length > 100 ? wave[..100] : wave)} {detail}".TrimEnd();
+            wave = null;
+        }
+
+        detail = detail is { Length: > MaxDetail } ? detail[..MaxDetail] : detail;
         var entry = new AuditEntry(time.GetUtcNow(), who, action, wave, result, detail);
         var row = new TableRow(
             wave ?? "-",

@@ -107,6 +107,19 @@ public sealed class AuditTrailTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain(typeof(AuditTrail).GetMethods(), m => m.DeclaringType == typeof(AuditTrail) && (m.Name.Contains("Delete", StringComparison.Ordinal) || m.Name.Contains("Update", StringComparison.Ordinal)));
     }
 
+    /// <summary>A made-up path's id (no wave id, such as one with a #) is recorded under no wave, named in the detail, and the request answers as it would.</summary>
+    [Fact]
+    public async Task AMadeUpId_RecordedUnderNoWave_TheAnswerUnchanged()
+    {
+        var http = WaveTestKit.Operator(_app).Http;
+
+        var response = await http.PostAsync(new Uri("/api/waves/BAD%23ID/cancel", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var entry = (await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync("-", default).ToListAsync()).First(e => e.Action == "wave cancelled");
+        Assert.Equal(("refused 404", "id=BAD#ID"), (entry.Result, entry.Detail));
+    }
+
     [Fact]
     public async Task ConsolePage_FilteredByWhoAndAction_AsCsv_OperatorsOnly()
     {
