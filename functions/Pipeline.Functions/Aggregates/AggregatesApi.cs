@@ -17,7 +17,7 @@ internal static class AggregatesApi
         ["wave", "level", "area", "computed_at", "responses", "publication", "question", "question_publication", "base", "effective_base", "dont_know", "option", "count", "percent", "share", "low", "high", "weighted_share", "weighted_low", "weighted_high"];
 
     /// <summary>
-    /// <c>GET /api/waves/{id}/aggregates</c>: without <c>level</c>, the areas computed; with <c>level</c> and
+    /// <c>GET /api/waves/{id}/aggregates</c>: without <c>level</c>, the areas computed (those of the key's scope); with <c>level</c> and
     /// <c>area</c>, that area's aggregate as JSON, or as CSV with <c>Accept: text/csv</c> or <c>?format=csv</c>.
     /// </summary>
     internal static async Task<IResult> AggregatesAsync(string id, string? level, string? area, string? format, HttpRequest request, WaveStore store, AggregateService aggregates, CancellationToken ct)
@@ -29,7 +29,8 @@ internal static class AggregatesApi
 
         if (level is null)
         {
-            return TypedResults.Ok((await aggregates.ListAsync(id, ct)).Select(a => new { level = a.Level, area = a.Area }));
+            var scope = Security.AccessScope.Of(request.HttpContext);
+            return TypedResults.Ok((await aggregates.ListAsync(id, ct)).Where(a => scope.Allows(a.Level, a.Area)).Select(a => new { level = a.Level, area = a.Area }));
         }
 
         if (!Levels.Contains(level) || string.IsNullOrEmpty(area) || area.Length > 600)

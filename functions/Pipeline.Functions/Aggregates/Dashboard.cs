@@ -35,7 +35,7 @@ internal static class Dashboard
 
     public const string TooFew = "too few answers";
 
-    internal static async Task<IResult> OverviewAsync(string id, WaveStore store, WaveCounts counts, AggregateService aggregates, CancellationToken ct)
+    internal static async Task<IResult> OverviewAsync(string id, HttpContext http, WaveStore store, WaveCounts counts, AggregateService aggregates, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } wave)
         {
@@ -54,7 +54,9 @@ internal static class Dashboard
         Fact(html, "Letters issued", string.Create(CultureInfo.InvariantCulture, $"{zones.Sum(z => z.Invited):N0} invitations, {zones.Sum(z => z.Reminded):N0} reminders"));
         Fact(html, "Responses", string.Create(CultureInfo.InvariantCulture, $"{zones.Sum(z => z.Responded):N0}"));
         html.Append("</dl><h2>Response rate per zone</h2>");
-        Bars(html, [.. zones.Select(z => (Label: z.Zone, Value: z.ResponseRate, Link: $"/dashboard/{id}/zones/{z.Zone}"))]);
+        // Every zone's rate (the comparison is published to every analyst); a link to the pages of the key's own zones only.
+        var scope = Security.AccessScope.Of(http);
+        Bars(html, [.. zones.Select(z => (Label: z.Zone, Value: z.ResponseRate, Link: scope.AllowsZone(z.Zone) ? $"/dashboard/{id}/zones/{z.Zone}" : null))]);
         html.Append("<h2>Responses per day</h2>");
         if (overall?.ResponsesPerDay is { Count: > 0 } days)
         {
@@ -187,7 +189,7 @@ internal static class Dashboard
     /// Horizontal bars of shares (0-1), each labelled and linked. A group, not an image: an image's content is
     /// presentational, so the links in it would be hidden from assistive technology (axe's nested-interactive).
     /// </summary>
-    private static void Bars(StringBuilder html, IReadOnlyList<(string Label, double Value, string Link)> bars)
+    private static void Bars(StringBuilder html, IReadOnlyList<(string Label, double Value, string? Link)> bars)
     {
         const int Width = 420;
         html.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart bars\" role=\"group\" aria-label=\"Response rate per zone\" width=\"100%\" viewBox=\"0 0 {Width + 160} {(bars.Count * 24) + 10}\">");
@@ -195,10 +197,10 @@ internal static class Dashboard
         {
             var (label, value, link) = bars[i];
             var y = (i * 24) + 5;
-            html.Append("<a href=\"").Append(Encode(link)).Append("\">")
+            html.Append(link is null ? "<g>" : $"<a href=\"{Encode(link)}\">")
                 .Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"{y + 13}\">{Encode(label)}</text>")
                 .Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" x=\"110\" y=\"{y}\" width=\"{Math.Max(1, value * Width):F1}\" height=\"16\"/>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{115 + (value * Width):F1}\" y=\"{y + 13}\">{value * 100:F0}%</text></a>");
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{115 + (value * Width):F1}\" y=\"{y + 13}\">{value * 100:F0}%</text>").Append(link is null ? "</g>" : "</a>");
         }
 
         html.Append("</svg>");

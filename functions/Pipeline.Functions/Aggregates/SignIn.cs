@@ -31,12 +31,13 @@ internal static class SignIn
             return Form(back, "Enter your key.", StatusCodes.Status400BadRequest);
         }
 
-        if (failures.RoleOf(http, key) is not { } role)
+        if (failures.Find(http, key) is not { } found)
         {
             return Form(back, "The key is not valid.", StatusCodes.Status401Unauthorized);
         }
 
-        http.Items[AuditTrail.CallerItem] = KeyRing.Caller(key, role);
+        var role = found.Role;
+        http.Items[AuditTrail.CallerItem] = found.Name;
         http.Response.Cookies.Append(KeyRing.Cookie, keys.Issue(key, role), new CookieOptions
         {
             HttpOnly = true,

@@ -26,7 +26,7 @@ internal static class HealthApi
             return TooManyRequests.Answer(http, retry, "your address after repeated wrong keys");
         }
 
-        var role = given is null ? null : failures.RoleOf(http, given);
+        var role = given is null ? null : failures.Find(http, given)?.Role;
 
         return role == Role.Operator
             ? TypedResults.Json(new HealthResponse(

@@ -32,17 +32,19 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
 
         var given = FailedKeys.Presented(request);
         var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
-        var role = given is not null ? failures.RoleOf(http, given)
-            : read || sessionForms ? keys.Read(request.Cookies[KeyRing.Cookie])
+        var key = given is not null ? failures.Find(http, given)
+            : read || sessionForms ? keys.SessionOf(request.Cookies[KeyRing.Cookie])
             : null;
+        var role = key?.Role;
         if (role is not null && given is null && !read && await FormRefusalAsync(http, keys) is { } refusal)
         {
             return TypedResults.Problem(title: "Form refused", detail: refusal + " Open the page again and resend.", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        if (role is { } admitted)
+        if (key is not null)
         {
-            http.Items[AuditTrail.CallerItem] = given is not null ? KeyRing.Caller(given, admitted) : keys.CallerOf(request.Cookies[KeyRing.Cookie]);
+            http.Items[AuditTrail.CallerItem] = key.Name;
+            http.Items[AccessScope.Item] = key.Scope;
         }
 
         if (role is null)
@@ -57,9 +59,36 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
                     statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        return role < least
-            ? TypedResults.Problem(title: "Not for this key", detail: "An analyst's key opens the aggregates and the dashboard only.", statusCode: StatusCodes.Status403Forbidden)
+        if (role < least)
+        {
+            return TypedResults.Problem(title: "Not for this key", detail: "An analyst's key opens the aggregates and the dashboard only.", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        return OutOfScope(request, key!.Scope) is { } area
+            ? TypedResults.Problem(title: "Not in your areas", detail: $"Your key sees its own areas and the wave as a whole, not {area}.", statusCode: StatusCodes.Status403Forbidden)
             : await next(context);
+    }
+
+    /// <summary>
+    /// The area a limited key asks for outside its scope, by the route's <c>zone</c> (a zone's page) or the query's
+    /// <c>level</c> and <c>area</c> (an aggregate, as JSON or CSV); null when it asks for none outside. Lists are cut to the
+    /// scope by their handlers (<see cref="AccessScope.Of"/>).
+    /// </summary>
+    private static string? OutOfScope(HttpRequest request, AccessScope scope)
+    {
+        if (!scope.Limited)
+        {
+            return null;
+        }
+
+        if (request.RouteValues.GetValueOrDefault("zone") is string zone && !scope.AllowsZone(zone))
+        {
+            return $"zone '{zone}'";
+        }
+
+        return request.Query["level"].FirstOrDefault() is { } level && request.Query["area"].FirstOrDefault() is { } area && !scope.Allows(level, area)
+            ? $"{level} '{area}'"
+            : null;
     }
 
     /// <summary>Why a POST on a session is no form of this site's pages in this session; null when it is one.</summary>
@@ -104,15 +133,15 @@ internal sealed class FailedKeys(KeyRing keys, IOptions<OperatorOptions> options
         return Exhausted(ClientAddress.Of(http));
     }
 
-    /// <summary>The role of <paramref name="given"/>; a key that opens nothing counts against the client.</summary>
-    public Role? RoleOf(HttpContext http, string given)
+    /// <summary>The key <paramref name="given"/> is; a key that opens nothing counts against the client.</summary>
+    public KeyEntry? Find(HttpContext http, string given)
     {
-        var role = keys.RoleOf(given);
-        if (role is null)
+        var key = keys.Find(given);
+        if (key is null)
         {
             TryAcquire(ClientAddress.Of(http));
         }
 
-        return role;
+        return key;
     }
 }

@@ -6,29 +6,35 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.Functions.Security;
 
+/// <summary>A key the app knows: its name (as the audit trail says who), the SHA-256 of the key, its role and its scope.</summary>
+internal sealed record KeyEntry(string Name, byte[] Digest, Role Role, AccessScope Scope);
+
 /// <summary>
 /// Tells what a key opens, and signs and reads the browser's session cookie. The cookie holds the role, an expiry
-/// and a fingerprint of the key that signed in (never the key itself), under an HMAC keyed from that same key: so no
-/// other secret is needed, every instance of the app reads the cookie, and a key taken out of the configuration ends
-/// its sessions.
+/// and a fingerprint of the key that signed in (never the key itself), under an HMAC keyed from that key's SHA-256 (all
+/// the app knows of a named key): so no other secret is needed, every instance of the app reads the cookie, and a key
+/// taken out of the configuration ends its sessions.
 /// </summary>
-internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<AnalystOptions> analysts, TimeProvider time)
+internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<AnalystOptions> analysts, IOptions<AccessOptions> access, TimeProvider time)
 {
     public const string Cookie = "pipeline-session";
 
     /// <summary>How long a sign-in lasts. 8 hours: a working day.</summary>
     public static readonly TimeSpan SessionLength = TimeSpan.FromHours(8);
 
-    /// <summary>The role of <paramref name="given"/>, compared in constant time with every key; null when it is none.</summary>
-    public Role? RoleOf(string given)
+    /// <summary>The role of <paramref name="given"/>; null when it is none.</summary>
+    public Role? RoleOf(string given) => Find(given)?.Role;
+
+    /// <summary>The key <paramref name="given"/> is, compared in constant time with every key; null when it is none.</summary>
+    public KeyEntry? Find(string given)
     {
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(given));
-        Role? found = null;
-        foreach (var (key, role) in Keys())
+        KeyEntry? found = null;
+        foreach (var entry in Keys())
         {
-            if (CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(key)), digest))
+            if (CryptographicOperations.FixedTimeEquals(entry.Digest, digest))
             {
-                found = role;
+                found = entry;
             }
         }
 
@@ -36,19 +42,20 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
     }
 
     /// <summary>
-    /// Who uses <paramref name="key"/>, as the audit trail names them: the role and the start of the key's fingerprint (an
-    /// HMAC of the key, never the key), the same for a key and for a session signed in with it.
+    /// Who uses an unnamed key (of <c>Operator:Keys</c> or <c>Analyst:Keys</c>), as the audit trail names them: the role and the
+    /// start of the key's fingerprint (never the key); a named key is its name.
     /// </summary>
-    public static string Caller(string key, Role role) => $"{role.ToString().ToLowerInvariant()} key {Fingerprint(key)[..8]}";
+    public static string Caller(string key, Role role) => Unnamed(SHA256.HashData(Encoding.UTF8.GetBytes(key)), role);
 
-    /// <summary>Who holds the session <paramref name="cookie"/> (<see cref="Caller(string, Role)"/>), or null for no valid session.</summary>
-    public string? CallerOf(string? cookie) => Session(cookie) is { } session ? Caller(session.Key, session.Role) : null;
+    /// <summary>The session of <paramref name="cookie"/>: the key that signed in, or null for a forged, expired or withdrawn one.</summary>
+    public KeyEntry? SessionOf(string? cookie) => Session(cookie);
 
     /// <summary>The cookie value of a session signed in with <paramref name="key"/>.</summary>
     public string Issue(string key, Role role)
     {
-        var payload = string.Create(CultureInfo.InvariantCulture, $"{role}|{(time.GetUtcNow() + SessionLength).ToUnixTimeSeconds()}|{Fingerprint(key)}");
-        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload)) + "." + Base64Url.EncodeToString(Mac(key, Encoding.UTF8.GetBytes(payload)));
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        var payload = string.Create(CultureInfo.InvariantCulture, $"{role}|{(time.GetUtcNow() + SessionLength).ToUnixTimeSeconds()}|{Fingerprint(digest)}");
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload)) + "." + Base64Url.EncodeToString(Mac(digest, Encoding.UTF8.GetBytes(payload)));
     }
 
     /// <summary>The role of a session cookie, or null when it is forged, expired or its key was taken out.</summary>
@@ -59,7 +66,7 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
     /// under the session's key, so only a page of this session can carry it (the cookie is HttpOnly). Null for no session.
     /// </summary>
     public string? FormToken(string? cookie) =>
-        Session(cookie) is { } session ? Base64Url.EncodeToString(FormMac(session.Key, cookie!)) : null;
+        Session(cookie) is { } session ? Base64Url.EncodeToString(FormMac(session.Digest, cookie!)) : null;
 
     /// <summary>True when <paramref name="token"/> is the anti-forgery token of the valid session <paramref name="cookie"/>.</summary>
     public bool FormTokenMatches(string? cookie, string? token)
@@ -71,7 +78,7 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
 
         try
         {
-            return CryptographicOperations.FixedTimeEquals(FormMac(session.Key, cookie!), Base64Url.DecodeFromChars(token));
+            return CryptographicOperations.FixedTimeEquals(FormMac(session.Digest, cookie!), Base64Url.DecodeFromChars(token));
         }
         catch (FormatException)
         {
@@ -79,7 +86,7 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
         }
     }
 
-    private (string Key, Role Role)? Session(string? cookie)
+    private KeyEntry? Session(string? cookie)
     {
         var parts = cookie?.Split('.');
         if (parts is not { Length: 2 })
@@ -106,23 +113,37 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
             return null;
         }
 
-        foreach (var (key, keyRole) in Keys())
+        foreach (var entry in Keys())
         {
-            if (keyRole == role && Fingerprint(key) == fields[2] && CryptographicOperations.FixedTimeEquals(Mac(key, payload), mac))
+            if (entry.Role == role && Fingerprint(entry.Digest) == fields[2] && CryptographicOperations.FixedTimeEquals(Mac(entry.Digest, payload), mac))
             {
-                return (key, role);
+                return entry;
             }
         }
 
         return null;
     }
 
-    private static byte[] FormMac(string key, string cookie) => HMACSHA256.HashData(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), "forms/v1"u8), Encoding.UTF8.GetBytes(cookie));
+    private static byte[] FormMac(byte[] digest, string cookie) => HMACSHA256.HashData(HMACSHA256.HashData(digest, "forms/v1"u8), Encoding.UTF8.GetBytes(cookie));
 
-    private static byte[] Mac(string key, byte[] payload) => HMACSHA256.HashData(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), "sessions/v1"u8), payload);
+    private static byte[] Mac(byte[] digest, byte[] payload) => HMACSHA256.HashData(HMACSHA256.HashData(digest, "sessions/v1"u8), payload);
 
-    private IEnumerable<(string Key, Role Role)> Keys() =>
-        analysts.Value.Keys.Select(k => (k, Role.Analyst)).Concat(operators.Value.Keys.Select(k => (k, Role.Operator)));
+    private IEnumerable<KeyEntry> Keys() =>
+        analysts.Value.Keys.Select(k => Unnamed(k, Role.Analyst))
+            .Concat(operators.Value.Keys.Select(k => Unnamed(k, Role.Operator)))
+            .Concat(access.Value.Keys.Select(k => new KeyEntry(
+                k.Name,
+                Convert.FromHexString(k.Hash),
+                Enum.Parse<Role>(k.Role, ignoreCase: true),
+                k.Zones.Count == 0 && k.Municipalities.Count == 0 ? AccessScope.All : new AccessScope(k.Zones.ToHashSet(StringComparer.Ordinal), k.Municipalities.ToHashSet(StringComparer.Ordinal)))));
 
-    private static string Fingerprint(string key) => Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), "sessions/fingerprint/v1"u8))[..16];
+    private static KeyEntry Unnamed(string key, Role role)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        return new KeyEntry(Unnamed(digest, role), digest, role, AccessScope.All);
+    }
+
+    private static string Unnamed(byte[] digest, Role role) => $"{role.ToString().ToLowerInvariant()} key {Fingerprint(digest)[..8]}";
+
+    private static string Fingerprint(byte[] digest) => Convert.ToHexStringLower(HMACSHA256.HashData(digest, "sessions/fingerprint/v1"u8))[..16];
 }

@@ -15,7 +15,7 @@ public sealed class SessionCookieTests
     private readonly AnalystOptions _analysts = new() { Keys = [Analyst] };
     private readonly OperatorOptions _operators = new() { Keys = [Operator] };
 
-    private KeyRing Ring() => new(Options.Create(_operators), Options.Create(_analysts), _clock);
+    private KeyRing Ring() => new(Options.Create(_operators), Options.Create(_analysts), Options.Create(new AccessOptions()), _clock);
 
     [Fact]
     public void Cookie_ReadsAsTheRoleItWasIssuedFor()
