@@ -20,6 +20,9 @@ public sealed class BrowserFixture : LocalHostFixture
 {
     public const string AnalystKey = "test-analyst-key-9876543210";
 
+    /// <summary>A named analyst's key limited to zone-1, configured by its SHA-256 only (<c>Access:Keys</c>).</summary>
+    public const string ZoneAnalystKey = "zone-one-analyst-key-Hw72pXc5Rm0qLt";
+
     private AzuriteProcess _azurite = null!;
 
     private IPlaywright _playwright = null!;
@@ -44,6 +47,10 @@ public sealed class BrowserFixture : LocalHostFixture
         // A published area changes only once 10 new responses entered it (Aggregates:MinimumChange): with releases every
         // 2 s, the last few of the test's answers could otherwise be held back, as they should be in production.
         settings["Aggregates:MinimumChange"] = "1";
+        settings["Access:Keys:0:Name"] = "analyst PZ Demo 1";
+        settings["Access:Keys:0:Hash"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ZoneAnalystKey)));
+        settings["Access:Keys:0:Role"] = "Analyst";
+        settings["Access:Keys:0:Zones:0"] = "zone-1";
         Storage = StorageSet.Azure(new StorageOptions { ConnectionString = _azurite.ConnectionString });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = await Chromium.EnsureAsync(), Headless = true, Args = Chromium.Arguments });
@@ -81,10 +88,10 @@ public sealed class BrowserFixture : LocalHostFixture
     }
 
     /// <summary>A wave of <paramref name="people"/> in nl and fr, started through the API and waiting for its reminder; its people's tokens.</summary>
-    internal async Task<(WaveDefinition Wave, List<string> Tokens)> FieldworkWaveAsync(int people)
+    internal async Task<(WaveDefinition Wave, List<string> Tokens)> FieldworkWaveAsync(int people, int zones = 1)
     {
         using var http = OperatorApi.Client(Host.Address);
-        var wave = SyntheticSample.Wave("br-" + Guid.NewGuid().ToString("N")[..8], 1, ["nl", "fr"], new DateOnly(2026, 1, 5));
+        var wave = SyntheticSample.Wave("br-" + Guid.NewGuid().ToString("N")[..8], zones, ["nl", "fr"], new DateOnly(2026, 1, 5));
         var sample = SyntheticSample.People(wave, people, 3).ToList();
         await OperatorApi.StartAsync(http, wave, sample);
         await OperatorApi.WaitForAsync(http, wave.Id, run => OperatorApi.Phase(run, "waiting for reminder"), "the invitations");

@@ -54,7 +54,38 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         Assert.DoesNotContain(BrowserFixture.AnalystKey, await page.ContentAsync(), StringComparison.Ordinal);
     }
 
-    private async Task WaitForAggregatesAsync(string waveId, string zoneId, int responses)
+    /// <summary>A named analyst of zone 1 signs in: their zone's page, the comparison of every zone's rate, and a refusal of zone 2's page.</summary>
+    [Fact]
+    public async Task ZoneAnalyst_SeesTheirZoneAndTheComparison_RefusedAnotherZone()
+    {
+        var (wave, tokens) = await fixture.FieldworkWaveAsync(people: 80, zones: 2);
+        for (var i = 0; i < 70; i++)
+        {
+            await fixture.SubmitAsync(wave, tokens[i], seed: i);
+        }
+
+        await WaitForAggregatesAsync(wave.Id, "zone-1", responses: null);
+        var root = fixture.Host.Address.TrimEnd('/');
+        var page = await fixture.PageAsync(1024, 800);
+        await page.GotoAsync($"{root}/dashboard/{wave.Id}");
+        await page.GetByLabel("Your analyst's or operator's key").FillAsync(BrowserFixture.ZoneAnalystKey);
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        Assert.Equal(wave.Title, await page.Locator("h1").InnerTextAsync());
+        Assert.Equal(2, await page.Locator("svg.bars rect.bar").CountAsync());
+        Assert.Equal(1, await page.Locator("svg.bars a").CountAsync());
+        await fixture.AssertAccessibleAsync(page, "a zone analyst's overview");
+
+        await page.Locator("svg.bars a").First.ClickAsync();
+        Assert.Equal(wave.Zones[0].Name, await page.Locator("h1").InnerTextAsync());
+        await fixture.AssertAccessibleAsync(page, "a zone analyst's zone page");
+
+        var other = await page.GotoAsync($"{root}/dashboard/{wave.Id}/zones/zone-2");
+        Assert.Equal(403, other!.Status);
+        Assert.Contains("Not in your areas", await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task WaitForAggregatesAsync(string waveId, string zoneId, int? responses)
     {
         using var http = new HttpClient { BaseAddress = new Uri(fixture.Host.Address) };
         http.DefaultRequestHeaders.Add("x-functions-key", BrowserFixture.AnalystKey);
@@ -62,7 +93,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         {
             using var answer = await http.GetAsync(new Uri($"/api/waves/{waveId}/aggregates?level=zone&area={zoneId}", UriKind.Relative));
             var body = await answer.Content.ReadAsStringAsync();
-            if (answer.IsSuccessStatusCode && JsonDocument.Parse(body).RootElement.GetProperty("responses") is { ValueKind: JsonValueKind.Number } counted && counted.GetInt32() == responses)
+            if (answer.IsSuccessStatusCode && JsonDocument.Parse(body).RootElement.GetProperty("responses") is { ValueKind: JsonValueKind.Number } counted && (responses is null || counted.GetInt32() == responses))
             {
                 return;
             }
