@@ -28,4 +28,27 @@ internal static class CsvFiles
     /// injection), so Excel shows it as text and never runs it as a formula.
     /// </summary>
     public static CsvWriterOptions WriterOptions() => new() { Separator = ';', Injection = CsvInjection.Escape };
+
+    /// <summary>A file of <see cref="WriterOptions"/>, UTF-8 without a byte order mark: the header, then the rows.</summary>
+    public static byte[] Write(IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows)
+    {
+        using var output = new MemoryStream();
+        using (var writer = new StreamWriter(output, new System.Text.UTF8Encoding(false), leaveOpen: true))
+        using (var csv = CsvWriter.Create(writer, WriterOptions(), leaveOpen: true))
+        {
+            foreach (var row in rows.Prepend(header))
+            {
+                foreach (var field in row)
+                {
+                    csv.WriteField(field);
+                }
+
+                csv.EndRecord();
+            }
+
+            csv.Flush();
+        }
+
+        return output.ToArray();
+    }
 }

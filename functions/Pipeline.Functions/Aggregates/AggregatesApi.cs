@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using CsvHelper;
 using Pipeline.Functions.Waves;
 using Pipeline.Survey;
 
@@ -53,45 +51,26 @@ internal static class AggregatesApi
     }
 
     /// <summary>The aggregate as the CSV export: one row per option of each question, then bottom-2 and top-2.</summary>
-    internal static byte[] AggregateCsv(AreaAggregate aggregate)
+    internal static byte[] AggregateCsv(AreaAggregate aggregate) => CsvFiles.Write(AggregateColumns, AggregateRows(aggregate));
+
+    private static IEnumerable<string[]> AggregateRows(AreaAggregate aggregate)
     {
-        using var output = new MemoryStream();
-        using (var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true))
-        using (var csv = CsvWriter.Create(writer, CsvFiles.WriterOptions(), leaveOpen: true))
+        static string N(double? value) => value?.ToString("0.####", CultureInfo.InvariantCulture) ?? string.Empty;
+        foreach (var question in aggregate.Questions)
         {
-            foreach (var column in AggregateColumns)
+            var options = question.Options ?? [];
+            var rows = options.Concat(new[] { question.Bottom2, question.Top2 }.OfType<OptionAggregate>()).ToList();
+            foreach (var option in rows.Count > 0 ? rows.Cast<OptionAggregate?>() : [null])
             {
-                csv.WriteField(column);
+                yield return
+                [
+                    aggregate.Wave, aggregate.Level, aggregate.Area, aggregate.ComputedAt.ToString("O", CultureInfo.InvariantCulture),
+                    aggregate.Responses?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, aggregate.Publication.ToString(), question.Id, question.Publication.ToString(),
+                    question.Base?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, N(question.EffectiveBase), question.DontKnow?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+                    option?.Code ?? string.Empty, option?.Count.ToString(CultureInfo.InvariantCulture) ?? string.Empty, option?.Percent.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+                    N(option?.Share.Value), N(option?.Share.Low), N(option?.Share.High), N(option?.Weighted?.Value), N(option?.Weighted?.Low), N(option?.Weighted?.High),
+                ];
             }
-
-            csv.EndRecord();
-            static string N(double? value) => value?.ToString("0.####", CultureInfo.InvariantCulture) ?? string.Empty;
-            foreach (var question in aggregate.Questions)
-            {
-                var options = question.Options ?? [];
-                var rows = options.Concat(new[] { question.Bottom2, question.Top2 }.OfType<OptionAggregate>()).ToList();
-                foreach (var option in rows.Count > 0 ? rows.Cast<OptionAggregate?>() : [null])
-                {
-                    string[] fields =
-                    [
-                        aggregate.Wave, aggregate.Level, aggregate.Area, aggregate.ComputedAt.ToString("O", CultureInfo.InvariantCulture),
-                        aggregate.Responses?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, aggregate.Publication.ToString(), question.Id, question.Publication.ToString(),
-                        question.Base?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, N(question.EffectiveBase), question.DontKnow?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-                        option?.Code ?? string.Empty, option?.Count.ToString(CultureInfo.InvariantCulture) ?? string.Empty, option?.Percent.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-                        N(option?.Share.Value), N(option?.Share.Low), N(option?.Share.High), N(option?.Weighted?.Value), N(option?.Weighted?.Low), N(option?.Weighted?.High),
-                    ];
-                    foreach (var field in fields)
-                    {
-                        csv.WriteField(field);
-                    }
-
-                    csv.EndRecord();
-                }
-            }
-
-            csv.Flush();
         }
-
-        return output.ToArray();
     }
 }

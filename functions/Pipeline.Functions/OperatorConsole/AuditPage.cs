@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using CsvHelper;
 using Pipeline.Functions.Security;
 using Pipeline.Functions.Waves;
 using Pipeline.Survey;
@@ -53,29 +52,6 @@ internal static class AuditPage
         return Page(language, text.AuditTrail, html, l => $"{path}?lang={l}", StatusCodes.Status200OK);
     }
 
-    private static byte[] Csv(List<AuditEntry> entries)
-    {
-        using var output = new MemoryStream();
-        using (var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true))
-        using (var csv = CsvWriter.Create(writer, CsvFiles.WriterOptions(), leaveOpen: true))
-        {
-            foreach (var column in Columns)
-            {
-                csv.WriteField(column);
-            }
-
-            csv.EndRecord();
-            foreach (var entry in entries)
-            {
-                foreach (var field in new[] { entry.At.ToString("O", CultureInfo.InvariantCulture), entry.Who, entry.Action, entry.Wave ?? string.Empty, entry.Result, entry.Detail ?? string.Empty })
-                {
-                    csv.WriteField(field);
-                }
-
-                csv.EndRecord();
-            }
-        }
-
-        return output.ToArray();
-    }
+    private static byte[] Csv(List<AuditEntry> entries) =>
+        CsvFiles.Write(Columns, entries.Select(e => new[] { e.At.ToString("O", CultureInfo.InvariantCulture), e.Who, e.Action, e.Wave ?? string.Empty, e.Result, e.Detail ?? string.Empty }));
 }
