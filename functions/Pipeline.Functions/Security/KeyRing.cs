@@ -22,9 +22,6 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
     /// <summary>How long a sign-in lasts. 8 hours: a working day.</summary>
     public static readonly TimeSpan SessionLength = TimeSpan.FromHours(8);
 
-    /// <summary>The role of <paramref name="given"/>; null when it is none.</summary>
-    public Role? RoleOf(string given) => Find(given)?.Role;
-
     /// <summary>The key <paramref name="given"/> is, compared in constant time with every key; null when it is none.</summary>
     public KeyEntry? Find(string given)
     {
@@ -47,9 +44,6 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
     /// </summary>
     public static string Caller(string key, Role role) => Unnamed(SHA256.HashData(Encoding.UTF8.GetBytes(key)), role);
 
-    /// <summary>The session of <paramref name="cookie"/>: the key that signed in, or null for a forged, expired or withdrawn one.</summary>
-    public KeyEntry? SessionOf(string? cookie) => Session(cookie);
-
     /// <summary>The cookie value of a session signed in with <paramref name="key"/>.</summary>
     public string Issue(string key, Role role)
     {
@@ -59,19 +53,19 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
     }
 
     /// <summary>The role of a session cookie, or null when it is forged, expired or its key was taken out.</summary>
-    public Role? Read(string? cookie) => Session(cookie)?.Role;
+    public Role? Read(string? cookie) => SessionOf(cookie)?.Role;
 
     /// <summary>
     /// The anti-forgery token of the session <paramref name="cookie"/>, for the forms of its pages: an HMAC of the cookie
     /// under the session's key, so only a page of this session can carry it (the cookie is HttpOnly). Null for no session.
     /// </summary>
     public string? FormToken(string? cookie) =>
-        Session(cookie) is { } session ? Base64Url.EncodeToString(FormMac(session.Digest, cookie!)) : null;
+        SessionOf(cookie) is { } session ? Base64Url.EncodeToString(FormMac(session.Digest, cookie!)) : null;
 
     /// <summary>True when <paramref name="token"/> is the anti-forgery token of the valid session <paramref name="cookie"/>.</summary>
     public bool FormTokenMatches(string? cookie, string? token)
     {
-        if (token is null || Session(cookie) is not { } session)
+        if (token is null || SessionOf(cookie) is not { } session)
         {
             return false;
         }
@@ -86,7 +80,8 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
         }
     }
 
-    private KeyEntry? Session(string? cookie)
+    /// <summary>The session of <paramref name="cookie"/>: the key that signed in, or null for a forged, expired or withdrawn one.</summary>
+    public KeyEntry? SessionOf(string? cookie)
     {
         var parts = cookie?.Split('.');
         if (parts is not { Length: 2 })

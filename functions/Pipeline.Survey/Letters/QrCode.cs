@@ -7,7 +7,7 @@ namespace Pipeline.Survey.Letters;
 /// <summary>A QR code drawn as vector rectangles (sharp at any print resolution), on a page or as a form placed many times.</summary>
 internal static class QrCode
 {
-    public static void Draw(XGraphics gfx, string content, double x, double y, double size)
+    private static void Draw(XGraphics gfx, string content, double x, double y, double size)
     {
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(content, QRCodeGenerator.ECCLevel.M);
