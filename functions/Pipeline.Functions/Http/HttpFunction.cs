@@ -135,6 +135,12 @@ internal static class Guard
     /// <summary>An operator's key.</summary>
     public static readonly IEndpointFilter Operator = new Security.KeyFilter(Security.Role.Operator);
 
+    /// <summary>An operator's key, on a list of waves (a key of some waves gets those only).</summary>
+    public static readonly IEndpointFilter OperatorList = new Security.KeyFilter(Security.Role.Operator, list: true);
+
+    /// <summary>The console's list of waves: <see cref="OperatorPage"/>, a key of some waves gets those only.</summary>
+    public static readonly IEndpointFilter OperatorPageList = new Security.KeyFilter(Security.Role.Operator, signInPage: true, sessionForms: true, list: true);
+
     /// <summary>An analyst's (or operator's) key.</summary>
     public static readonly IEndpointFilter Analyst = new Security.KeyFilter(Security.Role.Analyst);
 

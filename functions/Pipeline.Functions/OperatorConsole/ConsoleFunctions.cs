@@ -9,7 +9,7 @@ internal sealed class ConsoleFunctions
 {
     [Function("ConsoleWaves")]
     public static IResult Waves([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request) =>
-        HttpFunction.Run(ConsolePages.WavesAsync, Guard.OperatorPage, Guard.Page);
+        HttpFunction.Run(ConsolePages.WavesAsync, Guard.OperatorPageList, Guard.Page);
 
     [Function("ConsoleOperations")]
     public static IResult Operations([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/operations")] HttpRequest request, [DurableClient] DurableTaskClient client) =>

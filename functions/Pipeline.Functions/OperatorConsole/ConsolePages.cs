@@ -53,7 +53,8 @@ internal static class ConsolePages
         var language = Language(lang, request);
         var text = ConsoleText.For(language);
         var html = new StringBuilder("<h1>").Append(Encode(text.Waves)).Append("</h1>").Append(Nav(text, language));
-        var waves = await store.ListAsync(ct);
+        var scope = AccessScope.Of(request.HttpContext);
+        var waves = (await store.ListAsync(ct)).Where(w => scope.AllowsWave(w.Definition.Id)).ToList();
         if (waves.Count == 0)
         {
             html.Append("<p>").Append(Encode(text.NoWaves)).Append("</p>");

@@ -3,9 +3,10 @@ using System.ComponentModel.DataAnnotations;
 namespace Pipeline.Functions.Security;
 
 /// <summary>
-/// Named keys with a role and a scope (<c>Access:Keys:N:Name</c>, <c>:Hash</c>, <c>:Role</c>, <c>:Zones:N</c>,
-/// <c>:Municipalities:N</c>): only the key's SHA-256 (hex) is configured, never the key. An analyst's key may be limited to
-/// zones and municipalities (<c>zone/municipality</c>); without either it sees every area. The unnamed keys of
+/// Named keys with a role and a scope (<c>Access:Keys:N:Name</c>, <c>:Hash</c>, <c>:Role</c>, <c>:Waves:N</c>, <c>:Zones:N</c>,
+/// <c>:Municipalities:N</c>): only the key's SHA-256 (hex) is configured, never the key. A key may be limited to waves (an
+/// operator of one wave); an analyst's key to zones and municipalities (<c>zone/municipality</c>); without them it sees
+/// every wave and area. The unnamed keys of
 /// <c>Operator:Keys</c> and <c>Analyst:Keys</c> stay, for local use and automation, with every area.
 /// </summary>
 internal sealed class AccessOptions : IValidatableObject
@@ -39,6 +40,11 @@ internal sealed class AccessOptions : IValidatableObject
                 yield return new ValidationResult($"{at}: an operator's key opens every area; zones and municipalities limit analysts' keys only.", [nameof(Keys)]);
             }
 
+            if (key.Waves.FirstOrDefault(w => !Pipeline.Survey.Waves.WaveValidator.IsId(w)) is { } notAWave)
+            {
+                yield return new ValidationResult($"{at}:Waves: '{notAWave}' is no wave id.", [nameof(Keys)]);
+            }
+
             if (key.Municipalities.FirstOrDefault(m => m.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]) is { } wrong)
             {
                 yield return new ValidationResult($"{at}:Municipalities: give each as zone/municipality, not '{wrong}'.", [nameof(Keys)]);
@@ -61,18 +67,24 @@ internal sealed class NamedKey
 
     public string Role { get; set; } = string.Empty;
 
+    public List<string> Waves { get; set; } = [];
+
     public List<string> Zones { get; set; } = [];
 
     public List<string> Municipalities { get; set; } = [];
 }
 
 /// <summary>
-/// The areas a key sees: every area (<see cref="All"/>), or its zones (and everything in them) and its municipalities
-/// (and their neighbourhoods). The wave as a whole is published to every analyst, and with it the comparison of zones.
+/// The waves and areas a key sees: every one (<see cref="All"/>), or its waves; and its zones (and everything in them) and
+/// its municipalities (and their neighbourhoods). The wave as a whole is published to every analyst of the wave, and with it
+/// the comparison of zones.
 /// </summary>
-internal sealed record AccessScope(IReadOnlySet<string>? Zones, IReadOnlySet<string>? Municipalities)
+internal sealed record AccessScope(IReadOnlySet<string>? Zones, IReadOnlySet<string>? Municipalities, IReadOnlySet<string>? Waves = null)
 {
     public static readonly AccessScope All = new(null, null);
+
+    /// <summary>Whether the scope opens wave <paramref name="id"/>.</summary>
+    public bool AllowsWave(string id) => Waves?.Contains(id) != false;
 
     /// <summary>The request's item with the admitted key's scope, set by <see cref="KeyFilter"/>.</summary>
     public const string Item = "pipeline.scope";

@@ -11,8 +11,9 @@ namespace Pipeline.Functions.Security;
 /// With <paramref name="sessionForms"/> (the console's pages), a session also carries a POST, but only a same-site form
 /// POST (<c>Origin</c> and <c>Sec-Fetch-Site</c>, when the browser sends them, name this site) whose field
 /// <see cref="FormTokenField"/> holds the session's anti-forgery token (<see cref="KeyRing.FormToken"/>): else 403.
+/// A limited key (<see cref="AccessScope"/>) is refused (403) a wave or an area outside its scope.
 /// </summary>
-internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessionForms = false) : IEndpointFilter
+internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessionForms = false, bool list = false) : IEndpointFilter
 {
     public const string Header = "x-functions-key";
 
@@ -64,9 +65,30 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
             return TypedResults.Problem(title: "Not for this key", detail: "An analyst's key opens the aggregates and the dashboard only.", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        return OutOfScope(request, key!.Scope) is { } area
+        if (WaveOutOfScope(request, key!.Scope) is { } wave)
+        {
+            return TypedResults.Problem(title: "Not in your waves", detail: $"Your key opens its own waves only, not {wave}.", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        return OutOfScope(request, key.Scope) is { } area
             ? TypedResults.Problem(title: "Not in your areas", detail: $"Your key sees its own areas and the wave as a whole, not {area}.", statusCode: StatusCodes.Status403Forbidden)
             : await next(context);
+    }
+
+    /// <summary>
+    /// For a key limited to waves: the route's wave (<c>id</c>) outside them, or a route of every wave (creating one, the
+    /// task hub's lists, operations), which only a list route (<c>list</c>, cut by its handler) is not.
+    /// </summary>
+    private string? WaveOutOfScope(HttpRequest request, AccessScope scope)
+    {
+        if (scope.Waves is null)
+        {
+            return null;
+        }
+
+        return request.RouteValues.GetValueOrDefault("id") is string id
+            ? scope.AllowsWave(id) ? null : $"wave '{id}'"
+            : list ? null : "a route of every wave";
     }
 
     /// <summary>

@@ -130,7 +130,11 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
                 k.Name,
                 Convert.FromHexString(k.Hash),
                 Enum.Parse<Role>(k.Role, ignoreCase: true),
-                k.Zones.Count == 0 && k.Municipalities.Count == 0 ? AccessScope.All : new AccessScope(k.Zones.ToHashSet(StringComparer.Ordinal), k.Municipalities.ToHashSet(StringComparer.Ordinal)))));
+                new AccessScope(Set(k.Zones, k.Municipalities.Count > 0), Set(k.Municipalities, k.Zones.Count > 0), Set(k.Waves, false)))));
+
+    /// <summary>The set of <paramref name="values"/>; null (no limit) when there are none and <paramref name="limited"/> is false.</summary>
+    private static HashSet<string>? Set(List<string> values, bool limited) =>
+        values.Count > 0 || limited ? values.ToHashSet(StringComparer.Ordinal) : null;
 
     private static KeyEntry Unnamed(string key, Role role)
     {

@@ -13,7 +13,7 @@ internal sealed class WaveFunctions(Imports imports)
 
     [Function("ListWaves")]
     public static IResult List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves")] HttpRequest request) =>
-        HttpFunction.Run(WavesApi.ListAsync, Guard.Operator);
+        HttpFunction.Run(WavesApi.ListAsync, Guard.OperatorList);
 
     [Function("GetWave")]
     public static IResult Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/waves/{id}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>

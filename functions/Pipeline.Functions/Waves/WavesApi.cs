@@ -14,8 +14,8 @@ namespace Pipeline.Functions.Waves;
 /// </summary>
 internal static partial class WavesApi
 {
-    internal static async Task<IResult> ListAsync(WaveStore store, CancellationToken ct) =>
-        TypedResults.Ok((await store.ListAsync(ct)).Select(w => new WaveListItem(w.Definition.Id, w.Definition.Title, w.Phase, w.SampleSize)));
+    internal static async Task<IResult> ListAsync(HttpContext http, WaveStore store, CancellationToken ct) =>
+        TypedResults.Ok((await store.ListAsync(ct)).Where(w => Security.AccessScope.Of(http).AllowsWave(w.Definition.Id)).Select(w => new WaveListItem(w.Definition.Id, w.Definition.Title, w.Phase, w.SampleSize)));
 
     internal static Task<IResult> CancelAsync(WaveStore store, DurableTaskClient client, string id, CancellationToken ct) => SignalAsync(store, client, id, WaveEvents.Cancel, null, ct);
 

@@ -21,6 +21,7 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
     private const string ZoneKey = "zone-one-analyst-key-Xq83mKd02LpA9zR";
     private const string MunicipalityKey = "municipality-analyst-key-Vt61nWe47QsB";
     private const string Municipality = "zone-2/Gemeente 2.1";
+    private const string WaveOperatorKey = "one-wave-operator-key-Pz49sLq81NbT";
 
     private readonly PipelineApplication _app = new()
     {
@@ -35,14 +36,23 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
             ["Access:Keys:1:Hash"] = Sha256(MunicipalityKey),
             ["Access:Keys:1:Role"] = "analyst",
             ["Access:Keys:1:Municipalities:0"] = Municipality,
+            ["Access:Keys:2:Name"] = "operator of the wave",
+            ["Access:Keys:2:Hash"] = Sha256(WaveOperatorKey),
+            ["Access:Keys:2:Role"] = "Operator",
         },
     };
+
+    private FieldworkWave _other = null!;
 
     private FieldworkWave _wave = null!;
 
     public async Task InitializeAsync()
     {
-        _wave = await FieldworkWave.StartAsync(_app, people: 60, change: d => WaveTestKit.Wave(d.Id, 2, "nl", "fr"));
+        // The operator's key opens this wave only (set before the app starts with the first request).
+        var id = "scoped-" + Guid.NewGuid().ToString("N")[..8];
+        _app.Settings["Access:Keys:2:Waves:0"] = id;
+        _wave = await FieldworkWave.StartAsync(_app, people: 60, change: _ => WaveTestKit.Wave(id, 2, "nl", "fr"));
+        _other = await FieldworkWave.StartAsync(_app, people: 6);
         var web = _app.CreateClient();
         for (var i = 0; i < 30; i++)
         {
@@ -137,15 +147,51 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await Client(Sha256(ZoneKey)).GetAsync(new Uri($"/api/waves/{Id}/aggregates", UriKind.Relative))).StatusCode);
     }
 
+    /// <summary>An operator of one wave: that wave's routes and pages, its line in the lists, and no other wave nor any route of every wave.</summary>
+    [Fact]
+    public async Task OperatorOfOneWave_ItsWaveOnly_ByPathListAndSession()
+    {
+        var key = Client(WaveOperatorKey);
+        Assert.Equal(HttpStatusCode.OK, (await key.GetAsync(new Uri($"/api/waves/{Id}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await key.PostAsJsonAsync($"/api/waves/{Id}/returned-letters", new { tokens = new[] { _wave.Tokens[59] } })).StatusCode);
+        Assert.Equal([Id], (await key.GetFromJsonAsync<JsonElement>("/api/waves")).EnumerateArray().Select(w => w.GetProperty("id").GetString()));
+
+        foreach (var (method, path) in new[]
+        {
+            ("GET", $"/api/waves/{_other.Definition.Id}"),
+            ("POST", $"/api/waves/{_other.Definition.Id}/cancel"),
+            ("GET", $"/api/waves/{_other.Definition.Id}/letters"),
+            ("GET", $"/api/waves/{_other.Definition.Id}/aggregates"),
+            ("POST", "/api/waves"),
+            ("GET", "/api/durable/instances"),
+            ("GET", $"/console/waves/{_other.Definition.Id}"),
+            ("GET", "/console/operations"),
+        })
+        {
+            var refused = await key.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{method} {path}: {refused.StatusCode}");
+            Assert.Contains("Not in your waves", await WaveTestKit.ProblemAsync(refused), StringComparison.Ordinal);
+        }
+
+        var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = WaveOperatorKey }))).StatusCode);
+        var list = await browser.GetStringAsync(new Uri("/console", UriKind.Relative));
+        Assert.Contains($"/console/waves/{Id}?", list, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/console/waves/{_other.Definition.Id}?", list, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync(new Uri($"/console/waves/{_other.Definition.Id}", UriKind.Relative))).StatusCode);
+        Assert.Equal("Fieldwork", (await Client(PipelineApplication.OperatorKey).GetFromJsonAsync<JsonElement>($"/api/waves/{_other.Definition.Id}")).GetProperty("phase").GetString());
+    }
+
     [Theory]
     [InlineData("", "0123456789012345678901234567890123456789012345678901234567890123", "Analyst", null, null, "Name")]
     [InlineData("a", "not-a-hash", "Analyst", null, null, "Hash")]
     [InlineData("a", "0123456789012345678901234567890123456789012345678901234567890123", "Admin", null, null, "Role")]
     [InlineData("a", "0123456789012345678901234567890123456789012345678901234567890123", "Operator", "zone-1", null, "analysts' keys only")]
     [InlineData("a", "0123456789012345678901234567890123456789012345678901234567890123", "Analyst", null, "Gemeente", "zone/municipality")]
-    public void Configuration_EveryWrongFieldNamed(string name, string hash, string role, string? zone, string? municipality, string says)
+    [InlineData("a", "0123456789012345678901234567890123456789012345678901234567890123", "Operator", null, null, "no wave id", "Wave One")]
+    public void Configuration_EveryWrongFieldNamed(string name, string hash, string role, string? zone, string? municipality, string says, string? wave = null)
     {
-        var options = new AccessOptions { Keys = [new NamedKey { Name = name, Hash = hash, Role = role, Zones = zone is null ? [] : [zone], Municipalities = municipality is null ? [] : [municipality] }] };
+        var options = new AccessOptions { Keys = [new NamedKey { Name = name, Hash = hash, Role = role, Zones = zone is null ? [] : [zone], Municipalities = municipality is null ? [] : [municipality], Waves = wave is null ? [] : [wave] }] };
 
         var errors = options.Validate(new ValidationContext(options)).Select(e => e.ErrorMessage).ToList();
 
