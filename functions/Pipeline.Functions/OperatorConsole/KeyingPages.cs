@@ -115,7 +115,7 @@ internal static class KeyingPages
             .Append(Field("token", words.Token, "text", error is null ? string.Empty : token ?? string.Empty, error?.Field == "token" ? error.Value.Message : null, hint: words.TokenHint, alert: true, required: true, focus: keyer.Length > 0 && error is null))
             .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(words.Open)).Append("</button></div></form>");
 
-        html.Append(Figures(words, await audit.OfWaveAsync(id, ct).Where(e => e.Action == PaperKeying.AuditAction).ToListAsync(ct), time.GetUtcNow()));
+        html.Append(Figures(words, await audit.OfWaveAsync(id, ct, PaperKeying.AuditAction).ToListAsync(ct), time.GetUtcNow()));
         var waiting = await keying.DisagreementsAsync(id, ct);
         html.Append("<h2>").Append(Encode(words.Waiting)).Append("</h2>");
         if (waiting.Count == 0)

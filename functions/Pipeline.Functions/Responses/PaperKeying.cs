@@ -63,12 +63,7 @@ internal sealed class PaperKeying(WaveStore store, TokenDirectory tokens, Respon
     /// <summary>Finds the form of <paramref name="typed"/> in wave <paramref name="waveId"/>, with its keyings; a refused token's access says why.</summary>
     public async Task<KeyedForm> OpenAsync(string waveId, string? typed, CancellationToken cancellationToken)
     {
-        var access = await tokens.OpenAsync(typed, cancellationToken, paper: true);
-        if (access.Entry is { } entry && entry.WaveId != waveId)
-        {
-            return new(new TokenAccess(TokenState.Unknown), null, null, null);
-        }
-
+        var access = await tokens.OpenAsync(typed, cancellationToken, paper: true, inWave: waveId);
         if (access.Entry is null || access.State is not (TokenState.Open or TokenState.Used))
         {
             return new(access, null, null, null);

@@ -16,7 +16,7 @@ internal sealed record Submission(string? Token, string? Language, string? Quest
     /// <summary>Whether the per-token rate limit applies (not to operators keying in paper forms).</summary>
     public bool LimitPerToken { get; init; } = true;
 
-    /// <summary>When set, a token of another wave is unknown (paper forms are keyed in per wave).</summary>
+    /// <summary>When set, a token of another wave is unknown (paper forms are keyed in per wave; see <see cref="TokenDirectory.OpenAsync"/>).</summary>
     public string? WaveId { get; init; }
 }
 
@@ -44,16 +44,11 @@ internal sealed record IntakeResult(IntakeStatus Status, TokenAccess? Access = n
 internal sealed class ResponseIntake(TokenDirectory tokens, ResponseStore store, TokenRateLimiter limiter)
 {
     public async Task<IntakeResult> SubmitAsync(Submission submission, CancellationToken cancellationToken) =>
-        await SubmitAsync(await tokens.OpenAsync(submission.Token, cancellationToken, paper: submission.Channel == ResponseRecord.Paper), submission, cancellationToken);
+        await SubmitAsync(await tokens.OpenAsync(submission.Token, cancellationToken, paper: submission.Channel == ResponseRecord.Paper, inWave: submission.WaveId), submission, cancellationToken);
 
-    /// <summary>The same, for a token the caller has just opened (the form did, to draw its page).</summary>
+    /// <summary>The same, for a token the caller has just opened (the form did, to draw its page; a keying, in its wave).</summary>
     public async Task<IntakeResult> SubmitAsync(TokenAccess access, Submission submission, CancellationToken cancellationToken)
     {
-        if (submission.WaveId is { } waveId && access.Entry is { } found && found.WaveId != waveId)
-        {
-            access = new TokenAccess(TokenState.Unknown);
-        }
-
         if (access.State != TokenState.Open)
         {
             return new(IntakeStatus.TokenRefused, access);

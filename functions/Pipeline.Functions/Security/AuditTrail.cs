@@ -56,10 +56,11 @@ internal sealed class AuditTrail(ITableStore tables, TimeProvider time)
         return entry;
     }
 
-    /// <summary>The entries of <paramref name="wave"/>, newest first.</summary>
-    public async IAsyncEnumerable<AuditEntry> OfWaveAsync(string wave, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The entries of <paramref name="wave"/> (of <paramref name="action"/> only, filtered by the table service), newest first.</summary>
+    public async IAsyncEnumerable<AuditEntry> OfWaveAsync(string wave, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, string? action = null)
     {
-        await foreach (var row in tables.QueryAllAsync(Table, TableQuery.InPartition(wave), cancellationToken))
+        var query = TableQuery.InPartition(wave);
+        await foreach (var row in tables.QueryAllAsync(Table, action is null ? query : query.Where("Action", TableComparison.Equal, action), cancellationToken))
         {
             yield return new AuditEntry(
                 row.Get<DateTimeOffset>("At"),

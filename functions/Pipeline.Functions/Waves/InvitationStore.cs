@@ -25,9 +25,9 @@ internal sealed class InvitationStore(WaveStore store, TokenDirectory tokens, Wa
     public async Task<TokenAccess> MarkAsync(string? typed, string flag, CancellationToken cancellationToken)
     {
         var access = await tokens.OpenAsync(typed, cancellationToken);
-        if (access.State is TokenState.Open or TokenState.Used && access.Entry is { } entry)
+        if (access.State is TokenState.Open or TokenState.Used && access.Entry is not null)
         {
-            await MarkAndTallyAsync(entry, flag, cancellationToken);
+            await MarkAndTallyAsync(access, flag, cancellationToken);
         }
 
         return access;
@@ -40,10 +40,10 @@ internal sealed class InvitationStore(WaveStore store, TokenDirectory tokens, Wa
     /// </summary>
     public async Task<(ReturnOutcome Outcome, TokenAccess Access)> ReturnAsync(string waveId, string? typed, CancellationToken cancellationToken)
     {
-        var access = await tokens.OpenAsync(typed, cancellationToken);
-        if (access.State is not (TokenState.Open or TokenState.Used or TokenState.Closed) || access.Entry is not { } entry || entry.WaveId != waveId)
+        var access = await tokens.OpenAsync(typed, cancellationToken, inWave: waveId);
+        if (access.State is not (TokenState.Open or TokenState.Used or TokenState.Closed) || access.Entry is not { } entry)
         {
-            return (ReturnOutcome.Refused, access.Entry is { } other && other.WaveId != waveId ? new TokenAccess(TokenState.Unknown) : access);
+            return (ReturnOutcome.Refused, access);
         }
 
         if (InvitationRows.Has(access.Row!, TokenAccess.UsedColumn))
@@ -54,21 +54,22 @@ internal sealed class InvitationStore(WaveStore store, TokenDirectory tokens, Wa
         var row = await store.Tables.GetAsync(WaveStore.SampleTable(entry.Partition), entry.Partition, entry.RowKey, cancellationToken);
         var already = InvitationRows.Has(row, InvitationRows.Returned);
         // Tallied again when it was marked already: a crash between the mark and the tally is mended by the operator's retry.
-        await MarkAndTallyAsync(entry, InvitationRows.Returned, cancellationToken);
+        await MarkAndTallyAsync(access, InvitationRows.Returned, cancellationToken);
         return (already ? ReturnOutcome.AlreadyReturned : ReturnOutcome.Returned, access);
     }
 
     public Task MarkAsync(TokenEntry entry, string flag, CancellationToken cancellationToken) =>
         store.Tables.MergeAsync(WaveStore.SampleTable(entry.Partition), new TableRow(entry.Partition, entry.RowKey, new Dictionary<string, object> { [flag] = true }), cancellationToken);
 
-    private async Task MarkAndTallyAsync(TokenEntry entry, string flag, CancellationToken cancellationToken)
+    /// <summary>Marks the row of an opened token, then tallies the mark (the token row carries the person's municipality).</summary>
+    private async Task MarkAndTallyAsync(TokenAccess access, string flag, CancellationToken cancellationToken)
     {
+        var entry = access.Entry!;
         await MarkAsync(entry, flag, cancellationToken);
         if (WaveCounts.TalliedFlags.ContainsKey(flag))
         {
             // After the row: a retry of the request marks and tallies again, to the same effect.
-            var row = await store.Tables.GetAsync(WaveStore.SampleTable(entry.Partition), entry.Partition, entry.RowKey, cancellationToken);
-            await counts.TallyPersonAsync(entry.WaveId, flag, entry.Partition, entry.RowKey, row.GetString("Municipality") ?? string.Empty, cancellationToken);
+            await counts.TallyPersonAsync(entry.WaveId, flag, entry.Partition, entry.RowKey, access.Row!.GetString("Municipality") ?? string.Empty, cancellationToken);
         }
     }
 }

@@ -112,9 +112,10 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
     /// <summary>
     /// Parses a typed token and finds its row and wave; the state says whether it may answer. A <paramref name="paper"/>
     /// form still opens after its wave's close, until the wave's <c>paperCutoffDays</c> have passed (forms posted before the
-    /// close arrive after it); the hint of a paper form refused as closed says until when they were taken.
+    /// close arrive after it); the hint of a paper form refused as closed says until when they were taken. With
+    /// <paramref name="inWave"/> (an operator keying or reporting a wave's forms), a token of another wave is unknown.
     /// </summary>
-    public async Task<TokenAccess> OpenAsync(string? typed, CancellationToken cancellationToken, bool paper = false)
+    public async Task<TokenAccess> OpenAsync(string? typed, CancellationToken cancellationToken, bool paper = false, string? inWave = null)
     {
         var parse = AccessToken.Parse(typed);
         if (!parse.Ok)
@@ -136,6 +137,11 @@ internal sealed class TokenDirectory(WaveStore store, IOptions<WaveOptions> opti
 
         // A released token's row points at nobody: it has its wave and "used" only.
         var waveId = row.GetString("Wave")!;
+        if (inWave is not null && waveId != inWave)
+        {
+            return new(TokenState.Unknown) { Hash = hash };
+        }
+
         var entry = row.GetString("Partition") is { } partition ? new TokenEntry(waveId, partition, row.GetString("Row")!) : null;
         var wave = await store.GetRecentAsync(waveId, cancellationToken);
         var state = wave switch
