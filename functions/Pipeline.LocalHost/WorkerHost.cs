@@ -88,6 +88,9 @@ internal sealed class WorkerHost(string appDirectory, IReadOnlyDictionary<string
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
+        // No App Service Authentication stands in front of this host: a WEBSITE_AUTH_ENABLED of the developer's shell must
+        // not make the worker trust an X-MS-CLIENT-PRINCIPAL header that anyone can send here (PlatformPrincipals).
+        start.Environment.Remove("WEBSITE_AUTH_ENABLED");
         start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
         start.Environment["FUNCTIONS_WORKER_DIRECTORY"] = appDirectory;
         start.Environment["FUNCTIONS_APPLICATION_DIRECTORY"] = appDirectory;

@@ -32,6 +32,10 @@ internal sealed class AggregateFunctions
     public static IResult SignInForm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "signin")] HttpRequest request) =>
         HttpFunction.Run(SignIn.Show);
 
+    [Function("SignInEntra")]
+    public static IResult SignInEntra([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "signin/entra")] HttpRequest request) =>
+        HttpFunction.Run(SignIn.Platform, Guard.Audited("sign-in"));
+
     [Function("SignIn")]
     public static IResult SignInPost([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "signin")] HttpRequest request) =>
         HttpFunction.Run(SignIn.PostAsync, Guard.Audited("sign-in"));

@@ -9,12 +9,34 @@ namespace Pipeline.Functions.Aggregates;
 /// <summary>
 /// <c>/signin</c>: a browser gives its key once and gets an HttpOnly, Secure, SameSite=Strict session cookie (8 hours), so
 /// no link of the dashboard ever carries the key. Wrong keys count against the client address like those of the API.
+/// Behind App Service Authentication (<see cref="PlatformPrincipals.Trusted"/>), the page offers Microsoft Entra ID first:
+/// <c>/signin/entra</c> sends the browser to the platform's sign-in and, back from it, records the sign-in (or the refusal
+/// of an account without an app role) in the audit trail.
 /// </summary>
 internal static class SignIn
 {
     private const int MaxBodyBytes = 4096;
 
-    internal static IResult Show(string? @return) => Form(@return, null, StatusCodes.Status200OK);
+    internal static IResult Show(string? @return, PlatformPrincipals principals) => Form(@return, null, StatusCodes.Status200OK, principals.Trusted);
+
+    /// <summary>GET <c>/signin/entra</c>: to the platform's sign-in, and back from it, to the page the user asked for.</summary>
+    internal static IResult Platform(HttpContext http, string? @return, PlatformPrincipals principals)
+    {
+        if (!principals.Trusted)
+        {
+            return Form(@return, "Sign-in with Microsoft Entra ID is not on for this app: sign in with your key.", StatusCodes.Status404NotFound);
+        }
+
+        if (principals.Read(http.Request) is not { } user)
+        {
+            return Results.Redirect(PlatformPrincipals.LoginPath + "?post_login_redirect_uri=" + Uri.EscapeDataString("/signin/entra?return=" + Uri.EscapeDataString(Local(@return))));
+        }
+
+        http.Items[AuditTrail.CallerItem] = user.Who;
+        return user.Entry is null
+            ? Form(@return, "You are signed in, but your account has no app role of this app. Ask its owner to assign you one.", StatusCodes.Status403Forbidden, platform: false)
+            : Results.Redirect(Local(@return));
+    }
 
     internal static async Task<IResult> PostAsync(HttpContext http, KeyRing keys, FailedKeys failures, CancellationToken ct)
     {
@@ -53,9 +75,16 @@ internal static class SignIn
     private static string Local(string? back) =>
         back is { Length: > 1 } && back[0] == '/' && back[1] is not ('/' or '\\') ? back : "/";
 
-    internal static IResult Form(string? back, string? error, int status)
+    internal static IResult Form(string? back, string? error, int status, bool platform = false)
     {
-        var body = new StringBuilder("<h1>Sign in</h1><form method=\"post\" action=\"/signin\">");
+        var body = new StringBuilder("<h1>Sign in</h1>");
+        if (platform)
+        {
+            body.Append("<p><a class=\"button\" href=\"/signin/entra?return=").Append(Encode(Uri.EscapeDataString(Local(back)))).Append("\">Sign in with your organisation's account (Microsoft Entra ID)</a></p>")
+                .Append("<h2>Or with a key</h2>");
+        }
+
+        body.Append("<form method=\"post\" action=\"/signin\">");
         if (error is not null)
         {
             body.Append("<p class=\"error\" id=\"key-error\" role=\"alert\">").Append(Encode(error)).Append("</p>");

@@ -143,11 +143,11 @@ internal static class ConsolePages
     }
 
     // GET /console/new
-    internal static IResult NewWave(HttpRequest request, string? lang, KeyRing keys) =>
-        NewWaveForm(request, keys, Language(lang, request), null, [], string.Empty, null, StatusCodes.Status200OK);
+    internal static IResult NewWave(HttpRequest request, string? lang) =>
+        NewWaveForm(request, Language(lang, request), null, [], string.Empty, null, StatusCodes.Status200OK);
 
     // POST /console/waves
-    internal static async Task<IResult> CreateAsync(HttpRequest request, WaveStore store, TimeProvider time, KeyRing keys, CancellationToken ct)
+    internal static async Task<IResult> CreateAsync(HttpRequest request, WaveStore store, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var language = Language(form["lang"].FirstOrDefault(), request);
@@ -163,7 +163,7 @@ internal static class ConsolePages
                     unreadable.TryAdd(field, messages);
                 }
 
-                return NewWaveForm(request, keys, language, form, unreadable, string.Empty, null, StatusCodes.Status400BadRequest);
+                return NewWaveForm(request, language, form, unreadable, string.Empty, null, StatusCodes.Status400BadRequest);
             }
 
             var created = await WavesApi.CreateFromAsync(fields, store, time, ct);
@@ -174,13 +174,13 @@ internal static class ConsolePages
 
             return Succeeded(created)
                 ? Results.Redirect(WavePath(fields.Id, language) + "&done=created")
-                : NewWaveForm(request, keys, language, form, DefinitionForm.ErrorsOf(created), string.Empty, null, Status(created));
+                : NewWaveForm(request, language, form, DefinitionForm.ErrorsOf(created), string.Empty, null, Status(created));
         }
 
         var json = form["definition"].FirstOrDefault() ?? string.Empty;
         if (Encoding.UTF8.GetByteCount(json) > WaveStore.MaxDefinitionBytes)
         {
-            return NewWaveForm(request, keys, language, null, [], json, Messages(JsonBody.TooLarge(WaveStore.MaxDefinitionBytes)), StatusCodes.Status413PayloadTooLarge);
+            return NewWaveForm(request, language, null, [], json, Messages(JsonBody.TooLarge(WaveStore.MaxDefinitionBytes)), StatusCodes.Status413PayloadTooLarge);
         }
 
         var (definition, problem) = JsonBody.Parse<WaveDefinition>(Encoding.UTF8.GetBytes(json), AppJson.Web);
@@ -192,7 +192,7 @@ internal static class ConsolePages
 
         return Succeeded(result)
             ? Results.Redirect(WavePath(definition!.Id, language) + "&done=created")
-            : NewWaveForm(request, keys, language, null, [], json, Messages(result), Status(result));
+            : NewWaveForm(request, language, null, [], json, Messages(result), Status(result));
     }
 
     // GET /console/waves/{id}/definition/json
@@ -330,7 +330,7 @@ internal static class ConsolePages
     }
 
     // GET /console/waves/{id}/{action}
-    internal static async Task<IResult> ConfirmAsync(string id, string action, HttpRequest request, string? lang, WaveStore store, KeyRing keys, CancellationToken ct)
+    internal static async Task<IResult> ConfirmAsync(string id, string action, HttpRequest request, string? lang, WaveStore store, CancellationToken ct)
     {
         var language = Language(lang, request);
         if (!Actions.Contains(action) || await store.GetAsync(id, ct) is not { } wave)
@@ -338,7 +338,7 @@ internal static class ConsolePages
             return NotFound(language, id);
         }
 
-        return ActionForm(request, keys, language, wave, action, null, string.Empty, StatusCodes.Status200OK);
+        return ActionForm(request, language, wave, action, null, string.Empty, StatusCodes.Status200OK);
     }
 
     // POST /console/waves/{id}/{action}
@@ -355,7 +355,6 @@ internal static class ConsolePages
         InvitationStore invitations,
         IOptions<WaveOptions> options,
         TimeProvider time,
-        KeyRing keys,
         CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
@@ -370,7 +369,7 @@ internal static class ConsolePages
         {
             if (form.Files["file"] is not { Length: > 0 } file)
             {
-                return ActionForm(request, keys, language, wave, action, text.FileMissing, string.Empty, StatusCodes.Status400BadRequest);
+                return ActionForm(request, language, wave, action, text.FileMissing, string.Empty, StatusCodes.Status400BadRequest);
             }
 
             await using var body = file.OpenReadStream();
@@ -381,8 +380,8 @@ internal static class ConsolePages
                 _ => await PaperApi.ImportPaperFromAsync(id, request.HttpContext, body, store, paper, options, time, ct),
             };
             return Succeeded(uploaded)
-                ? ActionForm(request, keys, language, (await store.GetAsync(id, ct))!, action, null, string.Empty, StatusCodes.Status200OK, Report(text, uploaded))
-                : ActionForm(request, keys, language, wave, action, Messages(uploaded), string.Empty, Status(uploaded), RefusedRows(text, uploaded));
+                ? ActionForm(request, language, (await store.GetAsync(id, ct))!, action, null, string.Empty, StatusCodes.Status200OK, Report(text, uploaded))
+                : ActionForm(request, language, wave, action, Messages(uploaded), string.Empty, Status(uploaded), RefusedRows(text, uploaded));
         }
 
         var typed = form["value"].FirstOrDefault()?.Trim() ?? string.Empty;
@@ -392,8 +391,8 @@ internal static class ConsolePages
             case "returned":
                 var report = await WavesApi.ReturnLettersFromAsync(id, typed.Split('\n'), store, invitations, ct);
                 return Succeeded(report)
-                    ? ActionForm(request, keys, language, wave, action, null, string.Empty, StatusCodes.Status200OK, Report(text, report))
-                    : ActionForm(request, keys, language, wave, action, Messages(report), typed, Status(report));
+                    ? ActionForm(request, language, wave, action, null, string.Empty, StatusCodes.Status200OK, Report(text, report))
+                    : ActionForm(request, language, wave, action, Messages(report), typed, Status(report));
             case "start":
                 result = await WavesApi.StartWithAsync(id, new StartRequest(), store, starter, client, time, ct);
                 break;
@@ -404,7 +403,7 @@ internal static class ConsolePages
                 var name = action == "reminder" ? WaveEvents.RescheduleReminder : WaveEvents.RescheduleClose;
                 if (!DateTime.TryParseExact(typed, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
                 {
-                    return ActionForm(request, keys, language, wave, action, text.RescheduleHint, typed, StatusCodes.Status400BadRequest);
+                    return ActionForm(request, language, wave, action, text.RescheduleHint, typed, StatusCodes.Status400BadRequest);
                 }
 
                 result = await WavesApi.RescheduleAsync(id, name, new TimeChange(At: new DateTimeOffset(at, TimeSpan.Zero)), store, client, time, ct);
@@ -412,7 +411,7 @@ internal static class ConsolePages
             default:
                 if (!string.Equals(typed, id, StringComparison.Ordinal))
                 {
-                    return ActionForm(request, keys, language, wave, action, string.Format(CultureInfo.InvariantCulture, text.TypeIdWrong, id), typed, StatusCodes.Status400BadRequest);
+                    return ActionForm(request, language, wave, action, string.Format(CultureInfo.InvariantCulture, text.TypeIdWrong, id), typed, StatusCodes.Status400BadRequest);
                 }
 
                 result = action == "close-now"
@@ -423,7 +422,7 @@ internal static class ConsolePages
 
         return Succeeded(result)
             ? Results.Redirect(WavePath(id, language) + "&done=" + action)
-            : ActionForm(request, keys, language, wave, action, Messages(result), typed, Status(result));
+            : ActionForm(request, language, wave, action, Messages(result), typed, Status(result));
     }
 
     private static string Describe(ConsoleText text, RunTimeline.Step step) => step.Kind switch
@@ -490,7 +489,7 @@ internal static class ConsolePages
         _ => text.PurgeNow,
     };
 
-    private static IResult ActionForm(HttpRequest request, KeyRing keys, string language, WaveRecord wave, string action, string? error, string typed, int status, string? report = null)
+    private static IResult ActionForm(HttpRequest request, string language, WaveRecord wave, string action, string? error, string typed, int status, string? report = null)
     {
         var text = ConsoleText.For(language);
         var id = wave.Definition.Id;
@@ -526,7 +525,7 @@ internal static class ConsolePages
             _ => text.TypeId,
         };
         html.Append("<form method=\"post\" action=\"").Append(Encode($"/console/waves/{Uri.EscapeDataString(id)}/{action}")).Append('"')
-            .Append(upload ? " enctype=\"multipart/form-data\"" : string.Empty).Append('>').Append(Hidden(request, keys, language))
+            .Append(upload ? " enctype=\"multipart/form-data\"" : string.Empty).Append('>').Append(Hidden(request, language))
             .Append("<p id=\"consequence\">").Append(Encode(consequence)).Append("</p>");
         if (upload)
         {
@@ -680,7 +679,7 @@ internal static class ConsolePages
         return TypedResults.File(ProofLetters.Render(wave.Definition, letterKind, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)), "application/pdf");
     }
 
-    private static IResult NewWaveForm(HttpRequest request, KeyRing keys, string language, IFormCollection? posted, Dictionary<string, string[]> errors, string json, string? jsonError, int status)
+    private static IResult NewWaveForm(HttpRequest request, string language, IFormCollection? posted, Dictionary<string, string[]> errors, string json, string? jsonError, int status)
     {
         var text = ConsoleText.For(language);
         string Value(string name) => posted?[name].FirstOrDefault() ?? string.Empty;
@@ -696,7 +695,7 @@ internal static class ConsolePages
             html.Append("</ul></div>");
         }
 
-        html.Append("<form method=\"post\" action=\"/console/waves\">").Append(Hidden(request, keys, language))
+        html.Append("<form method=\"post\" action=\"/console/waves\">").Append(Hidden(request, language))
             .Append(Field("id", text.Id, "text", Value("id"), ErrorOf(errors, "id")))
             .Append(Field("title", text.Title, "text", Value("title"), ErrorOf(errors, "title")));
         var chosen = posted?["languages"].OfType<string>().ToHashSet(StringComparer.Ordinal) ?? ["nl", "fr"];
@@ -726,7 +725,7 @@ internal static class ConsolePages
             .Append(Field("areas", text.Areas, "textarea", posted is null ? "zone;zone_name;municipality;neighbourhood\n" : Value("areas"), ErrorOf(errors, "areas"), hint: text.AreasHint))
             .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Create)).Append("</button></div></form>");
 
-        html.Append("<h2>").Append(Encode(text.OrPasteJson)).Append("</h2><form method=\"post\" action=\"/console/waves\">").Append(Hidden(request, keys, language))
+        html.Append("<h2>").Append(Encode(text.OrPasteJson)).Append("</h2><form method=\"post\" action=\"/console/waves\">").Append(Hidden(request, language))
             .Append(Field("definition", text.Definition, "textarea", json, jsonError, hint: text.DefinitionHint, alert: true, required: true))
             .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Create)).Append(" (JSON)</button></div></form>");
         return Page(language, text.NewWave, html, l => $"/console/new?lang={l}", status);
@@ -738,8 +737,8 @@ internal static class ConsolePages
     internal static string Id(string field) => field.Replace('.', '-');
 
     /// <summary>The hidden fields of every console form: its language and the session's anti-forgery token.</summary>
-    internal static string Hidden(HttpRequest request, KeyRing keys, string language) =>
-        $"<input type=\"hidden\" name=\"lang\" value=\"{Encode(language)}\"><input type=\"hidden\" name=\"{KeyFilter.FormTokenField}\" value=\"{Encode(keys.FormToken(request.Cookies[KeyRing.Cookie]))}\">";
+    internal static string Hidden(HttpRequest request, string language) =>
+        $"<input type=\"hidden\" name=\"lang\" value=\"{Encode(language)}\"><input type=\"hidden\" name=\"{KeyFilter.FormTokenField}\" value=\"{Encode(KeyFilter.FormTokenOf(request.HttpContext))}\">";
 
     internal static string Nav(ConsoleText text, string language) =>
         $"<nav class=\"console\" aria-label=\"{Encode(text.Console)}\"><ul><li><a href=\"/console?lang={language}\">{Encode(text.Waves)}</a></li><li><a href=\"/console/new?lang={language}\">{Encode(text.NewWave)}</a></li><li><a href=\"/console/operations?lang={language}\">{Encode(text.Operations)}</a></li></ul></nav>";

@@ -22,16 +22,16 @@ internal static class KeyingPages
     private const string Step = "step";
 
     // GET /console/waves/{id}/keying/forms
-    internal static async Task<IResult> StartAsync(string id, HttpRequest request, string? lang, string? keyer, WaveStore store, PaperKeying keying, AuditTrail audit, KeyRing keys, TimeProvider time, CancellationToken ct)
+    internal static async Task<IResult> StartAsync(string id, HttpRequest request, string? lang, string? keyer, WaveStore store, PaperKeying keying, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var language = Language(lang, request);
         return await store.GetAsync(id, ct) is { } wave
-            ? await StartPageAsync(new(request, keys, language, wave), keyer ?? string.Empty, null, null, null, StatusCodes.Status200OK, keying, audit, time, ct)
+            ? await StartPageAsync(new(request, language, wave), keyer ?? string.Empty, null, null, null, StatusCodes.Status200OK, keying, audit, time, ct)
             : NotFound(language, id);
     }
 
     // POST /console/waves/{id}/keying/forms: step "token" opens a form, "answers" keys it, "decide" decides it.
-    internal static async Task<IResult> KeyAsync(string id, HttpRequest request, WaveStore store, PaperKeying keying, AuditTrail audit, KeyRing keys, TimeProvider time, CancellationToken ct)
+    internal static async Task<IResult> KeyAsync(string id, HttpRequest request, WaveStore store, PaperKeying keying, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var language = Language(form["lang"].FirstOrDefault(), request);
@@ -40,7 +40,7 @@ internal static class KeyingPages
             return NotFound(language, id);
         }
 
-        var page = new PageContext(request, keys, language, wave);
+        var page = new PageContext(request, language, wave);
         var words = KeyingText.For(language);
         var keyer = form["keyer"].FirstOrDefault()?.Trim() ?? string.Empty;
         var token = form["token"].FirstOrDefault()?.Trim() ?? string.Empty;
@@ -82,7 +82,7 @@ internal static class KeyingPages
         };
     }
 
-    private sealed record PageContext(HttpRequest Request, KeyRing Keys, string Language, WaveRecord Wave)
+    private sealed record PageContext(HttpRequest Request, string Language, WaveRecord Wave)
     {
         public string Path => $"/console/waves/{Uri.EscapeDataString(Wave.Definition.Id)}/keying/forms";
     }
@@ -109,7 +109,7 @@ internal static class KeyingPages
             html.Append("<p class=\"notice\" role=\"status\">").Append(Encode(notice)).Append("</p>");
         }
 
-        html.Append("<form method=\"post\" action=\"").Append(Encode(page.Path)).Append("\">").Append(Hidden(page.Request, page.Keys, page.Language))
+        html.Append("<form method=\"post\" action=\"").Append(Encode(page.Path)).Append("\">").Append(Hidden(page.Request, page.Language))
             .Append("<input type=\"hidden\" name=\"").Append(Step).Append("\" value=\"token\">")
             .Append(Field("keyer", words.Keyer, "text", keyer, error?.Field == "keyer" ? error.Value.Message : null, hint: words.KeyerHint, alert: true, required: true, focus: keyer.Length == 0 && error is null))
             .Append(Field("token", words.Token, "text", error is null ? string.Empty : token ?? string.Empty, error?.Field == "token" ? error.Value.Message : null, hint: words.TokenHint, alert: true, required: true, focus: keyer.Length > 0 && error is null))
@@ -186,7 +186,7 @@ internal static class KeyingPages
             html.Append("</ul></div>");
         }
 
-        html.Append("<form method=\"post\" action=\"").Append(Encode(page.Path)).Append("\" class=\"keying\">").Append(Hidden(page.Request, page.Keys, page.Language))
+        html.Append("<form method=\"post\" action=\"").Append(Encode(page.Path)).Append("\" class=\"keying\">").Append(Hidden(page.Request, page.Language))
             .Append("<input type=\"hidden\" name=\"").Append(Step).Append("\" value=\"").Append(deciding ? "decide" : "answers").Append("\">")
             .Append("<input type=\"hidden\" name=\"keyer\" value=\"").Append(Encode(keyer)).Append("\">")
             .Append("<input type=\"hidden\" name=\"token\" value=\"").Append(Encode(token)).Append("\">");

@@ -8,12 +8,24 @@ namespace Pipeline.Functions.Security;
 /// operator of one wave); an analyst's key to zones and municipalities (<c>zone/municipality</c>); without them it sees
 /// every wave and area. The unnamed keys of
 /// <c>Operator:Keys</c> and <c>Analyst:Keys</c> stay, for local use and automation, with every area.
+/// On Azure, users sign in with Microsoft Entra ID through App Service Authentication (<see cref="PlatformAuthentication"/>):
+/// their app roles (<see cref="AppRoles"/>) say what they are, and the groups of <see cref="Groups"/> which waves or areas a
+/// limited role sees.
 /// </summary>
 internal sealed class AccessOptions : IValidatableObject
 {
     public const string SectionName = "Access";
 
     public List<NamedKey> Keys { get; set; } = [];
+
+    /// <summary>
+    /// Whether App Service Authentication stands in front of the app, so that its principal header is trusted (only when
+    /// the platform says so too: <see cref="PlatformPrincipals.Trusted"/>). Default false: never locally.
+    /// </summary>
+    public bool PlatformAuthentication { get; set; }
+
+    /// <summary>Entra ID groups (by object id) and the waves, zones or municipalities their members' limited roles see.</summary>
+    public List<AccessGroup> Groups { get; set; } = [];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -40,14 +52,23 @@ internal sealed class AccessOptions : IValidatableObject
                 yield return new ValidationResult($"{at}: an operator's key opens every area; zones and municipalities limit analysts' keys only.", [nameof(Keys)]);
             }
 
-            if (key.Waves.FirstOrDefault(w => !Pipeline.Survey.Waves.WaveValidator.IsId(w)) is { } notAWave)
+            foreach (var problem in key.Problems(at))
             {
-                yield return new ValidationResult($"{at}:Waves: '{notAWave}' is no wave id.", [nameof(Keys)]);
+                yield return new ValidationResult(problem, [nameof(Keys)]);
+            }
+        }
+
+        for (var i = 0; i < Groups.Count; i++)
+        {
+            var at = $"{SectionName}:Groups:{i}";
+            if (!Guid.TryParseExact(Groups[i].Id, "D", out _))
+            {
+                yield return new ValidationResult($"{at}:Id: give the group's object id (a GUID such as 0f8fad5b-d9cb-469f-a165-70867728950e), not '{Groups[i].Id}'.", [nameof(Groups)]);
             }
 
-            if (key.Municipalities.FirstOrDefault(m => m.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]) is { } wrong)
+            foreach (var problem in Groups[i].Problems(at))
             {
-                yield return new ValidationResult($"{at}:Municipalities: give each as zone/municipality, not '{wrong}'.", [nameof(Keys)]);
+                yield return new ValidationResult(problem, [nameof(Groups)]);
             }
         }
 
@@ -58,20 +79,44 @@ internal sealed class AccessOptions : IValidatableObject
     }
 }
 
+/// <summary>The waves, zones and municipalities (<c>zone/municipality</c>) a key or group is limited to.</summary>
+internal abstract class ScopeLists
+{
+    public List<string> Waves { get; set; } = [];
+
+    public List<string> Zones { get; set; } = [];
+
+    public List<string> Municipalities { get; set; } = [];
+
+    /// <summary>What is wrong with the lists, each message starting with <paramref name="at"/>.</summary>
+    public IEnumerable<string> Problems(string at)
+    {
+        if (Waves.FirstOrDefault(w => !Pipeline.Survey.Waves.WaveValidator.IsId(w)) is { } notAWave)
+        {
+            yield return $"{at}:Waves: '{notAWave}' is no wave id.";
+        }
+
+        if (Municipalities.FirstOrDefault(m => m.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]) is { } wrong)
+        {
+            yield return $"{at}:Municipalities: give each as zone/municipality, not '{wrong}'.";
+        }
+    }
+}
+
+/// <summary>An Entra ID group (its object id) and the waves or areas it gives its members' limited app roles.</summary>
+internal sealed class AccessGroup : ScopeLists
+{
+    public string Id { get; set; } = string.Empty;
+}
+
 /// <summary>A named key: its name, the SHA-256 of the key (hex), its role, and for an analyst the areas it is limited to.</summary>
-internal sealed class NamedKey
+internal sealed class NamedKey : ScopeLists
 {
     public string Name { get; set; } = string.Empty;
 
     public string Hash { get; set; } = string.Empty;
 
     public string Role { get; set; } = string.Empty;
-
-    public List<string> Waves { get; set; } = [];
-
-    public List<string> Zones { get; set; } = [];
-
-    public List<string> Municipalities { get; set; } = [];
 }
 
 /// <summary>

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Http;
 
@@ -11,6 +13,8 @@ namespace Pipeline.Functions.Security;
 /// With <paramref name="sessionForms"/> (the console's pages), a session also carries a POST, but only a same-site form
 /// POST (<c>Origin</c> and <c>Sec-Fetch-Site</c>, when the browser sends them, name this site) whose field
 /// <see cref="FormTokenField"/> holds the session's anti-forgery token (<see cref="KeyRing.FormToken"/>): else 403.
+/// On Azure, a user signed in by App Service Authentication (<see cref="PlatformPrincipals"/>) is admitted by their app
+/// role, on the same terms: their browser's session opens pages and the console's forms, with a token of that session.
 /// A limited key (<see cref="AccessScope"/>) is refused (403) a wave or an area outside its scope.
 /// </summary>
 internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessionForms = false, bool list = false) : IEndpointFilter
@@ -33,13 +37,37 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
 
         var given = FailedKeys.Presented(request);
         var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
-        var key = given is not null ? failures.Find(http, given)
-            : read || sessionForms ? keys.SessionOf(request.Cookies[KeyRing.Cookie])
-            : null;
-        var role = key?.Role;
-        if (role is not null && given is null && !read && await FormRefusalAsync(http, keys) is { } refusal)
+        var principals = http.RequestServices.GetRequiredService<PlatformPrincipals>();
+        KeyEntry? key = null;
+        string? formToken = null;
+        if (given is not null)
         {
-            return TypedResults.Problem(title: "Form refused", detail: refusal + " Open the page again and resend.", statusCode: StatusCodes.Status403Forbidden);
+            key = failures.Find(http, given);
+        }
+        else if (principals.Read(request) is { } user)
+        {
+            // A user signed in by App Service Authentication: a browser's session carries forms of the console's pages
+            // only (with their token), a client's bearer token (no session cookie) carries any request, as a key does.
+            http.Items[AuditTrail.CallerItem] = user.Who;
+            if (user.Entry is null)
+            {
+                return TypedResults.Problem(title: "No role here", detail: "You are signed in, but your account has no app role of this app. Ask its owner to assign you one.", statusCode: StatusCodes.Status403Forbidden);
+            }
+
+            (key, formToken) = !user.Browser ? (user.Entry, null) : read || sessionForms ? (user.Entry, user.FormToken) : (null, null);
+        }
+        else if ((read || sessionForms) && keys.SessionOf(request.Cookies[KeyRing.Cookie]) is { } session)
+        {
+            (key, formToken) = (session, keys.FormToken(request.Cookies[KeyRing.Cookie]));
+        }
+
+        if (formToken is not null)
+        {
+            http.Items[FormTokenItem] = formToken;
+            if (!read && await FormRefusalAsync(http, formToken) is { } refusal)
+            {
+                return TypedResults.Problem(title: "Form refused", detail: refusal + " Open the page again and resend.", statusCode: StatusCodes.Status403Forbidden);
+            }
         }
 
         if (key is not null)
@@ -48,10 +76,13 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
             http.Items[AccessScope.Item] = key.Scope;
         }
 
+        var role = key?.Role;
         if (role is null)
         {
             return signInPage && given is null
-                ? Results.Redirect("/signin?return=" + Uri.EscapeDataString(request.Path + request.QueryString))
+                ? Results.Redirect(principals.Trusted
+                    ? PlatformPrincipals.LoginPath + "?post_login_redirect_uri=" + Uri.EscapeDataString("/signin/entra?return=" + Uri.EscapeDataString(request.Path + request.QueryString))
+                    : "/signin?return=" + Uri.EscapeDataString(request.Path + request.QueryString))
                 : TypedResults.Problem(
                     title: "Key required",
                     detail: given is null
@@ -113,8 +144,14 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
             : null;
     }
 
+    /// <summary>The anti-forgery token of the request's session, for the forms of its page (<see cref="FormTokenOf"/>).</summary>
+    private const string FormTokenItem = "pipeline.form-token";
+
+    /// <summary>The anti-forgery token of the session a page was admitted with (empty without one: an API client's key).</summary>
+    public static string FormTokenOf(HttpContext http) => http.Items[FormTokenItem] as string ?? string.Empty;
+
     /// <summary>Why a POST on a session is no form of this site's pages in this session; null when it is one.</summary>
-    private static async Task<string?> FormRefusalAsync(HttpContext http, KeyRing keys)
+    private static async Task<string?> FormRefusalAsync(HttpContext http, string expected)
     {
         var request = http.Request;
         // The origin's host against the host the browser asked for (behind a proxy, its forwarded host). The pages' policy
@@ -133,7 +170,8 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
         }
 
         var form = await request.ReadFormAsync(http.RequestAborted);
-        return keys.FormTokenMatches(request.Cookies[KeyRing.Cookie], form[FormTokenField].FirstOrDefault())
+        return form[FormTokenField].FirstOrDefault() is { } token
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(expected))
             ? null
             : "This form carries no or a wrong anti-forgery token of your session.";
     }

@@ -62,24 +62,6 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
     public string? FormToken(string? cookie) =>
         SessionOf(cookie) is { } session ? Base64Url.EncodeToString(FormMac(session.Digest, cookie!)) : null;
 
-    /// <summary>True when <paramref name="token"/> is the anti-forgery token of the valid session <paramref name="cookie"/>.</summary>
-    public bool FormTokenMatches(string? cookie, string? token)
-    {
-        if (token is null || SessionOf(cookie) is not { } session)
-        {
-            return false;
-        }
-
-        try
-        {
-            return CryptographicOperations.FixedTimeEquals(FormMac(session.Digest, cookie!), Base64Url.DecodeFromChars(token));
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>The session of <paramref name="cookie"/>: the key that signed in, or null for a forged, expired or withdrawn one.</summary>
     public KeyEntry? SessionOf(string? cookie)
     {

@@ -10,6 +10,7 @@ internal static class SecurityRegistration
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<KeyRing>();
         services.AddSingleton<FailedKeys>();
+        services.AddSingleton<PlatformPrincipals>();
         services.AddSingleton<AuditTrail>();
         return services;
     }

@@ -39,8 +39,20 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
             ["Access:Keys:2:Name"] = "operator of the wave",
             ["Access:Keys:2:Hash"] = Sha256(WaveOperatorKey),
             ["Access:Keys:2:Role"] = "Operator",
+
+            // Entra ID behind App Service Authentication: the app's setting and the platform's variable, and groups' scopes.
+            ["Access:PlatformAuthentication"] = "true",
+            ["WEBSITE_AUTH_ENABLED"] = "True",
+            ["Access:Groups:0:Id"] = ZoneGroup,
+            ["Access:Groups:0:Zones:0"] = "zone-1",
+            ["Access:Groups:1:Id"] = MunicipalityGroup,
+            ["Access:Groups:1:Municipalities:0"] = Municipality,
         },
     };
+
+    private const string ZoneGroup = "5d0f3c1e-8a57-4c3b-9d7e-0a1b2c3d4e5f";
+    private const string MunicipalityGroup = "7e2a4b6c-1d3f-4a5b-8c9d-f0e1d2c3b4a5";
+    private const string WaveGroup = "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e";
 
     private FieldworkWave _other = null!;
 
@@ -51,6 +63,8 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
         // The operator's key opens this wave only (set before the app starts with the first request).
         var id = "scoped-" + Guid.NewGuid().ToString("N")[..8];
         _app.Settings["Access:Keys:2:Waves:0"] = id;
+        _app.Settings["Access:Groups:2:Id"] = WaveGroup;
+        _app.Settings["Access:Groups:2:Waves:0"] = id;
         _wave = await FieldworkWave.StartAsync(_app, people: 60, change: _ => WaveTestKit.Wave(id, 2, "nl", "fr"));
         _other = await FieldworkWave.StartAsync(_app, people: 6);
         var web = _app.CreateClient();
@@ -180,6 +194,122 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain($"/console/waves/{_other.Definition.Id}?", list, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync(new Uri($"/console/waves/{_other.Definition.Id}", UriKind.Relative))).StatusCode);
         Assert.Equal("Fieldwork", (await Client(PipelineApplication.OperatorKey).GetFromJsonAsync<JsonElement>($"/api/waves/{_other.Definition.Id}")).GetProperty("phase").GetString());
+    }
+
+    /// <summary>A user App Service Authentication signed in, by the app's headers; with <paramref name="session"/>, as a browser.</summary>
+    private HttpClient User(string principal, string? session = null)
+    {
+        var http = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+        http.DefaultRequestHeaders.Add(EntraPrincipal.Header, principal);
+        if (session is not null)
+        {
+            http.DefaultRequestHeaders.Add("Cookie", "AppServiceAuthSession=" + session);
+        }
+
+        return http;
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient http, string path) => (await http.GetAsync(new Uri(path, UriKind.Relative))).StatusCode;
+
+    /// <summary>Entra ID users: the app role says what they are, their groups which areas or waves a limited role sees.</summary>
+    [Fact]
+    public async Task EntraUsers_ByAppRoleAndGroup_TheirScopeOnly_ByPathQueryAndExport()
+    {
+        var zone = User(EntraPrincipal.Of("ana@pz-demo.example", [AppRoles.ZoneAnalyst], [ZoneGroup, Guid.NewGuid().ToString()]));
+        foreach (var format in new[] { "json", "csv" })
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(zone, $"/api/waves/{Id}/aggregates?level=zone&area=zone-1&format={format}"));
+            Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(zone, $"/api/waves/{Id}/aggregates?level=zone&area=zone-2&format={format}"));
+            Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(zone, $"/api/waves/{Id}/aggregates?level=municipality&area={Uri.EscapeDataString(Municipality)}&format={format}"));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(zone, $"/dashboard/{Id}/zones/zone-1"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(zone, $"/dashboard/{Id}/zones/zone-2"));
+        Assert.DoesNotContain((await zone.GetFromJsonAsync<JsonElement>($"/api/waves/{Id}/aggregates")).EnumerateArray(), a => a.GetProperty("area").GetString()!.StartsWith("zone-2", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(zone, $"/api/waves/{Id}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(zone, "/console"));
+
+        var municipality = User(EntraPrincipal.Of("mo@gemeente.example", [AppRoles.MunicipalityAnalyst], [MunicipalityGroup]));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(municipality, $"/api/waves/{Id}/aggregates?level=municipality&area={Uri.EscapeDataString(Municipality)}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(municipality, $"/api/waves/{Id}/aggregates?level=zone&area=zone-2"));
+
+        // A limited role whose groups are none of the configured ones sees no area, only the wave as a whole; a zone group
+        // gives a municipality analyst nothing.
+        var ungrouped = User(EntraPrincipal.Of("new@pz-demo.example", [AppRoles.ZoneAnalyst, AppRoles.MunicipalityAnalyst], [WaveGroup]));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(ungrouped, $"/api/waves/{Id}/aggregates?level=zone&area=zone-1"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(ungrouped, $"/api/waves/{Id}/aggregates?level=wave&area={Id}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(User(EntraPrincipal.Of("mo2@gemeente.example", [AppRoles.MunicipalityAnalyst], [ZoneGroup])), $"/api/waves/{Id}/aggregates?level=zone&area=zone-1"));
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(User(EntraPrincipal.Of("fed@police.example", [AppRoles.Analyst])), $"/api/waves/{Id}/aggregates?level=zone&area=zone-2"));
+
+        var waveOperator = User(EntraPrincipal.Of("op@pz-demo.example", [AppRoles.WaveOperator], [WaveGroup]));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(waveOperator, $"/api/waves/{Id}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(waveOperator, $"/api/waves/{_other.Definition.Id}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(waveOperator, "/api/durable/instances"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(User(EntraPrincipal.Of("boss@police.example", [AppRoles.Operator])), $"/api/waves/{_other.Definition.Id}"));
+
+        var none = await User(EntraPrincipal.Of("guest@elsewhere.example", ["Some.OtherApp"], [ZoneGroup])).GetAsync(new Uri($"/api/waves/{Id}/aggregates", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Forbidden, none.StatusCode);
+        Assert.Contains("no app role", await WaveTestKit.ProblemAsync(none), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A browser's Entra session (App Service's cookie) opens pages, and carries the console's forms with that session's
+    /// token only; an API write needs a key or a client's bearer token (no cookie), so no other site can make one.
+    /// </summary>
+    [Fact]
+    public async Task EntraBrowser_ConsoleFormsCarryTheSessionsToken_ApiWritesNeedAClientToken()
+    {
+        var principal = EntraPrincipal.Of("boss@police.example", [AppRoles.Operator]);
+        var browser = User(principal, "session-one");
+        var page = await browser.GetStringAsync(new Uri("/console/new", UriKind.Relative));
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"_token\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+
+        HttpContent Form(string? withToken) => new FormUrlEncodedContent(new Dictionary<string, string> { ["definition"] = "{", ["_token"] = withToken ?? string.Empty });
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.PostAsync(new Uri("/console/waves", UriKind.Relative), Form(null))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await User(principal, "session-two").PostAsync(new Uri("/console/waves", UriKind.Relative), Form(token))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.PostAsync(new Uri("/console/waves", UriKind.Relative), Form(token))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.PostAsJsonAsync("/api/waves", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await User(principal).PostAsJsonAsync("/api/waves", new { })).StatusCode);
+    }
+
+    /// <summary>A page sends a browser without a user to Entra ID, and back through /signin/entra, which the audit trail records.</summary>
+    [Fact]
+    public async Task EntraSignIn_ThroughThePlatform_RecordedWithTheUser_AndWithoutARole_Refused()
+    {
+        var anonymous = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+        var sent = await anonymous.GetAsync(new Uri($"/dashboard/{Id}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Equal($"/.auth/login/aad?post_login_redirect_uri={Uri.EscapeDataString("/signin/entra?return=" + Uri.EscapeDataString($"/dashboard/{Id}"))}", sent.Headers.Location!.OriginalString);
+        Assert.Contains("href=\"/signin/entra?return=", await anonymous.GetStringAsync(new Uri("/signin", UriKind.Relative)), StringComparison.Ordinal);
+
+        var back = await User(EntraPrincipal.Of("ana@pz-demo.example", [AppRoles.ZoneAnalyst], [ZoneGroup])).GetAsync(new Uri($"/signin/entra?return=/dashboard/{Id}", UriKind.Relative));
+        Assert.Equal($"/dashboard/{Id}", back.Headers.Location!.OriginalString);
+        var refused = await User(EntraPrincipal.Of("guest@elsewhere.example", [])).GetAsync(new Uri("/signin/entra?return=//evil.example", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("no app role", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var signIns = await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync("-", default, "sign-in").ToListAsync();
+        Assert.Contains(signIns, e => e.Who == "ana@pz-demo.example (Entra ID)" && e.Result == "done 302");
+        Assert.Contains(signIns, e => e.Who == "guest@elsewhere.example (Entra ID)" && e.Result == "refused 403");
+    }
+
+    /// <summary>A principal header that is no principal is no user: 401, never a 500.</summary>
+    [Theory]
+    [InlineData("not base64 at all!")]
+    [InlineData("W1sxLDJdXQ==")] // [[1,2]]
+    [InlineData("eyJjbGFpbXMiOiJ4In0=")] // {"claims":"x"}
+    [InlineData("e30=")] // {}: no name
+    [InlineData("eyJjbGFpbXMiOlt7InR5cCI6MSwidmFsIjpudWxsfV19")] // {"claims":[{"typ":1,"val":null}]}
+    [InlineData("eyJjbGFpbXMiOlt7InR5cCI6InJvbGVzIiwidmFsIjoiU3VydmV5Lk9wZXJhdG9yIn1d")] // a truncated JSON
+    public async Task MalformedPrincipal_NoUser_401(string header)
+    {
+        var response = await User(header).GetAsync(new Uri("/api/waves", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await User(new string('A', 40_000)).GetAsync(new Uri("/api/waves", UriKind.Relative))).StatusCode);
     }
 
     [Theory]
