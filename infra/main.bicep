@@ -32,6 +32,22 @@ param vaultAdminPrincipalId string = ''
 @description('Object id of the analysts\' group: read access to the response store only, never to the personal data. Empty: none.')
 param analystsPrincipalId string = ''
 
+@description('Client id of the Microsoft Entra ID app registration made by infra/entra-app.sh: App Service Authentication signs operators and analysts in with it, by the app roles of infra/entra-app-roles.json.')
+@minLength(36)
+@maxLength(36)
+param entraClientId string
+
+@description('An Entra ID group (object id) and the waves, zones (zone id) or municipalities (zone/municipality) it gives its members\' limited roles.')
+type accessGroup = {
+  id: string
+  waves: string[]?
+  zones: string[]?
+  municipalities: string[]?
+}
+
+@description('The groups that scope the limited roles (Operator of some waves, Analyst of some zones or municipalities).')
+param accessGroups accessGroup[] = []
+
 @description('NCRONTAB schedule of the release of stored responses (UTC).')
 param releaseSchedule string = '0 0 * * * *'
 
@@ -189,6 +205,25 @@ func identityConnection(prefix string, accountName string, clientId string) obje
   }
 ]
 
+// A list as app settings, as .NET configuration binds it: name__0, name__1, ...
+func listSettings(name string, values string[]) object[] => map(range(0, length(values)), j => {
+  name: '${name}__${j}'
+  value: values[j]
+})
+
+// The groups that scope the limited roles, as Access__Groups__N__Id, __Waves__M, __Zones__M, __Municipalities__M.
+var accessGroupSettings = flatten(map(range(0, length(accessGroups)), i => concat(
+  [
+    {
+      name: 'Access__Groups__${i}__Id'
+      value: accessGroups[i].id
+    }
+  ],
+  listSettings('Access__Groups__${i}__Waves', accessGroups[i].?waves ?? []),
+  listSettings('Access__Groups__${i}__Zones', accessGroups[i].?zones ?? []),
+  listSettings('Access__Groups__${i}__Municipalities', accessGroups[i].?municipalities ?? [])
+)))
+
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: 'func-survey-${environmentName}-${suffix}'
   location: location
@@ -274,7 +309,14 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
             name: 'Aggregates__NightlySchedule'
             value: nightlySchedule
           }
-        ]
+          {
+            // The app trusts App Service Authentication's principal header only with this and the platform's own
+            // WEBSITE_AUTH_ENABLED (see authSettings below).
+            name: 'Access__PlatformAuthentication'
+            value: 'true'
+          }
+        ],
+        accessGroupSettings
       )
     }
   }
@@ -282,6 +324,47 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     hostRoles
     responseRoles
   ]
+}
+
+// App Service Authentication with Microsoft Entra ID, for the console and the dashboard. Unauthenticated requests pass
+// (AllowAnonymous): respondents' pages stay anonymous, API clients keep their keys, and the app itself sends a page's
+// visitor without a session to /.auth/login/aad and decides by the app roles in the principal header. No client secret:
+// without one the platform signs in with the ID token alone (implicit flow), which holds the roles and groups.
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    login: {
+      tokenStore: {
+        enabled: true
+      }
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: entraClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            entraClientId
+            'api://${entraClientId}'
+          ]
+        }
+      }
+    }
+  }
 }
 
 @description('The app\'s address: the respondents\' form is at /, the API under /api.')

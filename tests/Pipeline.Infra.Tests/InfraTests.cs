@@ -119,6 +119,38 @@ public sealed partial class InfraTests
         Assert.Contains("reference('responseStorage')", modules["roles-responses"], StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// App Service Authentication is on with Entra ID (the client id required), lets unauthenticated requests through to
+    /// the app (respondents' pages, API keys), and the app is told so; the registration's app roles are the app's.
+    /// </summary>
+    [Fact]
+    public void Authentication_EntraOn_AnonymousPassesToTheApp_TheAppRolesAreTheApps()
+    {
+        var root = Template.Value.RootElement;
+        Assert.False(root.GetProperty("parameters").GetProperty("entraClientId").TryGetProperty("defaultValue", out _));
+        var auth = Assert.Single(Resources(root), r => Type(r) == "Microsoft.Web/sites/config" && r.GetProperty("name").GetString()!.Contains("authsettingsV2", StringComparison.Ordinal)).GetProperty("properties");
+        Assert.True(auth.GetProperty("platform").GetProperty("enabled").GetBoolean());
+        Assert.False(auth.GetProperty("globalValidation").GetProperty("requireAuthentication").GetBoolean());
+        Assert.Equal("AllowAnonymous", auth.GetProperty("globalValidation").GetProperty("unauthenticatedClientAction").GetString());
+        Assert.True(auth.GetProperty("httpSettings").GetProperty("requireHttps").GetBoolean());
+        var entra = auth.GetProperty("identityProviders").GetProperty("azureActiveDirectory");
+        Assert.True(entra.GetProperty("enabled").GetBoolean());
+        Assert.Equal("[parameters('entraClientId')]", entra.GetProperty("registration").GetProperty("clientId").GetString());
+        Assert.Contains("/v2.0", entra.GetProperty("registration").GetProperty("openIdIssuer").GetString(), StringComparison.Ordinal);
+
+        var app = Expression(Assert.Single(Resources(root), r => Type(r) == "Microsoft.Web/sites").GetRawText());
+        Assert.Contains("createObject('name', 'Access__PlatformAuthentication', 'value', 'true')", app, StringComparison.Ordinal);
+        Assert.Contains("variables('accessGroupSettings')", app, StringComparison.Ordinal);
+        Assert.Contains("Access__Groups__{0}__Zones", Expression(root.GetProperty("variables").GetRawText()), StringComparison.Ordinal);
+
+        using var roles = JsonDocument.Parse(File.ReadAllText(Path.Combine(Infra, "entra-app-roles.json")));
+        var defined = roles.RootElement.EnumerateArray().ToList();
+        Assert.Equal(Pipeline.Functions.Security.AppRoles.All, defined.Select(r => r.GetProperty("value").GetString()));
+        Assert.Equal(defined.Count, defined.Select(r => Guid.Parse(r.GetProperty("id").GetString()!)).Distinct().Count());
+        Assert.All(defined, r => Assert.True(r.GetProperty("isEnabled").GetBoolean()));
+        Assert.Contains("entra-app-roles.json", File.ReadAllText(Path.Combine(Infra, "entra-app.sh")), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Outputs_NoSecret()
     {
@@ -164,6 +196,9 @@ public sealed partial class InfraTests
         var path = typeof(InfraTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!;
         var start = new ProcessStartInfo(path, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+
+        // main.bicepparam reads the app registration's client id from the deployer's environment (docs/deploy.md).
+        start.Environment["ENTRA_CLIENT_ID"] = "0f8fad5b-d9cb-469f-a165-70867728950e";
         using var bicep = Process.Start(start)!;
         var output = bicep.StandardOutput.ReadToEndAsync();
         var errors = bicep.StandardError.ReadToEnd();

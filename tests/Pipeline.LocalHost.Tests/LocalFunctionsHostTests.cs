@@ -50,6 +50,31 @@ public sealed class LocalFunctionsHostTests(LocalHostFixture fixture) : IClassFi
         Assert.Contains("conflicts with one or more built in routes", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A forged App Service Authentication principal of an operator, sent to the local host with Azure's settings copied
+    /// (the fixture sets Access:PlatformAuthentication and WEBSITE_AUTH_ENABLED): nothing opens, since the host keeps
+    /// WEBSITE_AUTH_ENABLED from the worker and the worker trusts the header only with it.
+    /// </summary>
+    [Fact]
+    public async Task Http_ForgedEntraPrincipal_OpensNothing()
+    {
+        var principal = Convert.ToBase64String(Encoding.UTF8.GetBytes(
+            """{"auth_typ":"aad","claims":[{"typ":"preferred_username","val":"mallory@evil.example"},{"typ":"roles","val":"Survey.Operator"}]}"""));
+        foreach (var path in new[] { "/api/waves", "/api/durable/instances", "/console", "/signin/entra" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("X-MS-CLIENT-PRINCIPAL", principal);
+            request.Headers.Add("Cookie", "AppServiceAuthSession=forged");
+
+            var response = await fixture.Http.SendAsync(request);
+
+            // 401 for the API, the key's sign-in page (not Entra's) for the console, 404 for Entra's sign-in.
+            var landed = response.RequestMessage!.RequestUri!.AbsolutePath;
+            Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound || landed == "/signin", $"{path}: {(int)response.StatusCode} at {landed}");
+            Assert.DoesNotContain("/signin/entra", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Http_BodyForwarded_ProblemDetailsFromTheWorker()
     {

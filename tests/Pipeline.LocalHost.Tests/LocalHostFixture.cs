@@ -31,6 +31,11 @@ public class LocalHostFixture : IAsyncLifetime
             ["Responses:ClientPermitsPerMinute"] = "4", // per client address: the spoofing test calls from an address of its own
             ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "lh" + Guid.NewGuid().ToString("N")[..12],
             ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.500",
+
+            // Azure's settings copied here, App Service's own variable included: no App Service Authentication stands in
+            // front of this host, so the worker must still not trust a principal header (LocalFunctionsHostTests).
+            ["Access:PlatformAuthentication"] = "true",
+            ["WEBSITE_AUTH_ENABLED"] = "True",
         };
         await ConfigureAsync(settings);
         Host = await LocalFunctionsHost.StartAsync(LocalSettings.BuiltApp(root), settings, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));
