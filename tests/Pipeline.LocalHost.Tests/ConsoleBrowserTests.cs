@@ -200,6 +200,11 @@ public sealed class ConsoleBrowserTests(BrowserFixture fixture) : IClassFixture<
         await page.ScreenshotAsync(new() { Path = Screenshot("operations"), FullPage = true });
         await AccessibleAsync("the operations page");
 
+        // Sign-ins and roles: this session's sign-in, with the role it gave.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign-ins and roles" }).ClickAsync();
+        Assert.Matches(@"sign-in\s+done 302\s+role=Operator sees every wave and area", await page.Locator("table").InnerTextAsync());
+        await AccessibleAsync("the sign-ins and roles");
+
         async Task AccessibleAsync(string what)
         {
             await fixture.AssertAccessibleAsync(page, what + " at 1280 px");

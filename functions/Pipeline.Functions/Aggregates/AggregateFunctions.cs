@@ -34,7 +34,7 @@ internal sealed class AggregateFunctions
 
     [Function("SignInEntra")]
     public static IResult SignInEntra([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "signin/entra")] HttpRequest request) =>
-        HttpFunction.Run(SignIn.Platform, Guard.Audited("sign-in"));
+        HttpFunction.Run(SignIn.PlatformAsync, Guard.Audited("sign-in"));
 
     [Function("SignIn")]
     public static IResult SignInPost([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "signin")] HttpRequest request) =>

@@ -20,7 +20,7 @@ internal static class SignIn
     internal static IResult Show(string? @return, PlatformPrincipals principals) => Form(@return, null, StatusCodes.Status200OK, principals.Trusted);
 
     /// <summary>GET <c>/signin/entra</c>: to the platform's sign-in, and back from it, to the page the user asked for.</summary>
-    internal static IResult Platform(HttpContext http, string? @return, PlatformPrincipals principals)
+    internal static async Task<IResult> PlatformAsync(HttpContext http, string? @return, PlatformPrincipals principals, RoleChanges roles)
     {
         if (!principals.Trusted)
         {
@@ -33,12 +33,24 @@ internal static class SignIn
         }
 
         http.Items[AuditTrail.CallerItem] = user.Who;
-        return user.Entry is null
-            ? Form(@return, "You are signed in, but your account has no app role of this app. Ask its owner to assign you one.", StatusCodes.Status403Forbidden, platform: false)
-            : Results.Redirect(Local(@return));
+        if (user.Entry is null)
+        {
+            return Form(@return, "You are signed in, but your account has no app role of this app. Ask its owner to assign you one.", StatusCodes.Status403Forbidden);
+        }
+
+        await SignedInAsync(http, user.Entry, roles);
+        return Results.Redirect(Local(@return));
     }
 
-    internal static async Task<IResult> PostAsync(HttpContext http, KeyRing keys, FailedKeys failures, CancellationToken ct)
+    /// <summary>Names who signed in and with what role and scope in the sign-in's audit entry, and notes a new or changed role.</summary>
+    private static async Task SignedInAsync(HttpContext http, KeyEntry key, RoleChanges roles)
+    {
+        http.Items[AuditTrail.CallerItem] = key.Name;
+        AuditTrail.Note(http, RoleChanges.Describe(key));
+        await roles.NoteAsync(key, CancellationToken.None);
+    }
+
+    internal static async Task<IResult> PostAsync(HttpContext http, KeyRing keys, FailedKeys failures, RoleChanges roles, CancellationToken ct)
     {
         if (failures.LockedOut(http, out var retry))
         {
@@ -59,7 +71,7 @@ internal static class SignIn
         }
 
         var role = found.Role;
-        http.Items[AuditTrail.CallerItem] = found.Name;
+        await SignedInAsync(http, found, roles);
         http.Response.Cookies.Append(KeyRing.Cookie, keys.Issue(key, role), new CookieOptions
         {
             HttpOnly = true,

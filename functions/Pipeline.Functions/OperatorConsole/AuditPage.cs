@@ -10,7 +10,7 @@ namespace Pipeline.Functions.OperatorConsole;
 
 /// <summary>
 /// <c>GET /console/waves/{id}/audit/log</c>: a wave's audit trail, newest first, filtered by who and by action (a part of
-/// either, any case), and the same as CSV (<c>format=csv</c>) for a privacy officer.
+/// either, any case), and the same as CSV (<c>format=csv</c>) for a privacy officer; and the entries of no wave.
 /// </summary>
 internal static class AuditPage
 {
@@ -24,24 +24,44 @@ internal static class AuditPage
             return NotFound(language, id);
         }
 
+        var text = ConsoleText.For(language);
+        var back = $"<p><a href=\"{Encode(WavePath(id, language))}\">{Encode(wave.Definition.Title)}</a></p>";
+        return await ShowAsync(audit.OfWaveAsync(id, ct), new(language, text.AuditTrail, back + $"<p>{Encode(text.AuditHint)}</p>", $"/console/waves/{Uri.EscapeDataString(id)}/audit/log", $"{id}-audit.csv"), who, what, format, ct);
+    }
+
+    /// <summary>
+    /// <c>GET /console/audit/log</c>: the entries of no wave: sign-ins and refused sign-ins, roles given and changed, requests
+    /// with a made-up wave id; for operators of every wave only.
+    /// </summary>
+    internal static async Task<IResult> AccessAsync(HttpRequest request, string? lang, string? who, string? what, string? format, AuditTrail audit, CancellationToken ct)
+    {
+        var language = Language(lang, request);
+        var text = ConsoleText.For(language);
+        return await ShowAsync(audit.OfWaveAsync("-", ct), new(language, text.SignIns, $"<p>{Encode(text.SignInsHint)}</p>", "/console/audit/log", "access-audit.csv"), who, what, format, ct);
+    }
+
+    /// <summary>A page of the audit trail: its language, title, introduction (HTML), path and CSV file name.</summary>
+    private sealed record AuditView(string Language, string Title, string Introduction, string Path, string CsvName);
+
+    private static async Task<IResult> ShowAsync(IAsyncEnumerable<AuditEntry> trail, AuditView view, string? who, string? what, string? format, CancellationToken ct)
+    {
         bool Matches(string value, string? part) => part is not { Length: > 0 } || value.Contains(part.Trim(), StringComparison.OrdinalIgnoreCase);
-        var entries = await audit.OfWaveAsync(id, ct).Where(e => Matches(e.Who, who) && Matches(e.Action, what)).ToListAsync(ct);
+        var entries = await trail.Where(e => Matches(e.Who, who) && Matches(e.Action, what)).ToListAsync(ct);
         if (format == "csv")
         {
-            return TypedResults.File(Csv(entries), "text/csv; charset=utf-8", $"{id}-audit.csv");
+            return TypedResults.File(Csv(entries), "text/csv; charset=utf-8", view.CsvName);
         }
 
+        var (language, path) = (view.Language, view.Path);
         var text = ConsoleText.For(language);
-        var path = $"/console/waves/{Uri.EscapeDataString(id)}/audit/log";
-        var html = new StringBuilder("<h1>").Append(Encode(text.AuditTrail)).Append("</h1>").Append(Nav(text, language))
-            .Append("<p><a href=\"").Append(Encode(WavePath(id, language))).Append("\">").Append(Encode(wave.Definition.Title)).Append("</a></p>")
-            .Append("<p>").Append(Encode(text.AuditHint)).Append("</p>")
+        var html = new StringBuilder("<h1>").Append(Encode(view.Title)).Append("</h1>").Append(Nav(text, language))
+            .Append(view.Introduction)
             .Append("<form method=\"get\" action=\"").Append(Encode(path)).Append("\"><input type=\"hidden\" name=\"lang\" value=\"").Append(language).Append("\">")
             .Append(Field("who", text.Who, "text", who ?? string.Empty, null))
             .Append(Field("what", text.What, "text", what ?? string.Empty, null))
             .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Filter)).Append("</button> <a href=\"")
             .Append(Encode($"{path}?format=csv&who={Uri.EscapeDataString(who ?? string.Empty)}&what={Uri.EscapeDataString(what ?? string.Empty)}")).Append("\" download>CSV</a></div></form>")
-            .Append(Table(text.AuditTrail)).Append("<thead><tr>").Append(Th(text.When)).Append(Th(text.Who)).Append(Th(text.What)).Append(Th(text.Result)).Append(Th(text.Detail)).Append("</tr></thead><tbody>");
+            .Append(Table(view.Title)).Append("<thead><tr>").Append(Th(text.When)).Append(Th(text.Who)).Append(Th(text.What)).Append(Th(text.Result)).Append(Th(text.Detail)).Append("</tr></thead><tbody>");
         foreach (var entry in entries)
         {
             html.Append("<tr><td>").Append(entry.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append("</td><td>").Append(Encode(entry.Who)).Append("</td><td>")
@@ -49,7 +69,7 @@ internal static class AuditPage
         }
 
         html.Append("</tbody></table></div>");
-        return Page(language, text.AuditTrail, html, l => $"{path}?lang={l}", StatusCodes.Status200OK);
+        return Page(language, view.Title, html, l => $"{path}?lang={l}", StatusCodes.Status200OK);
     }
 
     private static byte[] Csv(List<AuditEntry> entries) =>

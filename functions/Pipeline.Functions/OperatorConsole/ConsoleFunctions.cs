@@ -47,6 +47,10 @@ internal sealed class ConsoleFunctions
     public static IResult Key([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "console/waves/{id}/keying/forms")] HttpRequest request) =>
         HttpFunction.Run(KeyingPages.KeyAsync, Guard.OperatorPage, Guard.Page);
 
+    [Function("ConsoleAccessAudit")]
+    public static IResult AccessAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/audit/log")] HttpRequest request) =>
+        HttpFunction.Run(AuditPage.AccessAsync, Guard.OperatorPage);
+
     [Function("ConsoleAudit")]
     public static IResult Audit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/waves/{id}/audit/log")] HttpRequest request) =>
         HttpFunction.Run(AuditPage.ShowAsync, Guard.OperatorPage);

@@ -741,7 +741,7 @@ internal static class ConsolePages
         $"<input type=\"hidden\" name=\"lang\" value=\"{Encode(language)}\"><input type=\"hidden\" name=\"{KeyFilter.FormTokenField}\" value=\"{Encode(KeyFilter.FormTokenOf(request.HttpContext))}\">";
 
     internal static string Nav(ConsoleText text, string language) =>
-        $"<nav class=\"console\" aria-label=\"{Encode(text.Console)}\"><ul><li><a href=\"/console?lang={language}\">{Encode(text.Waves)}</a></li><li><a href=\"/console/new?lang={language}\">{Encode(text.NewWave)}</a></li><li><a href=\"/console/operations?lang={language}\">{Encode(text.Operations)}</a></li></ul></nav>";
+        $"<nav class=\"console\" aria-label=\"{Encode(text.Console)}\"><ul><li><a href=\"/console?lang={language}\">{Encode(text.Waves)}</a></li><li><a href=\"/console/new?lang={language}\">{Encode(text.NewWave)}</a></li><li><a href=\"/console/operations?lang={language}\">{Encode(text.Operations)}</a></li><li><a href=\"/console/audit/log?lang={language}\">{Encode(text.SignIns)}</a></li></ul></nav>";
 
     internal static string Language(string? asked, HttpRequest request) => ShellText.Pick(asked, request, ConsoleText.Languages);
 

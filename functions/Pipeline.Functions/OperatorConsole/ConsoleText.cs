@@ -133,7 +133,9 @@ internal sealed record ConsoleText(
     string Who,
     string Result,
     string Detail,
-    string Filter)
+    string Filter,
+    string SignIns,
+    string SignInsHint)
 {
     public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "en"];
 
@@ -283,7 +285,9 @@ internal sealed record ConsoleText(
         "Wie",
         "Resultaat",
         "Detail",
-        "Filteren");
+        "Filteren",
+        "Aanmeldingen en rollen",
+        "Wie zich aanmeldde of geweigerd werd, en wie een rol kreeg of een andere rol, nieuwste eerst; verzoeken om een bevraging die niet bestaat staan hier ook.");
 
     private static readonly ConsoleText Fr = new(
         "Console",
@@ -415,7 +419,9 @@ internal sealed record ConsoleText(
         "Qui",
         "Résultat",
         "Détail",
-        "Filtrer");
+        "Filtrer",
+        "Connexions et rôles",
+        "Qui s'est connecté ou a été refusé, et qui a reçu un rôle ou un autre rôle, le plus récent d'abord ; les requêtes pour une enquête qui n'existe pas figurent ici aussi.");
 
     private static readonly ConsoleText En = new(
         "Console",
@@ -547,5 +553,7 @@ internal sealed record ConsoleText(
         "Who",
         "Result",
         "Detail",
-        "Filter");
+        "Filter",
+        "Sign-ins and roles",
+        "Who signed in or was refused, and who was given a role or another one, newest first; requests for a wave that does not exist are here too.");
 }

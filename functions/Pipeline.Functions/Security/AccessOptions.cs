@@ -152,6 +152,16 @@ internal sealed record AccessScope(IReadOnlySet<string>? Zones, IReadOnlySet<str
             || (level != "zone" && parts.Length >= 2 && Municipalities?.Contains(parts[0] + "/" + parts[1]) == true);
     }
 
+    /// <summary>What the scope sees, for the audit trail: "every wave and area", or its waves, zones and municipalities.</summary>
+    public string Describe()
+    {
+        static string List(string what, IReadOnlySet<string>? values) => values is not { Count: > 0 } ? string.Empty : $"{what} [{string.Join(", ", values.Order(StringComparer.Ordinal))}]";
+        var parts = new[] { List("waves", Waves), List("zones", Zones), List("municipalities", Municipalities) }.Where(p => p.Length > 0).ToList();
+        return parts.Count > 0 ? string.Join("; ", parts)
+            : Limited || Waves is not null ? "no wave or area"
+            : "every wave and area";
+    }
+
     /// <summary>Whether the scope sees zone <paramref name="zone"/>'s page.</summary>
     public bool AllowsZone(string zone) => Allows("zone", zone);
 }

@@ -27,6 +27,12 @@ internal sealed class AuditTrail(ITableStore tables, TimeProvider time)
     /// <summary>The request's item that names its wave where the route does not (a wave just created).</summary>
     public const string WaveItem = "pipeline.audit-wave";
 
+    /// <summary>The request's item with what its handler adds to the entry's detail (the role a sign-in gave).</summary>
+    public const string DetailItem = "pipeline.audit-detail";
+
+    /// <summary>Adds <paramref name="detail"/> to the detail of the request's entry.</summary>
+    public static void Note(HttpContext http, string detail) => http.Items[DetailItem] = detail;
+
     /// <summary>Says which wave a request that has none in its route was about (once its id is known to be valid).</summary>
     public static void About(HttpContext http, string waveId) => http.Items[WaveItem] = waveId;
 
@@ -76,7 +82,8 @@ internal sealed class AuditTrail(ITableStore tables, TimeProvider time)
 /// <summary>
 /// Records an HTTP function's request in the audit trail once it was answered: who (the key or session admitted by
 /// <see cref="KeyFilter"/>, else "no valid key"), <paramref name="action"/>, the wave (route value <c>id</c>), the result
-/// (its status), and the other route values (a letter file's name, an event, a console action); never the query or body.
+/// (its status), and the other route values (a letter file's name, an event, a console action) with what the handler noted
+/// (<see cref="AuditTrail.Note"/>); never the query or body.
 /// Place it first among the guards, so that refusals are recorded too.
 /// </summary>
 internal sealed class AuditFilter(string action) : IEndpointFilter
@@ -92,7 +99,8 @@ internal sealed class AuditFilter(string action) : IEndpointFilter
             _ => StatusCodes.Status200OK,
         };
         var values = http.Request.RouteValues;
-        var detail = string.Join(' ', values.Where(v => v.Key != "id" && v.Value is string { Length: > 0 }).Select(v => $"{v.Key}={v.Value}"));
+        var detail = string.Join(' ', values.Where(v => v.Key != "id" && v.Value is string { Length: > 0 }).Select(v => $"{v.Key}={v.Value}")
+            .Append(http.Items[AuditTrail.DetailItem] as string ?? string.Empty).Where(d => d.Length > 0));
         await http.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(
             AuditTrail.CallerOf(http), action, values.GetValueOrDefault("id") as string ?? http.Items[AuditTrail.WaveItem] as string, (status < 400 ? "done " : "refused ") + status, detail.Length > 0 ? detail : null, CancellationToken.None);
         return result;

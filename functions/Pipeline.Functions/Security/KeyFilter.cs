@@ -74,6 +74,7 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
         {
             http.Items[AuditTrail.CallerItem] = key.Name;
             http.Items[AccessScope.Item] = key.Scope;
+            await http.RequestServices.GetRequiredService<RoleChanges>().NoteAsync(key, CancellationToken.None);
         }
 
         var role = key?.Role;

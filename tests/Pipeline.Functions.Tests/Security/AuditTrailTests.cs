@@ -70,6 +70,11 @@ public sealed class AuditTrailTests : IAsyncLifetime, IDisposable
         Assert.Matches(@"deleted: 12 people's rows, 12 token rows, \d+ tallies, 0 waiting paper keyings, \d+ letter, manifest, plan and upload files; kept: counters of \d+ areas", receipt.Detail);
         var signIns = await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync("-", default).Where(e => e.Action == "sign-in").ToListAsync();
         Assert.Equal([(me, "done 302"), ("no valid key", "refused 401")], signIns.Select(e => (e.Who, e.Result)));
+        Assert.Equal("role=Operator sees every wave and area", signIns[0].Detail);
+
+        // The operator's key was new to the app: one "role given", however many requests it made.
+        var given = await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync("-", default, "role given").ToListAsync();
+        Assert.Equal("role=Operator sees every wave and area", Assert.Single(given, e => e.Who == me).Detail);
 
         // No name, address, register reference or token of anyone in the sample, anywhere in the trail.
         var trail = string.Join("\n", (await _app.Services.GetRequiredService<ITableStore>().QueryAllAsync(AuditTrail.Table, TableQuery.All).ToListAsync())
@@ -118,6 +123,52 @@ public sealed class AuditTrailTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var entry = (await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync("-", default).ToListAsync()).First(e => e.Action == "wave cancelled");
         Assert.Equal(("refused 404", "id=BAD#ID"), (entry.Result, entry.Detail));
+    }
+
+    /// <summary>
+    /// A role or scope seen for the first time is "role given", a changed one "role changed" with before and after, once
+    /// per change however many instances of the app (each with its memory) see it.
+    /// </summary>
+    [Fact]
+    public async Task RoleChanges_GivenOnce_ChangedOnceWhenTheConfigurationChanges()
+    {
+        var tables = _app.Services.GetRequiredService<ITableStore>();
+        var audit = _app.Services.GetRequiredService<AuditTrail>();
+        var zone = new KeyEntry("analyst PZ Demo", [], Role.Analyst, new AccessScope(new HashSet<string> { "zone-1" }, null));
+        var wider = zone with { Scope = new AccessScope(new HashSet<string> { "zone-2", "zone-1" }, null) };
+
+        var first = new RoleChanges(tables, audit);
+        await first.NoteAsync(zone, default);
+        await first.NoteAsync(zone, default);
+        await new RoleChanges(tables, audit).NoteAsync(zone, default); // another instance, or the app after a restart
+        var restarted = new RoleChanges(tables, audit);
+        await restarted.NoteAsync(wider, default);
+        await restarted.NoteAsync(wider, default);
+        await first.NoteAsync(wider, default);
+
+        var entries = await audit.OfWaveAsync("-", default).Where(e => e.Who == zone.Name).Select(e => (e.Who, e.Action, e.Detail)).ToListAsync();
+        Assert.Equal(
+            [
+                ("analyst PZ Demo", "role changed", "from role=Analyst sees zones [zone-1] to role=Analyst sees zones [zone-1, zone-2]"),
+                ("analyst PZ Demo", "role given", "role=Analyst sees zones [zone-1]"),
+            ],
+            entries);
+        Assert.DoesNotContain(await tables.QueryAllAsync(RoleChanges.Table, TableQuery.All).ToListAsync(), r => r.RowKey.Contains("analyst", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task ConsolePage_OfNoWave_SignInsAndRoles_OperatorsOfEveryWaveOnly()
+    {
+        var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = PipelineApplication.AnalystKey }))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync(new Uri("/console/audit/log", UriKind.Relative))).StatusCode);
+
+        var http = WaveTestKit.Operator(_app).Http;
+        var page = await http.GetStringAsync(new Uri("/console/audit/log?lang=en&what=sign-in", UriKind.Relative));
+        Assert.Contains($"<td>{KeyRing.Caller(PipelineApplication.AnalystKey, Role.Analyst)}</td><td>sign-in</td><td>done 302</td><td>role=Analyst sees every wave and area</td>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td>role given</td>", page, StringComparison.Ordinal);
+        var csv = await http.GetStringAsync(new Uri("/console/audit/log?format=csv&what=role", UriKind.Relative));
+        Assert.Contains(";role given;;done;role=Analyst sees every wave and area", csv, StringComparison.Ordinal);
     }
 
     [Fact]

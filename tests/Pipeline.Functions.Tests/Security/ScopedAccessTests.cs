@@ -180,6 +180,7 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
             ("GET", "/api/durable/instances"),
             ("GET", $"/console/waves/{_other.Definition.Id}"),
             ("GET", "/console/operations"),
+            ("GET", "/console/audit/log"),
         })
         {
             var refused = await key.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
@@ -292,7 +293,8 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
         Assert.Contains("no app role", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var signIns = await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync("-", default, "sign-in").ToListAsync();
-        Assert.Contains(signIns, e => e.Who == "ana@pz-demo.example (Entra ID)" && e.Result == "done 302");
+        Assert.Contains(signIns, e => e.Who == "ana@pz-demo.example (Entra ID)" && e.Result == "done 302" && e.Detail == "role=Analyst sees zones [zone-1]");
+        Assert.Contains(await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync("-", default, "role given").ToListAsync(), e => e.Who == "ana@pz-demo.example (Entra ID)");
         Assert.Contains(signIns, e => e.Who == "guest@elsewhere.example (Entra ID)" && e.Result == "refused 403");
     }
 
