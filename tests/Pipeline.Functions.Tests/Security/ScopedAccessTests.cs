@@ -298,6 +298,67 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
         Assert.Contains(signIns, e => e.Who == "guest@elsewhere.example (Entra ID)" && e.Result == "refused 403");
     }
 
+    /// <summary>The functions anyone may call: the respondents' pages and API, the sign-in, the health check.</summary>
+    private static readonly HashSet<string> Public = ["FormStart", "FormEnterToken", "FormShow", "FormPost", "FormThanks", "SubmitResponse", "OptOut", "SignInForm", "SignInEntra", "SignIn", "Health"];
+
+    public static TheoryData<string> LimitedIdentities() => ["zone key", "municipality key", "zone user", "municipality user", "wave operator key", "wave operator user"];
+
+    /// <summary>
+    /// Route by route, every HTTP function of the app and each of its methods, asked by a limited key or Entra user for
+    /// what is not theirs: zone-2 by path (<c>{zone}</c>) and query (<c>level</c>, <c>area</c>, as CSV), and for an operator
+    /// of one wave another wave (<c>{id}</c>). Each answers 403, but the lists, which are cut to the scope. A function added
+    /// without a guard fails here.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(LimitedIdentities))]
+    public async Task EveryRoute_ALimitedIdentity_CannotReadWhatIsNotTheirs(string identity)
+    {
+        var waveOperator = identity.StartsWith("wave operator", StringComparison.Ordinal);
+        var http = identity switch
+        {
+            "zone key" => Client(ZoneKey),
+            "municipality key" => Client(MunicipalityKey),
+            "wave operator key" => Client(WaveOperatorKey),
+            "zone user" => User(EntraPrincipal.Of("ana@pz-demo.example", [AppRoles.ZoneAnalyst], [ZoneGroup])),
+            "municipality user" => User(EntraPrincipal.Of("mo@gemeente.example", [AppRoles.MunicipalityAnalyst], [MunicipalityGroup])),
+            _ => User(EntraPrincipal.Of("op@pz-demo.example", [AppRoles.WaveOperator], [WaveGroup])),
+        };
+        var wave = waveOperator ? _other.Definition.Id : Id;
+        var lists = waveOperator ? new HashSet<string> { "ListWaves", "ConsoleWaves" } : ["Dashboard"];
+        var functions = Pipeline.Functions.Platform.FunctionCatalog.Of<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>().Where(f => !Public.Contains(f.Name)).ToList();
+        Assert.True(functions.Count > 40, "every guarded function");
+        foreach (var function in functions)
+        {
+            var trigger = function.TriggerAs<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>();
+            var path = "/" + System.Text.RegularExpressions.Regex.Replace(trigger.Route!, @"\{\*?(\w+)\}", m => m.Groups[1].Value switch
+            {
+                "id" => wave,
+                "zone" => "zone-2",
+                "language" => "nl",
+                _ => "x",
+            });
+            foreach (var method in trigger.Methods!)
+            {
+                async Task<(HttpStatusCode Status, string Body)> SendAsync(string query)
+                {
+                    var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path + query) { Content = JsonContent.Create(new { }) });
+                    return (response.StatusCode, await response.Content.ReadAsStringAsync());
+                }
+
+                // Asked for zone-2 by query: refused, lists included (the wave operator's key has every area).
+                var (status, body) = await SendAsync("?level=zone&area=zone-2&format=csv");
+                Assert.True(status == (waveOperator && lists.Contains(function.Name) ? HttpStatusCode.OK : HttpStatusCode.Forbidden), $"{identity}: {method} {path}: {status} {body}");
+                if (lists.Contains(function.Name))
+                {
+                    // A list asked plainly: there, but cut to the scope.
+                    (status, body) = await SendAsync(string.Empty);
+                    Assert.True(status == HttpStatusCode.OK, $"{identity}: {method} {path}: {status}");
+                    Assert.DoesNotContain(waveOperator ? _other.Definition.Id : $"/dashboard/{Id}/zones/zone-2", body, StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+
     /// <summary>A principal header that is no principal is no user: 401, never a 500.</summary>
     [Theory]
     [InlineData("not base64 at all!")]
