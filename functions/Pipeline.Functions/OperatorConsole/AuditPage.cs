@@ -21,12 +21,12 @@ internal static class AuditPage
         var language = Language(lang, request);
         if (await store.GetAsync(id, ct) is not { } wave)
         {
-            return NotFound(language, id);
+            return NotFound(request, language, id);
         }
 
         var text = ConsoleText.For(language);
         var back = $"<p><a href=\"{Encode(WavePath(id, language))}\">{Encode(wave.Definition.Title)}</a></p>";
-        return await ShowAsync(audit.OfWaveAsync(id, ct), new(language, text.AuditTrail, back + $"<p>{Encode(text.AuditHint)}</p>", $"/console/waves/{Uri.EscapeDataString(id)}/audit/log", $"{id}-audit.csv"), who, what, format, ct);
+        return await ShowAsync(request, audit.OfWaveAsync(id, ct), new(language, text.AuditTrail, back + $"<p>{Encode(text.AuditHint)}</p>", $"/console/waves/{Uri.EscapeDataString(id)}/audit/log", $"{id}-audit.csv"), who, what, format, ct);
     }
 
     /// <summary>
@@ -37,13 +37,13 @@ internal static class AuditPage
     {
         var language = Language(lang, request);
         var text = ConsoleText.For(language);
-        return await ShowAsync(audit.OfWaveAsync("-", ct), new(language, text.SignIns, $"<p>{Encode(text.SignInsHint)}</p>", "/console/audit/log", "access-audit.csv"), who, what, format, ct);
+        return await ShowAsync(request, audit.OfWaveAsync("-", ct), new(language, text.SignIns, $"<p>{Encode(text.SignInsHint)}</p>", "/console/audit/log", "access-audit.csv"), who, what, format, ct);
     }
 
     /// <summary>A page of the audit trail: its language, title, introduction (HTML), path and CSV file name.</summary>
     private sealed record AuditView(string Language, string Title, string Introduction, string Path, string CsvName);
 
-    private static async Task<IResult> ShowAsync(IAsyncEnumerable<AuditEntry> trail, AuditView view, string? who, string? what, string? format, CancellationToken ct)
+    private static async Task<IResult> ShowAsync(HttpRequest request, IAsyncEnumerable<AuditEntry> trail, AuditView view, string? who, string? what, string? format, CancellationToken ct)
     {
         bool Matches(string value, string? part) => part is not { Length: > 0 } || value.Contains(part.Trim(), StringComparison.OrdinalIgnoreCase);
         var entries = await trail.Where(e => Matches(e.Who, who) && Matches(e.Action, what)).ToListAsync(ct);
@@ -54,7 +54,7 @@ internal static class AuditPage
 
         var (language, path) = (view.Language, view.Path);
         var text = ConsoleText.For(language);
-        var html = new StringBuilder("<h1>").Append(Encode(view.Title)).Append("</h1>").Append(Nav(text, language))
+        var html = new StringBuilder("<h1>").Append(Encode(view.Title)).Append("</h1>").Append(Nav(text, language, request))
             .Append(view.Introduction)
             .Append("<form method=\"get\" action=\"").Append(Encode(path)).Append("\"><input type=\"hidden\" name=\"lang\" value=\"").Append(language).Append("\">")
             .Append(Field("who", text.Who, "text", who ?? string.Empty, null))

@@ -52,7 +52,7 @@ internal static class ConsolePages
     {
         var language = Language(lang, request);
         var text = ConsoleText.For(language);
-        var html = new StringBuilder("<h1>").Append(Encode(text.Waves)).Append("</h1>").Append(Nav(text, language));
+        var html = new StringBuilder("<h1>").Append(Encode(text.Waves)).Append("</h1>").Append(Nav(text, language, request));
         var scope = AccessScope.Of(request.HttpContext);
         var waves = (await store.ListAsync(ct)).Where(w => scope.AllowsWave(w.Definition.Id)).ToList();
         if (waves.Count == 0)
@@ -86,7 +86,7 @@ internal static class ConsolePages
     {
         var language = Language(lang, request);
         var text = ConsoleText.For(language);
-        var html = new StringBuilder("<h1>").Append(Encode(text.Operations)).Append("</h1>").Append(Nav(text, language));
+        var html = new StringBuilder("<h1>").Append(Encode(text.Operations)).Append("</h1>").Append(Nav(text, language, request));
         var report = await health.GetAsync(ct);
         html.Append("<h2>").Append(Encode(text.Storage)).Append("</h2>").Append(Table(text.Storage)).Append("<thead><tr>").Append(Th(text.Service)).Append(Th(text.State)).Append("</tr></thead><tbody>");
         foreach (var (service, entry) in report.Entries)
@@ -208,11 +208,11 @@ internal static class ConsolePages
         var text = ConsoleText.For(language);
         if (await store.GetAsync(id, ct) is not { } wave)
         {
-            return NotFound(language, id);
+            return NotFound(request, language, id);
         }
 
         var d = wave.Definition;
-        var html = new StringBuilder("<h1>").Append(Encode(d.Title)).Append("</h1>").Append(Nav(text, language));
+        var html = new StringBuilder("<h1>").Append(Encode(d.Title)).Append("</h1>").Append(Nav(text, language, request));
         if (done is not null)
         {
             html.Append("<p class=\"notice\" role=\"status\">").Append(Encode(text.Done)).Append("</p>");
@@ -335,7 +335,7 @@ internal static class ConsolePages
         var language = Language(lang, request);
         if (!Actions.Contains(action) || await store.GetAsync(id, ct) is not { } wave)
         {
-            return NotFound(language, id);
+            return NotFound(request, language, id);
         }
 
         return ActionForm(request, language, wave, action, null, string.Empty, StatusCodes.Status200OK);
@@ -361,7 +361,7 @@ internal static class ConsolePages
         var language = Language(form["lang"].FirstOrDefault(), request);
         if (!Actions.Contains(action) || action == "proof" || await store.GetAsync(id, ct) is not { } wave)
         {
-            return NotFound(language, id);
+            return NotFound(request, language, id);
         }
 
         var text = ConsoleText.For(language);
@@ -494,7 +494,7 @@ internal static class ConsolePages
         var text = ConsoleText.For(language);
         var id = wave.Definition.Id;
         var title = ActionName(text, action);
-        var html = new StringBuilder("<h1>").Append(Encode(title)).Append("</h1>").Append(Nav(text, language));
+        var html = new StringBuilder("<h1>").Append(Encode(title)).Append("</h1>").Append(Nav(text, language, request));
         if (report is not null && error is null)
         {
             html.Append("<p class=\"notice\" role=\"status\">").Append(Encode(text.Done)).Append("</p>").Append(report);
@@ -683,7 +683,7 @@ internal static class ConsolePages
     {
         var text = ConsoleText.For(language);
         string Value(string name) => posted?[name].FirstOrDefault() ?? string.Empty;
-        var html = new StringBuilder("<h1>").Append(Encode(text.NewWave)).Append("</h1>").Append(Nav(text, language));
+        var html = new StringBuilder("<h1>").Append(Encode(text.NewWave)).Append("</h1>").Append(Nav(text, language, request));
         if (errors.Count > 0)
         {
             html.Append("<div class=\"summary\" role=\"alert\"><h2>").Append(Encode(text.ErrorSummary)).Append("</h2><ul>");
@@ -740,17 +740,21 @@ internal static class ConsolePages
     internal static string Hidden(HttpRequest request, string language) =>
         $"<input type=\"hidden\" name=\"lang\" value=\"{Encode(language)}\"><input type=\"hidden\" name=\"{KeyFilter.FormTokenField}\" value=\"{Encode(KeyFilter.FormTokenOf(request.HttpContext))}\">";
 
-    internal static string Nav(ConsoleText text, string language) =>
-        $"<nav class=\"console\" aria-label=\"{Encode(text.Console)}\"><ul><li><a href=\"/console?lang={language}\">{Encode(text.Waves)}</a></li><li><a href=\"/console/new?lang={language}\">{Encode(text.NewWave)}</a></li><li><a href=\"/console/operations?lang={language}\">{Encode(text.Operations)}</a></li><li><a href=\"/console/audit/log?lang={language}\">{Encode(text.SignIns)}</a></li></ul></nav>";
+    /// <summary>The console's navigation: the pages of every wave only for an operator of every wave (one of some waves gets 403 there).</summary>
+    internal static string Nav(ConsoleText text, string language, HttpRequest request) =>
+        $"<nav class=\"console\" aria-label=\"{Encode(text.Console)}\"><ul><li><a href=\"/console?lang={language}\">{Encode(text.Waves)}</a></li>"
+        + (AccessScope.Of(request.HttpContext).Waves is not null ? string.Empty
+            : $"<li><a href=\"/console/new?lang={language}\">{Encode(text.NewWave)}</a></li><li><a href=\"/console/operations?lang={language}\">{Encode(text.Operations)}</a></li><li><a href=\"/console/audit/log?lang={language}\">{Encode(text.SignIns)}</a></li>")
+        + "</ul></nav>";
 
     internal static string Language(string? asked, HttpRequest request) => ShellText.Pick(asked, request, ConsoleText.Languages);
 
     internal static string WavePath(string id, string language) => $"/console/waves/{Uri.EscapeDataString(id)}?lang={language}";
 
-    internal static IResult NotFound(string language, string id)
+    internal static IResult NotFound(HttpRequest request, string language, string id)
     {
         var text = ConsoleText.For(language);
-        return Page(language, text.Problem, new StringBuilder($"<h1>{Encode(text.Problem)}</h1>{Nav(text, language)}<p>{Encode(WavesApi.WaveNotFound(id).ProblemDetails.Detail)}</p>"), _ => null, StatusCodes.Status404NotFound);
+        return Page(language, text.Problem, new StringBuilder($"<h1>{Encode(text.Problem)}</h1>{Nav(text, language, request)}<p>{Encode(WavesApi.WaveNotFound(id).ProblemDetails.Detail)}</p>"), _ => null, StatusCodes.Status404NotFound);
     }
 
     internal static IResult Page(string language, string title, StringBuilder body, Func<string, string?> link, int status) =>

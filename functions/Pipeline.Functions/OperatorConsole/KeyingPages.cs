@@ -27,7 +27,7 @@ internal static class KeyingPages
         var language = Language(lang, request);
         return await store.GetAsync(id, ct) is { } wave
             ? await StartPageAsync(new(request, language, wave), keyer ?? string.Empty, null, null, null, StatusCodes.Status200OK, keying, audit, time, ct)
-            : NotFound(language, id);
+            : NotFound(request, language, id);
     }
 
     // POST /console/waves/{id}/keying/forms: step "token" opens a form, "answers" keys it, "decide" decides it.
@@ -37,7 +37,7 @@ internal static class KeyingPages
         var language = Language(form["lang"].FirstOrDefault(), request);
         if (await store.GetAsync(id, ct) is not { } wave)
         {
-            return NotFound(language, id);
+            return NotFound(request, language, id);
         }
 
         var page = new PageContext(request, language, wave);
@@ -102,7 +102,7 @@ internal static class KeyingPages
         var text = ConsoleText.For(page.Language);
         var words = KeyingText.For(page.Language);
         var id = page.Wave.Definition.Id;
-        var html = new StringBuilder("<h1>").Append(Encode(text.Keying)).Append("</h1>").Append(Nav(text, page.Language))
+        var html = new StringBuilder("<h1>").Append(Encode(text.Keying)).Append("</h1>").Append(Nav(text, page.Language, page.Request))
             .Append("<p><a href=\"").Append(Encode(WavePath(id, page.Language))).Append("\">").Append(Encode(page.Wave.Definition.Title)).Append("</a></p>");
         if (notice is not null)
         {
@@ -172,7 +172,7 @@ internal static class KeyingPages
         var questionnaire = opened.Questionnaire!;
         var deciding = opened.Second is not null;
         var title = string.Format(CultureInfo.InvariantCulture, words.Form, opened.Number);
-        var html = new StringBuilder("<h1>").Append(Encode(title)).Append("</h1>").Append(Nav(text, page.Language))
+        var html = new StringBuilder("<h1>").Append(Encode(title)).Append("</h1>").Append(Nav(text, page.Language, page.Request))
             .Append("<p id=\"mode\">").Append(Encode(deciding ? words.Deciding + " " + words.DecideHint : opened.First is null ? words.FirstKeying : words.SecondKeying)).Append("</p>");
         var numbers = questionnaire.Questions.Select((q, i) => (q.Id, Number: i + 1)).ToDictionary(p => p.Id, p => p.Number, StringComparer.Ordinal);
         if (errors.Count > 0)

@@ -193,6 +193,8 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
         var list = await browser.GetStringAsync(new Uri("/console", UriKind.Relative));
         Assert.Contains($"/console/waves/{Id}?", list, StringComparison.Ordinal);
         Assert.DoesNotContain($"/console/waves/{_other.Definition.Id}?", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("/console/operations", list, StringComparison.Ordinal); // the nav offers no page of every wave
+        Assert.Contains("/console/operations", await Client(PipelineApplication.OperatorKey).GetStringAsync(new Uri("/console", UriKind.Relative)), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync(new Uri($"/console/waves/{_other.Definition.Id}", UriKind.Relative))).StatusCode);
         Assert.Equal("Fieldwork", (await Client(PipelineApplication.OperatorKey).GetFromJsonAsync<JsonElement>($"/api/waves/{_other.Definition.Id}")).GetProperty("phase").GetString());
     }
