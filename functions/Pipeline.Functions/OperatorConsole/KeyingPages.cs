@@ -26,7 +26,7 @@ internal static class KeyingPages
     {
         var language = Language(lang, request);
         return await store.GetAsync(id, ct) is { } wave
-            ? await StartPageAsync(new(request, language, wave), keyer ?? string.Empty, null, null, null, StatusCodes.Status200OK, keying, audit, time, ct)
+            ? await StartPageAsync(new(request, language, wave), KeyFilter.PersonOf(request.HttpContext) ?? keyer ?? string.Empty, null, null, null, StatusCodes.Status200OK, keying, audit, time, ct)
             : NotFound(request, language, id);
     }
 
@@ -42,9 +42,11 @@ internal static class KeyingPages
 
         var page = new PageContext(request, language, wave);
         var words = KeyingText.For(language);
-        var keyer = form["keyer"].FirstOrDefault()?.Trim() ?? string.Empty;
+        // A user signed in by the platform keys under their own name; with a key, the keyer says who they are.
+        var person = KeyFilter.PersonOf(request.HttpContext);
+        var keyer = person ?? form["keyer"].FirstOrDefault()?.Trim() ?? string.Empty;
         var token = form["token"].FirstOrDefault()?.Trim() ?? string.Empty;
-        if (keyer.Length is 0 or > 40 || keyer.Any(char.IsControl))
+        if (person is null && (keyer.Length is 0 or > 40 || keyer.Any(char.IsControl)))
         {
             return await StartPageAsync(page, keyer, (Field: "keyer", Message: words.KeyerMissing), token, null, StatusCodes.Status400BadRequest, keying, audit, time, ct);
         }
@@ -111,7 +113,9 @@ internal static class KeyingPages
 
         html.Append("<form method=\"post\" action=\"").Append(Encode(page.Path)).Append("\">").Append(Hidden(page.Request, page.Language))
             .Append("<input type=\"hidden\" name=\"").Append(Step).Append("\" value=\"token\">")
-            .Append(Field("keyer", words.Keyer, "text", keyer, error?.Field == "keyer" ? error.Value.Message : null, hint: words.KeyerHint, alert: true, required: true, focus: keyer.Length == 0 && error is null))
+            .Append(KeyFilter.PersonOf(page.Request.HttpContext) is { } person
+                ? $"<p>{Encode(words.Keyer)}: <strong>{Encode(person)}</strong></p>"
+                : Field("keyer", words.Keyer, "text", keyer, error?.Field == "keyer" ? error.Value.Message : null, hint: words.KeyerHint, alert: true, required: true, focus: keyer.Length == 0 && error is null))
             .Append(Field("token", words.Token, "text", error is null ? string.Empty : token ?? string.Empty, error?.Field == "token" ? error.Value.Message : null, hint: words.TokenHint, alert: true, required: true, focus: keyer.Length > 0 && error is null))
             .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(words.Open)).Append("</button></div></form>");
 

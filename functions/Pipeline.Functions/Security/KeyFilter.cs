@@ -74,6 +74,7 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
         {
             http.Items[AuditTrail.CallerItem] = key.Name;
             http.Items[AccessScope.Item] = key.Scope;
+            http.Items[EntryItem] = key;
             await http.RequestServices.GetRequiredService<RoleChanges>().NoteAsync(key, CancellationToken.None);
         }
 
@@ -144,6 +145,12 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
             ? $"{level} '{area}'"
             : null;
     }
+
+    /// <summary>The request's item with the key or user it was admitted with.</summary>
+    private const string EntryItem = "pipeline.key";
+
+    /// <summary>The name of the one person the request was admitted for (a user signed in by the platform); null for a key.</summary>
+    public static string? PersonOf(HttpContext http) => http.Items[EntryItem] is KeyEntry { Person: true } person ? person.Name : null;
 
     /// <summary>The anti-forgery token of the request's session, for the forms of its page (<see cref="FormTokenOf"/>).</summary>
     private const string FormTokenItem = "pipeline.form-token";

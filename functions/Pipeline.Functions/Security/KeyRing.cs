@@ -6,8 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.Functions.Security;
 
-/// <summary>A key the app knows: its name (as the audit trail says who), the SHA-256 of the key, its role and its scope.</summary>
-internal sealed record KeyEntry(string Name, byte[] Digest, Role Role, AccessScope Scope);
+/// <summary>
+/// A key the app knows: its name (as the audit trail says who), the SHA-256 of the key, its role and its scope; or a user
+/// signed in by the platform (<see cref="Person"/>: the name is one person's, so the keying screen need not ask it).
+/// </summary>
+internal sealed record KeyEntry(string Name, byte[] Digest, Role Role, AccessScope Scope, bool Person = false);
 
 /// <summary>
 /// Tells what a key opens, and signs and reads the browser's session cookie. The cookie holds the role, an expiry

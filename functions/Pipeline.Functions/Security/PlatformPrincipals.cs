@@ -103,7 +103,7 @@ internal sealed class PlatformPrincipals(IOptions<AccessOptions> access, IConfig
         var session = string.Concat(request.Cookies.Where(c => c.Key.StartsWith(SessionCookie, StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value));
         return new PlatformUser(
             who,
-            Entry(who, objectId ?? name, roles, [.. access.Value.Groups.Where(g => groups.Contains(g.Id))]),
+            Entry(who, objectId ?? name, roles, [.. access.Value.Groups.Where(g => groups.Contains(g.Id))]) is { } entry ? entry with { Person = true } : null,
             session.Length > 0,
             session.Length > 0 ? Base64Url.EncodeToString(HMACSHA256.HashData("forms/platform/v1"u8, Encoding.UTF8.GetBytes(session))) : null);
     }

@@ -278,6 +278,27 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, (await User(principal).PostAsJsonAsync("/api/waves", new { })).StatusCode);
     }
 
+    /// <summary>An Entra user keys paper forms under their own name: the screen does not ask it, and a typed one is not taken.</summary>
+    [Fact]
+    public async Task EntraUser_KeysPaperFormsUnderTheirOwnName()
+    {
+        var browser = User(EntraPrincipal.Of("keyer@pz-demo.example", [AppRoles.WaveOperator], [WaveGroup]), "keying-session");
+        var path = $"/console/waves/{Id}/keying/forms";
+        var start = await browser.GetStringAsync(new Uri(path + "?lang=en", UriKind.Relative));
+        Assert.Contains("<strong>keyer@pz-demo.example (Entra ID)</strong>", start, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"keyer\" type", start, StringComparison.Ordinal);
+        var token = System.Text.RegularExpressions.Regex.Match(start, "name=\"_token\" value=\"([^\"]+)\"").Groups[1].Value;
+
+        var saved = await browser.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["lang"] = "en", ["_token"] = token, ["step"] = "answers", ["keyer"] = "Someone Else", ["token"] = _wave.Tokens[45], ["a.buurt_inbraak"] = "2",
+        }));
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var keyed = Assert.Single(await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync(Id, default, PaperKeying.AuditAction).ToListAsync());
+        Assert.Equal("keyer@pz-demo.example (Entra ID)", keyed.Who);
+    }
+
     /// <summary>A page sends a browser without a user to Entra ID, and back through /signin/entra, which the audit trail records.</summary>
     [Fact]
     public async Task EntraSignIn_ThroughThePlatform_RecordedWithTheUser_AndWithoutARole_Refused()
