@@ -32,6 +32,7 @@ namespace Pipeline.Benchmarks;
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- import [--people 430000 --zones 164]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- console [--people 430000 --zones 77 --waves 20 --runs 5]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- letters-http [--people 5000 --zones 4] [--host functions]
+/// dotnet run -c Release --project tests/Pipeline.Benchmarks -- keyed [--requests 3000 --clients 16]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- wake [--samples 40] [--every 3000] [--queue-poll 00:00:01]
 /// dotnet run -c Release --project tests/Pipeline.Benchmarks -- worker  --storage CONN --hub NAME   (a worker process for the kill test)
 /// </code>
@@ -82,6 +83,7 @@ internal static class BenchmarkCli
                 "render" => RenderBenchmark.Run(Int(options, "letters", 500), options.ContainsKey("enclose")),
                 "letters" => await LettersBenchmark.RunAsync(host.Services, Int(options, "people", 10_000), Int(options, "zones", 4), options.ContainsKey("reminders")),
                 "letters-http" => await WaveLettersHttpBenchmark.RunAsync(connection, Int(options, "people", 5000), Int(options, "zones", 4), options.GetValueOrDefault("host") == "functions"),
+                "keyed" => await KeyedBenchmark.RunAsync(host.Services, connection, Int(options, "requests", 3000), Int(options, "clients", 16)),
                 "console" => await ConsoleBenchmark.RunAsync(host.Services, client, Int(options, "people", 430_000), Int(options, "zones", 77), Int(options, "waves", 20), Int(options, "runs", 5)),
                 "import" => await ImportBenchmark.RunAsync(host.Services, client, Int(options, "people", 430_000), Int(options, "zones", 164)),
                 "aggregates" => await AggregatesBenchmark.RunAsync(host.Services, Int(options, "responses", 2000)),
