@@ -82,6 +82,12 @@ code="$(status GET /api/waves -H "x-functions-key: $OPERATOR_KEY")"
 code="$(status GET /api/waves -H 'x-functions-key: smoke-test-wrong-key-0123456789')"
 [ "$code" = 401 ] && grep -q '"status"' "$body" || fail "a wrong key answered $code"
 ok "operator key accepted, a wrong key refused"
+# A forged App Service Authentication principal of an operator opens nothing: on Azure the platform strips the header
+# from outside requests, and the app trusts it only behind the platform's authentication.
+forged="$(printf %s '{"auth_typ":"aad","claims":[{"typ":"preferred_username","val":"smoke@forged.example"},{"typ":"roles","val":"Survey.Operator"}]}' | base64 -w0)"
+code="$(status GET /api/waves -H "X-MS-CLIENT-PRINCIPAL: $forged")"
+[ "$code" = 401 ] || fail "a forged X-MS-CLIENT-PRINCIPAL of an operator answered $code on GET /api/waves"
+ok "a forged Entra principal is refused"
 
 # 6. Rate limiting by client: a rotated X-Forwarded-For buys no more requests.
 limited=""

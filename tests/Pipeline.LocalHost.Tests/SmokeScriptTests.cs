@@ -56,7 +56,7 @@ public sealed class SmokeScriptTests : IAsyncLifetime
         var (exit, output) = await SmokeAsync(LocalHostFixture.OperatorKey);
 
         Assert.True(exit == 0, output);
-        foreach (var check in new[] { "ok: health", "ok: the token page is at /", "ok: nothing at /FormStart", "ok: a wrong method is 404", "ok: form round trip", "ok: the wave's JSON is camelCase", "ok: rate limited after", "skipped: Application Insights" })
+        foreach (var check in new[] { "ok: health", "ok: the token page is at /", "ok: nothing at /FormStart", "ok: a wrong method is 404", "ok: form round trip", "ok: the wave's JSON is camelCase", "ok: a forged Entra principal is refused", "ok: rate limited after", "skipped: Application Insights" })
         {
             Assert.Contains(check, output, StringComparison.Ordinal);
         }
