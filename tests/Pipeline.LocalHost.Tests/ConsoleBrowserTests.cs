@@ -202,7 +202,8 @@ public sealed class ConsoleBrowserTests(BrowserFixture fixture) : IClassFixture<
 
         // Sign-ins and roles: this session's sign-in, with the role it gave.
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign-ins and roles" }).ClickAsync();
-        Assert.Matches(@"sign-in\s+done 302\s+role=Operator sees every wave and area", await page.Locator("table").InnerTextAsync());
+        Assert.Matches(@"sign-in\s+done 302\s+role=Operator sees every wave and area", await page.GetByRole(AriaRole.Table, new() { Name = "Sign-ins and roles" }).InnerTextAsync());
+        Assert.Matches(@"Operator\s+every wave and area", await page.GetByRole(AriaRole.Table, new() { Name = "Keys" }).InnerTextAsync());
         await AccessibleAsync("the sign-ins and roles");
 
         async Task AccessibleAsync(string what)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using System.Text;
 using Pipeline.Functions.Security;
@@ -33,11 +34,41 @@ internal static class AuditPage
     /// <c>GET /console/audit/log</c>: the entries of no wave: sign-ins and refused sign-ins, roles given and changed, requests
     /// with a made-up wave id; for operators of every wave only.
     /// </summary>
-    internal static async Task<IResult> AccessAsync(HttpRequest request, string? lang, string? who, string? what, string? format, AuditTrail audit, CancellationToken ct)
+    internal static async Task<IResult> AccessAsync(HttpRequest request, string? lang, string? who, string? what, string? format, AuditTrail audit, KeyRing keys, PlatformPrincipals principals, IOptions<AccessOptions> access, CancellationToken ct)
     {
         var language = Language(lang, request);
         var text = ConsoleText.For(language);
-        return await ShowAsync(request, audit.OfWaveAsync("-", ct), new(language, text.SignIns, $"<p>{Encode(text.SignInsHint)}</p>", "/console/audit/log", "access-audit.csv"), who, what, format, ct);
+        return await ShowAsync(request, audit.OfWaveAsync("-", ct), new(language, text.SignIns, Configured(text, keys, principals, access.Value) + $"<h2>{Encode(text.AuditTrail)}</h2><p>{Encode(text.SignInsHint)}</p>", "/console/audit/log", "access-audit.csv"), who, what, format, ct);
+    }
+
+    /// <summary>
+    /// Who has access as the app is configured now, for a privacy officer: every key (its name, role and what it sees; never
+    /// the key or its hash), whether Entra ID sign-in is on, and the groups that scope its limited roles.
+    /// </summary>
+    private static string Configured(ConsoleText text, KeyRing keys, PlatformPrincipals principals, AccessOptions access)
+    {
+        var html = new StringBuilder("<h2>").Append(Encode(text.AccessNow)).Append("</h2>")
+            .Append(Table(text.AccessKeys)).Append("<thead><tr>").Append(Th(text.Name)).Append(Th(text.RoleColumn)).Append(Th(text.Sees)).Append("</tr></thead><tbody>");
+        foreach (var key in keys.Configured().OrderByDescending(k => k.Role).ThenBy(k => k.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            html.Append("<tr><td>").Append(Encode(key.Name)).Append("</td><td>").Append(key.Role).Append("</td><td>").Append(Encode(key.Scope.Describe())).Append("</td></tr>");
+        }
+
+        html.Append("</tbody></table></div><p>").Append(Encode(principals.Trusted ? text.EntraOn : text.EntraOff)).Append("</p>");
+        if (access.Groups.Count > 0)
+        {
+            html.Append(Table(text.EntraGroups)).Append("<thead><tr>").Append(Th(text.GroupColumn)).Append(Th(text.Sees)).Append("</tr></thead><tbody>");
+            foreach (var group in access.Groups)
+            {
+                var sees = new[] { ("waves", group.Waves), ("zones", group.Zones), ("municipalities", group.Municipalities) }
+                    .Where(l => l.Item2.Count > 0).Select(l => $"{l.Item1} [{string.Join(", ", l.Item2)}]");
+                html.Append("<tr><td>").Append(Encode(group.Id)).Append("</td><td>").Append(Encode(string.Join("; ", sees))).Append("</td></tr>");
+            }
+
+            html.Append("</tbody></table></div>");
+        }
+
+        return html.ToString();
     }
 
     /// <summary>A page of the audit trail: its language, title, introduction (HTML), path and CSV file name.</summary>

@@ -135,7 +135,15 @@ internal sealed record ConsoleText(
     string Detail,
     string Filter,
     string SignIns,
-    string SignInsHint)
+    string SignInsHint,
+    string AccessNow,
+    string AccessKeys,
+    string RoleColumn,
+    string Sees,
+    string EntraOn,
+    string EntraOff,
+    string EntraGroups,
+    string GroupColumn)
 {
     public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "en"];
 
@@ -287,7 +295,15 @@ internal sealed record ConsoleText(
         "Detail",
         "Filteren",
         "Aanmeldingen en rollen",
-        "Wie zich aanmeldde of geweigerd werd, en wie een rol kreeg of een andere rol, nieuwste eerst; verzoeken om een bevraging die niet bestaat staan hier ook.");
+        "Wie zich aanmeldde of geweigerd werd, en wie een rol kreeg of een andere rol, nieuwste eerst; verzoeken om een bevraging die niet bestaat staan hier ook.",
+        "Wie nu toegang heeft",
+        "Sleutels",
+        "Rol",
+        "Ziet",
+        "Aanmelden met Microsoft Entra ID staat aan: gebruikers krijgen hun rol uit de app-rollen, en een beperkte rol ziet wat hun groepen hieronder geven.",
+        "Aanmelden met Microsoft Entra ID staat hier uit: alleen de sleutels hierboven geven toegang.",
+        "Entra ID-groepen",
+        "Groep (object-id)");
 
     private static readonly ConsoleText Fr = new(
         "Console",
@@ -421,7 +437,15 @@ internal sealed record ConsoleText(
         "Détail",
         "Filtrer",
         "Connexions et rôles",
-        "Qui s'est connecté ou a été refusé, et qui a reçu un rôle ou un autre rôle, le plus récent d'abord ; les requêtes pour une enquête qui n'existe pas figurent ici aussi.");
+        "Qui s'est connecté ou a été refusé, et qui a reçu un rôle ou un autre rôle, le plus récent d'abord ; les requêtes pour une enquête qui n'existe pas figurent ici aussi.",
+        "Qui a accès maintenant",
+        "Clés",
+        "Rôle",
+        "Voit",
+        "La connexion avec Microsoft Entra ID est active : les utilisateurs reçoivent leur rôle des rôles d'application, et un rôle limité voit ce que leurs groupes ci-dessous lui donnent.",
+        "La connexion avec Microsoft Entra ID est désactivée ici : seules les clés ci-dessus donnent accès.",
+        "Groupes Entra ID",
+        "Groupe (id d'objet)");
 
     private static readonly ConsoleText En = new(
         "Console",
@@ -555,5 +579,13 @@ internal sealed record ConsoleText(
         "Detail",
         "Filter",
         "Sign-ins and roles",
-        "Who signed in or was refused, and who was given a role or another one, newest first; requests for a wave that does not exist are here too.");
+        "Who signed in or was refused, and who was given a role or another one, newest first; requests for a wave that does not exist are here too.",
+        "Who has access now",
+        "Keys",
+        "Role",
+        "Sees",
+        "Sign-in with Microsoft Entra ID is on: users get their role from the app roles, and a limited role sees what their groups below give it.",
+        "Sign-in with Microsoft Entra ID is off here: only the keys above give access.",
+        "Entra ID groups",
+        "Group (object id)");
 }

@@ -25,6 +25,9 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
     /// <summary>How long a sign-in lasts. 8 hours: a working day.</summary>
     public static readonly TimeSpan SessionLength = TimeSpan.FromHours(8);
 
+    /// <summary>Every key configured: its name (an unnamed key's role and fingerprint), role and scope; never a key or hash shown.</summary>
+    public IEnumerable<KeyEntry> Configured() => Keys();
+
     /// <summary>The key <paramref name="given"/> is, compared in constant time with every key; null when it is none.</summary>
     public KeyEntry? Find(string given)
     {

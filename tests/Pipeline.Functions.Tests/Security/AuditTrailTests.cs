@@ -167,6 +167,7 @@ public sealed class AuditTrailTests : IAsyncLifetime, IDisposable
         var page = await http.GetStringAsync(new Uri("/console/audit/log?lang=en&what=sign-in", UriKind.Relative));
         Assert.Contains($"<td>{KeyRing.Caller(PipelineApplication.AnalystKey, Role.Analyst)}</td><td>sign-in</td><td>done 302</td><td>role=Analyst sees every wave and area</td>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<td>role given</td>", page, StringComparison.Ordinal);
+        Assert.Contains("Sign-in with Microsoft Entra ID is off here", page, StringComparison.Ordinal); // as shipped
         var csv = await http.GetStringAsync(new Uri("/console/audit/log?format=csv&what=role", UriKind.Relative));
         Assert.Contains(";role given;;done;role=Analyst sees every wave and area", csv, StringComparison.Ordinal);
     }

@@ -278,6 +278,26 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, (await User(principal).PostAsJsonAsync("/api/waves", new { })).StatusCode);
     }
 
+    /// <summary>Who has access now, for a privacy officer: every key's name, role and scope (never its hash), Entra ID on, the groups.</summary>
+    [Fact]
+    public async Task AccessAsConfigured_OnTheSignInsPage_NoHash()
+    {
+        var page = await Client(PipelineApplication.OperatorKey).GetStringAsync(new Uri("/console/audit/log?lang=en", UriKind.Relative));
+
+        Assert.Contains("<td>analyst PZ Demo 1</td><td>Analyst</td><td>zones [zone-1]</td>", page, StringComparison.Ordinal);
+        Assert.Contains($"<td>analyst Gemeente 2.1</td><td>Analyst</td><td>municipalities [{Municipality}]</td>", page, StringComparison.Ordinal);
+        Assert.Contains($"<td>operator of the wave</td><td>Operator</td><td>waves [{Id}]</td>", page, StringComparison.Ordinal);
+        Assert.Contains($"<td>{KeyRing.Caller(PipelineApplication.OperatorKey, Role.Operator)}</td><td>Operator</td><td>every wave and area</td>", page, StringComparison.Ordinal);
+        Assert.Contains("Sign-in with Microsoft Entra ID is on", page, StringComparison.Ordinal);
+        Assert.Contains($"<td>{ZoneGroup}</td><td>zones [zone-1]</td>", page, StringComparison.Ordinal);
+        Assert.Contains($"<td>{WaveGroup}</td><td>waves [{Id}]</td>", page, StringComparison.Ordinal);
+        foreach (var key in new[] { ZoneKey, MunicipalityKey, WaveOperatorKey, PipelineApplication.OperatorKey, PipelineApplication.AnalystKey })
+        {
+            Assert.DoesNotContain(key, page, StringComparison.Ordinal);
+            Assert.DoesNotContain(Sha256(key), page, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     /// <summary>An Entra user keys paper forms under their own name: the screen does not ask it, and a typed one is not taken.</summary>
     [Fact]
     public async Task EntraUser_KeysPaperFormsUnderTheirOwnName()
