@@ -430,12 +430,27 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
     [InlineData("a", "0123456789012345678901234567890123456789012345678901234567890123", "Operator", "zone-1", null, "analysts' keys only")]
     [InlineData("a", "0123456789012345678901234567890123456789012345678901234567890123", "Analyst", null, "Gemeente", "zone/municipality")]
     [InlineData("a", "0123456789012345678901234567890123456789012345678901234567890123", "Operator", null, null, "no wave id", "Wave One")]
-    public void Configuration_EveryWrongFieldNamed(string name, string hash, string role, string? zone, string? municipality, string says, string? wave = null)
+    public void Configuration_EveryWrongFieldNamed_OfKeys(string name, string hash, string role, string? zone, string? municipality, string says, string? wave = null)
     {
         var options = new AccessOptions { Keys = [new NamedKey { Name = name, Hash = hash, Role = role, Zones = zone is null ? [] : [zone], Municipalities = municipality is null ? [] : [municipality], Waves = wave is null ? [] : [wave] }] };
 
         var errors = options.Validate(new ValidationContext(options)).Select(e => e.ErrorMessage).ToList();
 
         Assert.Contains(errors, e => e!.Contains(says, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("not-a-guid", null, null, "Groups:0:Id")]
+    [InlineData("{5d0f3c1e-8a57-4c3b-9d7e-0a1b2c3d4e5f}", null, null, "Groups:0:Id")]
+    [InlineData("5d0f3c1e-8a57-4c3b-9d7e-0a1b2c3d4e5f", "Wave One", null, "Groups:0:Waves: 'Wave One' is no wave id")]
+    [InlineData("5d0f3c1e-8a57-4c3b-9d7e-0a1b2c3d4e5f", null, "Gemeente", "Groups:0:Municipalities")]
+    public void Configuration_EveryWrongFieldNamed_OfGroups(string id, string? wave, string? municipality, string says)
+    {
+        var options = new AccessOptions { Groups = [new AccessGroup { Id = id, Waves = wave is null ? [] : [wave], Municipalities = municipality is null ? [] : [municipality] }] };
+
+        var errors = options.Validate(new ValidationContext(options)).Select(e => e.ErrorMessage).ToList();
+
+        Assert.Contains(errors, e => e!.Contains(says, StringComparison.Ordinal));
+        Assert.Empty(new AccessOptions { Groups = [new AccessGroup { Id = "5d0f3c1e-8a57-4c3b-9d7e-0a1b2c3d4e5f", Zones = ["zone-1"] }] }.Validate(new ValidationContext(options)));
     }
 }
