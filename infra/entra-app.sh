@@ -4,13 +4,15 @@
 # in with the implicit ID-token flow), the groups assigned to the app in the token (their object ids scope the limited
 # roles, see docs/deploy.md), and its enterprise application with assignment required, so only users given a role sign in.
 # Usage: bash infra/entra-app.sh <display name> [<appUrl>]   prints the client id; with the app's URL, sets the redirect URI.
-# Needs the Azure CLI, logged in as someone who may register applications.
+# Needs the Azure CLI, logged in as someone who may register applications. Entra ID refuses to change an enabled app role
+# in place: to change one in entra-app-roles.json, first set its isEnabled to false and run the script, then change it.
 set -euo pipefail
 name=${1:?usage: entra-app.sh <display name> [<appUrl>]}
 url=${2:-}
 roles="$(dirname "$0")/entra-app-roles.json"
 
-id=$(az ad app list --display-name "$name" --query "[0].appId" -o tsv)
+# --display-name matches by prefix ("survey" would find "survey-dev"): the filter matches the whole name.
+id=$(az ad app list --filter "displayName eq '$name'" --query "[0].appId" -o tsv)
 if [ -z "$id" ]; then
   id=$(az ad app create --display-name "$name" --sign-in-audience AzureADMyOrg --query appId -o tsv)
 fi

@@ -90,7 +90,12 @@ internal sealed class WorkerHost(string appDirectory, IReadOnlyDictionary<string
 
         // No App Service Authentication stands in front of this host: a WEBSITE_AUTH_ENABLED of the developer's shell must
         // not make the worker trust an X-MS-CLIENT-PRINCIPAL header that anyone can send here (PlatformPrincipals).
-        start.Environment.Remove("WEBSITE_AUTH_ENABLED");
+        // The worker's configuration reads names in any case, so every spelling goes.
+        foreach (var name in start.Environment.Keys.Where(k => string.Equals(k, "WEBSITE_AUTH_ENABLED", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
         start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
         start.Environment["FUNCTIONS_WORKER_DIRECTORY"] = appDirectory;
         start.Environment["FUNCTIONS_APPLICATION_DIRECTORY"] = appDirectory;

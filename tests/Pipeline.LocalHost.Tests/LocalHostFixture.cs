@@ -35,7 +35,7 @@ public class LocalHostFixture : IAsyncLifetime
             // Azure's settings copied here, App Service's own variable included: no App Service Authentication stands in
             // front of this host, so the worker must still not trust a principal header (LocalFunctionsHostTests).
             ["Access:PlatformAuthentication"] = "true",
-            ["WEBSITE_AUTH_ENABLED"] = "True",
+            ["Website_Auth_Enabled"] = "True", // any spelling: configuration reads names in any case
         };
         await ConfigureAsync(settings);
         Host = await LocalFunctionsHost.StartAsync(LocalSettings.BuiltApp(root), settings, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));

@@ -9,9 +9,10 @@ namespace Pipeline.Functions.Aggregates;
 /// <summary>
 /// <c>/signin</c>: a browser gives its key once and gets an HttpOnly, Secure, SameSite=Strict session cookie (8 hours), so
 /// no link of the dashboard ever carries the key. Wrong keys count against the client address like those of the API.
-/// Behind App Service Authentication (<see cref="PlatformPrincipals.Trusted"/>), the page offers Microsoft Entra ID first:
+/// Behind App Service Authentication (<see cref="PlatformPrincipals.Trusted"/>), pages send a visitor without a session
+/// straight to the platform's sign-in, and this page offers Microsoft Entra ID above the key form (for key holders):
 /// <c>/signin/entra</c> sends the browser to the platform's sign-in and, back from it, records the sign-in (or the refusal
-/// of an account without an app role) in the audit trail.
+/// of an account without an app role) in the audit trail; an anonymous visit there is not recorded.
 /// </summary>
 internal static class SignIn
 {
@@ -24,11 +25,13 @@ internal static class SignIn
     {
         if (!principals.Trusted)
         {
+            AuditTrail.Skip(http);
             return Form(@return, "Sign-in with Microsoft Entra ID is not on for this app: sign in with your key.", StatusCodes.Status404NotFound);
         }
 
         if (principals.Read(http.Request) is not { } user)
         {
+            AuditTrail.Skip(http);
             return Results.Redirect(PlatformPrincipals.LoginPath + "?post_login_redirect_uri=" + Uri.EscapeDataString("/signin/entra?return=" + Uri.EscapeDataString(Local(@return))));
         }
 
@@ -84,8 +87,10 @@ internal static class SignIn
     }
 
     /// <summary>Only a path on this site: never another host (<c>//evil.example</c>), so the form is no open redirect.</summary>
+    /// (as ASP.NET Core's <c>IsLocalUrl</c>, no control character either: a browser drops a tab, so "/\t/evil.example" would
+    /// become "//evil.example", and a line break cannot go in a header at all).
     private static string Local(string? back) =>
-        back is { Length: > 1 } && back[0] == '/' && back[1] is not ('/' or '\\') ? back : "/";
+        back is { Length: > 1 } && back[0] == '/' && back[1] is not ('/' or '\\') && back.All(c => c is > ' ' and < '\x7f') ? back : "/";
 
     internal static IResult Form(string? back, string? error, int status, bool platform = false)
     {

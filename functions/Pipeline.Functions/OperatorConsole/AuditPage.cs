@@ -17,6 +17,9 @@ internal static class AuditPage
 {
     private static readonly string[] Columns = ["at", "who", "action", "wave", "result", "detail"];
 
+    /// <summary>The most entries a page shows (the newest); the CSV holds them all.</summary>
+    internal const int MaxShown = 1000;
+
     internal static async Task<IResult> ShowAsync(string id, HttpRequest request, string? lang, string? who, string? what, string? format, WaveStore store, AuditTrail audit, CancellationToken ct)
     {
         var language = Language(lang, request);
@@ -85,6 +88,7 @@ internal static class AuditPage
 
         var (language, path) = (view.Language, view.Path);
         var text = ConsoleText.For(language);
+        var shown = entries.Count > MaxShown ? entries[..MaxShown] : entries;
         var html = new StringBuilder("<h1>").Append(Encode(view.Title)).Append("</h1>").Append(Nav(text, language, request))
             .Append(view.Introduction)
             .Append("<form method=\"get\" action=\"").Append(Encode(path)).Append("\"><input type=\"hidden\" name=\"lang\" value=\"").Append(language).Append("\">")
@@ -93,13 +97,18 @@ internal static class AuditPage
             .Append("<div class=\"actions\"><button type=\"submit\">").Append(Encode(text.Filter)).Append("</button> <a href=\"")
             .Append(Encode($"{path}?format=csv&who={Uri.EscapeDataString(who ?? string.Empty)}&what={Uri.EscapeDataString(what ?? string.Empty)}")).Append("\" download>CSV</a></div></form>")
             .Append(Table(view.Title)).Append("<thead><tr>").Append(Th(text.When)).Append(Th(text.Who)).Append(Th(text.What)).Append(Th(text.Result)).Append(Th(text.Detail)).Append("</tr></thead><tbody>");
-        foreach (var entry in entries)
+        foreach (var entry in shown)
         {
             html.Append("<tr><td>").Append(entry.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append("</td><td>").Append(Encode(entry.Who)).Append("</td><td>")
                 .Append(Encode(entry.Action)).Append("</td><td>").Append(Encode(entry.Result)).Append("</td><td>").Append(Encode(entry.Detail ?? string.Empty)).Append("</td></tr>");
         }
 
         html.Append("</tbody></table></div>");
+        if (shown.Count < entries.Count)
+        {
+            html.Append("<p>").Append(Encode(string.Format(CultureInfo.InvariantCulture, text.NewestShown, MaxShown.ToString("N0", CultureInfo.InvariantCulture), entries.Count.ToString("N0", CultureInfo.InvariantCulture)))).Append("</p>");
+        }
+
         return Page(language, view.Title, html, l => $"{path}?lang={l}", StatusCodes.Status200OK);
     }
 

@@ -143,7 +143,8 @@ internal sealed record ConsoleText(
     string EntraOn,
     string EntraOff,
     string EntraGroups,
-    string GroupColumn)
+    string GroupColumn,
+    string NewestShown)
 {
     public static readonly IReadOnlyList<string> Languages = ["nl", "fr", "en"];
 
@@ -303,7 +304,8 @@ internal sealed record ConsoleText(
         "Aanmelden met Microsoft Entra ID staat aan: gebruikers krijgen hun rol uit de app-rollen, en een beperkte rol ziet wat hun groepen hieronder geven.",
         "Aanmelden met Microsoft Entra ID staat hier uit: alleen de sleutels hierboven geven toegang.",
         "Entra ID-groepen",
-        "Groep (object-id)");
+        "Groep (object-id)",
+        "De nieuwste {0} van {1} regels; het CSV-bestand bevat ze allemaal.");
 
     private static readonly ConsoleText Fr = new(
         "Console",
@@ -445,7 +447,8 @@ internal sealed record ConsoleText(
         "La connexion avec Microsoft Entra ID est active : les utilisateurs reçoivent leur rôle des rôles d'application, et un rôle limité voit ce que leurs groupes ci-dessous lui donnent.",
         "La connexion avec Microsoft Entra ID est désactivée ici : seules les clés ci-dessus donnent accès.",
         "Groupes Entra ID",
-        "Groupe (id d'objet)");
+        "Groupe (id d'objet)",
+        "Les {0} lignes les plus récentes sur {1} ; le fichier CSV les contient toutes.");
 
     private static readonly ConsoleText En = new(
         "Console",
@@ -587,5 +590,6 @@ internal sealed record ConsoleText(
         "Sign-in with Microsoft Entra ID is on: users get their role from the app roles, and a limited role sees what their groups below give it.",
         "Sign-in with Microsoft Entra ID is off here: only the keys above give access.",
         "Entra ID groups",
-        "Group (object id)");
+        "Group (object id)",
+        "The newest {0} of {1} entries; the CSV file holds them all.");
 }

@@ -42,11 +42,12 @@ internal static class KeyingPages
 
         var page = new PageContext(request, language, wave);
         var words = KeyingText.For(language);
-        // A user signed in by the platform keys under their own name; with a key, the keyer says who they are.
+        // A user signed in by the platform keys under their own name; with a key, the keyer says who they are, but never
+        // as a signed-in user (a typed name ending in "(Entra ID)" is refused).
         var person = KeyFilter.PersonOf(request.HttpContext);
         var keyer = person ?? form["keyer"].FirstOrDefault()?.Trim() ?? string.Empty;
         var token = form["token"].FirstOrDefault()?.Trim() ?? string.Empty;
-        if (person is null && (keyer.Length is 0 or > 40 || keyer.Any(char.IsControl)))
+        if (person is null && (keyer.Length is 0 or > 40 || keyer.Any(char.IsControl) || keyer.EndsWith(PlatformPrincipals.Suffix, StringComparison.OrdinalIgnoreCase)))
         {
             return await StartPageAsync(page, keyer, (Field: "keyer", Message: words.KeyerMissing), token, null, StatusCodes.Status400BadRequest, keying, audit, time, ct);
         }

@@ -47,7 +47,7 @@ internal sealed record KeyingText(
     private static readonly KeyingText Nl = new(
         "Uw naam of initialen",
         "Staat bij elke ingetikte vragenlijst in het auditspoor.",
-        "Geef uw naam of initialen (1 tot 40 tekens).",
+        "Geef uw naam of initialen (1 tot 40 tekens, niet eindigend op \"(Entra ID)\").",
         "Code van de vragenlijst",
         "Scan de QR-code of typ de code van een bladzijde; het controleteken vangt tikfouten meteen op.",
         "Openen",
@@ -83,7 +83,7 @@ internal sealed record KeyingText(
     private static readonly KeyingText Fr = new(
         "Votre nom ou vos initiales",
         "Figure dans la piste d'audit à chaque questionnaire encodé.",
-        "Indiquez votre nom ou vos initiales (1 à 40 caractères).",
+        "Indiquez votre nom ou vos initiales (1 à 40 caractères, sans « (Entra ID) » à la fin).",
         "Code du questionnaire",
         "Scannez le code QR ou tapez le code d'une page ; le caractère de contrôle détecte aussitôt les fautes de frappe.",
         "Ouvrir",
@@ -119,7 +119,7 @@ internal sealed record KeyingText(
     private static readonly KeyingText En = new(
         "Your name or initials",
         "Recorded in the audit trail with every form you key.",
-        "Give your name or initials (1 to 40 characters).",
+        "Give your name or initials (1 to 40 characters, not ending in \"(Entra ID)\").",
         "Form code",
         "Scan the QR code or type the code of any page; the check character catches typing errors at once.",
         "Open",

@@ -5,8 +5,9 @@ using Pipeline.Storage;
 namespace Pipeline.Functions.Security;
 
 /// <summary>
-/// One entry of the audit trail: who did what, when, to which wave (and area), with what result. It never holds personal
-/// data: no name, address, token or answer (<see cref="Detail"/> names counts, batches or a form's number, not its content).
+/// One entry of the audit trail: who did what, when, to which wave (and area), with what result. It never holds a citizen's
+/// personal data: no name, address, token or answer (<see cref="Detail"/> names counts, batches or a form's number, not its
+/// content); who is staff (a key's name, an Entra user's user name, a keyer's typed name), on purpose.
 /// </summary>
 internal sealed record AuditEntry(DateTimeOffset At, string Who, string Action, string? Wave, string Result, string? Detail = null);
 
@@ -29,6 +30,12 @@ internal sealed class AuditTrail(ITableStore tables, TimeProvider time)
 
     /// <summary>The request's item with what its handler adds to the entry's detail (the role a sign-in gave).</summary>
     public const string DetailItem = "pipeline.audit-detail";
+
+    /// <summary>The request's item that says its handler answered nothing worth an entry (an anonymous visit).</summary>
+    public const string SkipItem = "pipeline.audit-skip";
+
+    /// <summary>Records no entry for the request (an anonymous visit to a page that only sends the browser on).</summary>
+    public static void Skip(HttpContext http) => http.Items[SkipItem] = true;
 
     /// <summary>Adds <paramref name="detail"/> to the detail of the request's entry.</summary>
     public static void Note(HttpContext http, string detail) => http.Items[DetailItem] = detail;
@@ -92,6 +99,11 @@ internal sealed class AuditFilter(string action) : IEndpointFilter
     {
         var result = await next(context);
         var http = context.HttpContext;
+        if (http.Items.ContainsKey(AuditTrail.SkipItem))
+        {
+            return result;
+        }
+
         var status = result switch
         {
             IStatusCodeHttpResult { StatusCode: { } code } => code,

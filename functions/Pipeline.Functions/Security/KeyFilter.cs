@@ -8,7 +8,8 @@ namespace Pipeline.Functions.Security;
 /// <summary>
 /// Admits a request whose key opens <paramref name="least"/>, as Azure Functions reads keys: the <c>x-functions-key</c>
 /// header or the <c>code</c> query parameter, for API clients; and, for GET requests only, the session cookie a browser
-/// got at <c>/signin</c>. No key: 401 (or, for pages, the sign-in form); an analyst's key on an operator's route:
+/// got at <c>/signin</c>. No key: 401 (or, for pages, the sign-in form; behind App Service Authentication, the platform's
+/// sign-in); an analyst's key on an operator's route:
 /// 403; more than <see cref="OperatorOptions.FailedKeysPerMinute"/> wrong keys from one client address: 429.
 /// With <paramref name="sessionForms"/> (the console's pages), a session also carries a POST, but only a same-site form
 /// POST (<c>Origin</c> and <c>Sec-Fetch-Site</c>, when the browser sends them, name this site) whose field

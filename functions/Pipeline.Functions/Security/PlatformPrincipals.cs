@@ -53,6 +53,9 @@ internal sealed class PlatformPrincipals(IOptions<AccessOptions> access, IConfig
 
     private const int MaxHeaderLength = 32 * 1024;
 
+    /// <summary>What ends an Entra user's name in the audit trail; no name typed with a key may end so.</summary>
+    public const string Suffix = " (Entra ID)";
+
     /// <summary>Whether the principal header is trusted: the setting says the platform's authentication is on, and the platform does.</summary>
     public bool Trusted =>
         access.Value.PlatformAuthentication && string.Equals(configuration["WEBSITE_AUTH_ENABLED"], "True", StringComparison.OrdinalIgnoreCase);
@@ -84,7 +87,7 @@ internal sealed class PlatformPrincipals(IOptions<AccessOptions> access, IConfig
                     .Select(e => (e.GetProperty("typ").GetString()!, e.GetProperty("val").GetString()!))]
                 : [];
         }
-        catch (Exception e) when (e is FormatException or JsonException)
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException) // InvalidOperation: a string that is no UTF-8
         {
             return null;
         }
@@ -97,7 +100,7 @@ internal sealed class PlatformPrincipals(IOptions<AccessOptions> access, IConfig
             return null;
         }
 
-        var who = (name.Length > 80 ? name[..80] : name) + " (Entra ID)";
+        var who = (name.Length > 80 ? name[..80] : name) + Suffix;
         var roles = claims.Where(c => c.Type == "roles" || c.Type == roleType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         var groups = claims.Where(c => c.Type == "groups").Select(c => c.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var session = string.Concat(request.Cookies.Where(c => c.Key.StartsWith(SessionCookie, StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value));
@@ -109,9 +112,11 @@ internal sealed class PlatformPrincipals(IOptions<AccessOptions> access, IConfig
     }
 
     /// <summary>
-    /// The role and scope of a user with <paramref name="roles"/>, in the members of <paramref name="groups"/>: the widest role
-    /// they hold wins (operator of every wave, of some waves, analyst of everything, of some areas); a limited role sees the
-    /// union of its groups' waves or areas, and nothing when none of its groups is configured.
+    /// The role and scope of a user with <paramref name="roles"/>, in the members of <paramref name="groups"/>: the first role
+    /// they hold in this order wins: operator of every wave, operator of some waves, analyst of everything, analyst of some
+    /// areas (an operator of some waves who is also an analyst of everything stays limited to those waves: the narrower
+    /// reading, as roles are to be given one per person); a limited role sees the union of its groups' waves or areas, and
+    /// nothing when none of its groups is configured.
     /// </summary>
     private static KeyEntry? Entry(string who, string id, HashSet<string> roles, List<AccessGroup> groups)
     {

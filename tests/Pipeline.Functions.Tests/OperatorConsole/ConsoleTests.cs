@@ -140,6 +140,9 @@ public sealed partial class ConsoleTests : IAsyncLifetime, IDisposable
         var noKeyer = await PostAsync(("step", "token"), ("keyer", " "), ("token", form));
         Assert.Equal(HttpStatusCode.BadRequest, noKeyer.Status);
         Assert.Contains("id=\"keyer-error\" role=\"alert\">Give your name or initials", noKeyer.Html, StringComparison.Ordinal);
+        var posing = await PostAsync(("step", "token"), ("keyer", "bob@pz.example (Entra ID)"), ("token", form)); // as a signed-in user
+        Assert.Equal(HttpStatusCode.BadRequest, posing.Status);
+        Assert.Contains("not ending in &quot;(Entra ID)&quot;", posing.Html, StringComparison.Ordinal);
         var typo = await PostAsync(("step", "token"), ("keyer", "An"), ("token", form[..^1] + (form[^1] == 'A' ? 'B' : 'A')));
         Assert.Equal(HttpStatusCode.BadRequest, typo.Status);
         Assert.Contains("id=\"token-error\" role=\"alert\">Not a token:", typo.Html, StringComparison.Ordinal);

@@ -172,6 +172,24 @@ public sealed class AuditTrailTests : IAsyncLifetime, IDisposable
         Assert.Contains(";role given;;done;role=Analyst sees every wave and area", csv, StringComparison.Ordinal);
     }
 
+    /// <summary>A page shows the newest <see cref="Pipeline.Functions.OperatorConsole.AuditPage.MaxShown"/> entries and says so; the CSV holds them all.</summary>
+    [Fact]
+    public async Task ConsolePage_ManyEntries_TheNewestShown_TheCsvWhole()
+    {
+        var audit = _app.Services.GetRequiredService<AuditTrail>();
+        for (var i = 0; i < Pipeline.Functions.OperatorConsole.AuditPage.MaxShown + 5; i++)
+        {
+            await audit.RecordAsync("flood", "sign-in", null, "refused 401", null, default);
+        }
+
+        var http = WaveTestKit.Operator(_app).Http;
+        var page = await http.GetStringAsync(new Uri("/console/audit/log?lang=en&who=flood", UriKind.Relative));
+        Assert.Equal(Pipeline.Functions.OperatorConsole.AuditPage.MaxShown, System.Text.RegularExpressions.Regex.Count(page, "<tr><td>[0-9]"));
+        Assert.Contains("The newest 1,000 of 1,005 entries", page, StringComparison.Ordinal);
+        var csv = await http.GetStringAsync(new Uri("/console/audit/log?format=csv&who=flood", UriKind.Relative));
+        Assert.Equal(1 + 1005, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
     [Fact]
     public async Task ConsolePage_FilteredByWhoAndAction_AsCsv_OperatorsOnly()
     {

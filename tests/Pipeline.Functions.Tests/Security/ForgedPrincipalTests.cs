@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Security;
 
 namespace Pipeline.Functions.Tests;
@@ -39,5 +40,6 @@ public sealed class ForgedPrincipalTests
         Assert.StartsWith("/signin?", page.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await forged.GetAsync(new Uri("/signin/entra", UriKind.Relative))).StatusCode);
         Assert.DoesNotContain("/signin/entra", await forged.GetStringAsync(new Uri("/signin", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Empty(await app.Services.GetRequiredService<AuditTrail>().OfWaveAsync("-", default, "sign-in").ToListAsync());
     }
 }

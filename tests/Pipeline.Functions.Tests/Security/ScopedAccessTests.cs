@@ -329,7 +329,10 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
         Assert.Equal($"/.auth/login/aad?post_login_redirect_uri={Uri.EscapeDataString("/signin/entra?return=" + Uri.EscapeDataString($"/dashboard/{Id}"))}", sent.Headers.Location!.OriginalString);
         Assert.Contains("href=\"/signin/entra?return=", await anonymous.GetStringAsync(new Uri("/signin", UriKind.Relative)), StringComparison.Ordinal);
 
+        Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync(new Uri("/signin/entra?return=/x", UriKind.Relative))).StatusCode);
         var back = await User(EntraPrincipal.Of("ana@pz-demo.example", [AppRoles.ZoneAnalyst], [ZoneGroup])).GetAsync(new Uri($"/signin/entra?return=/dashboard/{Id}", UriKind.Relative));
+        var tab = await User(EntraPrincipal.Of("ana@pz-demo.example", [AppRoles.ZoneAnalyst], [ZoneGroup])).GetAsync(new Uri("/signin/entra?return=/%09/evil.example", UriKind.Relative));
+        Assert.Equal("/", tab.Headers.Location!.OriginalString);
         Assert.Equal($"/dashboard/{Id}", back.Headers.Location!.OriginalString);
         var refused = await User(EntraPrincipal.Of("guest@elsewhere.example", [])).GetAsync(new Uri("/signin/entra?return=//evil.example", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -339,6 +342,7 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
         Assert.Contains(signIns, e => e.Who == "ana@pz-demo.example (Entra ID)" && e.Result == "done 302" && e.Detail == "role=Analyst sees zones [zone-1]");
         Assert.Contains(await _app.Services.GetRequiredService<AuditTrail>().OfWaveAsync("-", default, "role given").ToListAsync(), e => e.Who == "ana@pz-demo.example (Entra ID)");
         Assert.Contains(signIns, e => e.Who == "guest@elsewhere.example (Entra ID)" && e.Result == "refused 403");
+        Assert.DoesNotContain(signIns, e => e.Who == "no valid key"); // the anonymous visit, sent on to Entra, is no entry
     }
 
     /// <summary>The functions anyone may call: the respondents' pages and API, the sign-in, the health check.</summary>
@@ -413,6 +417,7 @@ public sealed class ScopedAccessTests : IAsyncLifetime, IDisposable
     [InlineData("W1sxLDJdXQ==")] // [[1,2]]
     [InlineData("eyJjbGFpbXMiOiJ4In0=")] // {"claims":"x"}
     [InlineData("e30=")] // {}: no name
+    [InlineData("eyJjbGFpbXMiOlt7InR5cCI6InByZWZlcnJlZF91c2VybmFtZSIsInZhbCI6Ilx1ZDgwMCJ9XX0=")] // a lone surrogate: no string
     [InlineData("eyJjbGFpbXMiOlt7InR5cCI6MSwidmFsIjpudWxsfV19")] // {"claims":[{"typ":1,"val":null}]}
     [InlineData("eyJjbGFpbXMiOlt7InR5cCI6InJvbGVzIiwidmFsIjoiU3VydmV5Lk9wZXJhdG9yIn1d")] // a truncated JSON
     public async Task MalformedPrincipal_NoUser_401(string header)
