@@ -32,7 +32,7 @@ internal static class SignIn
         if (principals.Read(http.Request) is not { } user)
         {
             AuditTrail.Skip(http);
-            return Results.Redirect(PlatformPrincipals.LoginPath + "?post_login_redirect_uri=" + Uri.EscapeDataString("/signin/entra?return=" + Uri.EscapeDataString(Local(@return))));
+            return Results.Redirect(PlatformPrincipals.SignInUrl(Local(@return)));
         }
 
         http.Items[AuditTrail.CallerItem] = user.Who;

@@ -63,9 +63,8 @@ internal static class AuditPage
             html.Append(Table(text.EntraGroups)).Append("<thead><tr>").Append(Th(text.GroupColumn)).Append(Th(text.Sees)).Append("</tr></thead><tbody>");
             foreach (var group in access.Groups)
             {
-                var sees = new[] { ("waves", group.Waves), ("zones", group.Zones), ("municipalities", group.Municipalities) }
-                    .Where(l => l.Item2.Count > 0).Select(l => $"{l.Item1} [{string.Join(", ", l.Item2)}]");
-                html.Append("<tr><td>").Append(Encode(group.Id)).Append("</td><td>").Append(Encode(string.Join("; ", sees))).Append("</td></tr>");
+                var sees = new AccessScope(group.Zones.ToHashSet(), group.Municipalities.ToHashSet(), group.Waves.ToHashSet()).Describe();
+                html.Append("<tr><td>").Append(Encode(group.Id)).Append("</td><td>").Append(Encode(sees)).Append("</td></tr>");
             }
 
             html.Append("</tbody></table></div>");

@@ -84,7 +84,7 @@ internal sealed class KeyFilter(Role least, bool signInPage = false, bool sessio
         {
             return signInPage && given is null
                 ? Results.Redirect(principals.Trusted
-                    ? PlatformPrincipals.LoginPath + "?post_login_redirect_uri=" + Uri.EscapeDataString("/signin/entra?return=" + Uri.EscapeDataString(request.Path + request.QueryString))
+                    ? PlatformPrincipals.SignInUrl(request.Path + request.QueryString)
                     : "/signin?return=" + Uri.EscapeDataString(request.Path + request.QueryString))
                 : TypedResults.Problem(
                     title: "Key required",

@@ -26,14 +26,13 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
     public static readonly TimeSpan SessionLength = TimeSpan.FromHours(8);
 
     /// <summary>Every key configured: its name (an unnamed key's role and fingerprint), role and scope; never a key or hash shown.</summary>
-    public IEnumerable<KeyEntry> Configured() => Keys();
 
     /// <summary>The key <paramref name="given"/> is, compared in constant time with every key; null when it is none.</summary>
     public KeyEntry? Find(string given)
     {
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(given));
         KeyEntry? found = null;
-        foreach (var entry in Keys())
+        foreach (var entry in Configured())
         {
             if (CryptographicOperations.FixedTimeEquals(entry.Digest, digest))
             {
@@ -96,7 +95,7 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
             return null;
         }
 
-        foreach (var entry in Keys())
+        foreach (var entry in Configured())
         {
             if (entry.Role == role && Fingerprint(entry.Digest) == fields[2] && CryptographicOperations.FixedTimeEquals(Mac(entry.Digest, payload), mac))
             {
@@ -111,7 +110,8 @@ internal sealed class KeyRing(IOptions<OperatorOptions> operators, IOptions<Anal
 
     private static byte[] Mac(byte[] digest, byte[] payload) => HMACSHA256.HashData(HMACSHA256.HashData(digest, "sessions/v1"u8), payload);
 
-    private IEnumerable<KeyEntry> Keys() =>
+    /// <summary>Every key configured: its name (an unnamed key's role and fingerprint), role and scope; never a key or hash shown.</summary>
+    public IEnumerable<KeyEntry> Configured() =>
         analysts.Value.Keys.Select(k => Unnamed(k, Role.Analyst))
             .Concat(operators.Value.Keys.Select(k => Unnamed(k, Role.Operator)))
             .Concat(access.Value.Keys.Select(k => new KeyEntry(

@@ -51,6 +51,10 @@ internal sealed class PlatformPrincipals(IOptions<AccessOptions> access, IConfig
     /// <summary>App Service's sign-in path for Microsoft Entra ID.</summary>
     public const string LoginPath = "/.auth/login/aad";
 
+    /// <summary>Where to send a browser to sign in with Entra ID: the platform's sign-in, back through <c>/signin/entra</c> to <paramref name="back"/>.</summary>
+    public static string SignInUrl(string back) =>
+        LoginPath + "?post_login_redirect_uri=" + Uri.EscapeDataString("/signin/entra?return=" + Uri.EscapeDataString(back));
+
     private const int MaxHeaderLength = 32 * 1024;
 
     /// <summary>What ends an Entra user's name in the audit trail; no name typed with a key may end so.</summary>
@@ -106,7 +110,7 @@ internal sealed class PlatformPrincipals(IOptions<AccessOptions> access, IConfig
         var session = string.Concat(request.Cookies.Where(c => c.Key.StartsWith(SessionCookie, StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value));
         return new PlatformUser(
             who,
-            Entry(who, objectId ?? name, roles, [.. access.Value.Groups.Where(g => groups.Contains(g.Id))]) is { } entry ? entry with { Person = true } : null,
+            Entry(who, roles, [.. access.Value.Groups.Where(g => groups.Contains(g.Id))]),
             session.Length > 0,
             session.Length > 0 ? Base64Url.EncodeToString(HMACSHA256.HashData("forms/platform/v1"u8, Encoding.UTF8.GetBytes(session))) : null);
     }
@@ -118,29 +122,30 @@ internal sealed class PlatformPrincipals(IOptions<AccessOptions> access, IConfig
     /// reading, as roles are to be given one per person); a limited role sees the union of its groups' waves or areas, and
     /// nothing when none of its groups is configured.
     /// </summary>
-    private static KeyEntry? Entry(string who, string id, HashSet<string> roles, List<AccessGroup> groups)
+    private static KeyEntry? Entry(string who, HashSet<string> roles, List<AccessGroup> groups)
     {
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes("entra/" + id));
+        // No digest: a user's session is App Service's, not a key's (its form token is PlatformUser.FormToken).
+        KeyEntry Person(Role role, AccessScope scope) => new(who, [], role, scope, Person: true);
         HashSet<string> Union(Func<AccessGroup, List<string>> of) => groups.SelectMany(of).ToHashSet(StringComparer.Ordinal);
         if (roles.Contains(AppRoles.Operator))
         {
-            return new KeyEntry(who, digest, Role.Operator, AccessScope.All);
+            return Person(Role.Operator, AccessScope.All);
         }
 
         if (roles.Contains(AppRoles.WaveOperator))
         {
-            return new KeyEntry(who, digest, Role.Operator, new AccessScope(null, null, Union(g => g.Waves)));
+            return Person(Role.Operator, new AccessScope(null, null, Union(g => g.Waves)));
         }
 
         if (roles.Contains(AppRoles.Analyst))
         {
-            return new KeyEntry(who, digest, Role.Analyst, AccessScope.All);
+            return Person(Role.Analyst, AccessScope.All);
         }
 
         var zones = roles.Contains(AppRoles.ZoneAnalyst);
         var municipalities = roles.Contains(AppRoles.MunicipalityAnalyst);
         return zones || municipalities
-            ? new KeyEntry(who, digest, Role.Analyst, new AccessScope(zones ? Union(g => g.Zones) : [], municipalities ? Union(g => g.Municipalities) : []))
+            ? Person(Role.Analyst, new AccessScope(zones ? Union(g => g.Zones) : [], municipalities ? Union(g => g.Municipalities) : []))
             : null;
     }
 
